@@ -1,0 +1,65 @@
+"""The exception hierarchy of unspin.
+
+Every error the library raises on purpose derives from :class:`UnspinError`, so a
+caller (and the CLI) can catch one class and show its one-line message::
+
+    UnspinError
+    ├── InputError            bad user input: the message names the input and the fault
+    │   ├── InputNotFoundError      a path that does not exist
+    │   ├── NotAFileError           a directory (or device) where a file is expected
+    │   ├── EmptyInputError         no text at all (empty or whitespace only)
+    │   ├── BinaryInputError        bytes that are not text (NUL bytes, control noise)
+    │   └── InputTooLargeError      larger than the configured limit
+    ├── FormatError           a file in a format unspin reads (PAN XML, pairs list) is malformed
+    └── LexiconError          the packaged lexicon is missing or damaged
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BinaryInputError",
+    "EmptyInputError",
+    "FormatError",
+    "InputError",
+    "InputNotFoundError",
+    "InputTooLargeError",
+    "LexiconError",
+    "NotAFileError",
+    "UnspinError",
+]
+
+
+class UnspinError(Exception):
+    """Base class of every error unspin raises on purpose."""
+
+
+class InputError(UnspinError):
+    """The user's input cannot be used; the message says which input and why."""
+
+
+class InputNotFoundError(InputError):
+    """A path given as input does not exist."""
+
+
+class NotAFileError(InputError):
+    """A path given as a file is a directory or another non-regular file."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no text."""
+
+
+class BinaryInputError(InputError):
+    """The input is binary data, not text."""
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than the allowed maximum."""
+
+
+class FormatError(UnspinError):
+    """A structured input file (PAN XML, pairs list) is malformed."""
+
+
+class LexiconError(UnspinError):
+    """The packaged lexicon data is missing or damaged."""

@@ -1,0 +1,115 @@
+"""PAN XML: the text-alignment exchange format of the PAN shared tasks.
+
+A file describes one (suspicious, source) document pair::
+
+    <document reference="suspicious-document00005.txt">
+    <feature name="detected-plagiarism" this_offset="3593" this_length="698"
+             source_reference="source-document01090.txt" source_offset="1300" source_length="698"/>
+    </document>
+
+Ground-truth files use ``name="plagiarism"`` and add ``obfuscation`` and ``type``.
+Offsets are character offsets into the raw documents.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import NamedTuple
+
+from unspin._exceptions import FormatError
+
+__all__ = ["PanFeature", "format_pan_xml", "parse_pan_xml", "read_pan_xml", "write_pan_xml"]
+
+
+class PanFeature(NamedTuple):
+    """One aligned passage (a detection, or a ground-truth case) of a document pair."""
+
+    this_reference: str
+    this_offset: int
+    this_length: int
+    source_reference: str
+    source_offset: int
+    source_length: int
+    name: str = "detected-plagiarism"
+    obfuscation: str | None = None
+
+
+def format_pan_xml(
+    this_reference: str,
+    features: Iterable[PanFeature],
+    *,
+    extra_attributes: Mapping[str, str] | None = None,
+) -> str:
+    """Return the PAN XML text for one suspicious document's features."""
+    root = ET.Element("document", {"reference": this_reference})
+    for feature in features:
+        attributes = {"name": feature.name}
+        if feature.obfuscation is not None:
+            attributes["obfuscation"] = feature.obfuscation
+        attributes.update(
+            {
+                "this_offset": str(feature.this_offset),
+                "this_length": str(feature.this_length),
+                "source_reference": feature.source_reference,
+                "source_offset": str(feature.source_offset),
+                "source_length": str(feature.source_length),
+            }
+        )
+        if extra_attributes:
+            attributes.update(extra_attributes)
+        ET.SubElement(root, "feature", attributes)
+    ET.indent(root, space="")
+    return ET.tostring(root, encoding="unicode") + "\n"
+
+
+def write_pan_xml(
+    path: str | Path, this_reference: str, features: Iterable[PanFeature]
+) -> None:
+    """Write one PAN XML file, atomically (a crash never leaves half a file)."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(format_pan_xml(this_reference, features), encoding="utf-8")
+    tmp.replace(target)
+
+
+def parse_pan_xml(text: str, *, origin: str = "<string>") -> list[PanFeature]:
+    """Parse PAN XML text into its features (any ``name``), in file order."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise FormatError(f"{origin}: not valid PAN XML ({exc})") from None
+    if root.tag != "document":
+        raise FormatError(f"{origin}: not PAN XML (root element is <{root.tag}>)")
+    this_reference = root.get("reference", "")
+    features: list[PanFeature] = []
+    for element in root.iter("feature"):
+        if "this_offset" not in element.attrib:
+            continue  # metadata features (e.g. "about") carry no passage
+        try:
+            features.append(
+                PanFeature(
+                    this_reference=this_reference,
+                    this_offset=int(element.attrib["this_offset"]),
+                    this_length=int(element.attrib["this_length"]),
+                    source_reference=element.attrib.get("source_reference", ""),
+                    source_offset=int(element.attrib["source_offset"]),
+                    source_length=int(element.attrib["source_length"]),
+                    name=element.attrib.get("name", ""),
+                    obfuscation=element.attrib.get("obfuscation"),
+                )
+            )
+        except (KeyError, ValueError) as exc:
+            raise FormatError(f"{origin}: malformed <feature> ({exc})") from None
+    return features
+
+
+def read_pan_xml(path: str | Path) -> list[PanFeature]:
+    """Read one PAN XML file."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise FormatError(f"{file}: cannot read ({exc.strerror})") from None
+    return parse_pan_xml(text, origin=str(file))
