@@ -1,0 +1,229 @@
+"""Pairwise passage alignment: seed → extend → filter → account.
+
+``align`` is a pure function of two texts (or their cached analyses) and options.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin.align._account import account_rewrites, classify_match
+from unspin.align._extend import (
+    Candidate,
+    attach_weak_seeds,
+    cluster_seeds,
+    keep_consistent_seeds,
+    resolve_overlaps,
+    score_candidate,
+)
+from unspin.align._seed import (
+    ContentView,
+    SeedMatrix,
+    content_view,
+    match_types,
+    seed_sentences,
+)
+from unspin.align._types import Alignment, MatchType, Passage, Span, Verdict
+from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
+
+__all__ = ["AlignOptions", "align"]
+
+
+class AlignOptions(NamedTuple):
+    """Tuning knobs of alignment; the defaults are the documented behaviour.
+
+    Gaps are in sentences; thresholds are Dice coefficients over content words.
+    """
+
+    seed_threshold: float = 0.3
+    min_seed_matches: float = 3.0
+    extend_threshold: float = 0.15
+    min_extend_matches: float = 2.0
+    synonym_weight: float = 0.7
+    gap_suspicious: int = 4
+    gap_source: int = 4
+    diagonal_tolerance: int = 2
+    min_passage_similarity: float = 0.35
+    min_passage_words: int = 12
+    rewrites: bool = True
+    analysis: AnalysisOptions = AnalysisOptions()
+
+
+_COPY_MIN_COVERAGE = 0.5
+
+
+def align(
+    suspicious: str | TextAnalysis,
+    source: str | TextAnalysis,
+    *,
+    options: AlignOptions | None = None,
+) -> Alignment:
+    """Find every passage of ``suspicious`` copied (verbatim, edited or spun) from
+    ``source``. Spans in the result index the raw texts."""
+    options = options or AlignOptions()
+    analysis_s = _analysed(suspicious, options)
+    analysis_r = _analysed(source, options)
+    view_s, view_r = content_view(analysis_s), content_view(analysis_r)
+    candidates = _find_candidates(analysis_s, view_s, analysis_r, view_r, options)
+    passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
+    return _summarize(analysis_s, analysis_r, candidates, passages)
+
+
+def _analysed(text: str | TextAnalysis, options: AlignOptions) -> TextAnalysis:
+    if isinstance(text, TextAnalysis):
+        return text
+    return analyse_text(text, options=options.analysis)
+
+
+def _find_candidates(
+    analysis_s: TextAnalysis,
+    view_s: ContentView,
+    analysis_r: TextAnalysis,
+    view_r: ContentView,
+    options: AlignOptions,
+) -> list[Candidate]:
+    if len(view_s.tokens) == 0 or len(view_r.tokens) == 0:
+        return []
+    matches = match_types(
+        analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
+    )
+    seeds = seed_sentences(
+        analysis_s,
+        view_s,
+        analysis_r,
+        view_r,
+        matches,
+        threshold=min(options.extend_threshold, options.seed_threshold),
+        min_matches=min(options.min_extend_matches, options.min_seed_matches),
+    )
+    # Weak seeds may extend a passage but never start one: clusters without a
+    # strong seed are dropped.
+    strong = (seeds.similarity >= options.seed_threshold) & (
+        seeds.matched >= options.min_seed_matches
+    )
+    strong_seeds = np.flatnonzero(strong)
+    groups = [
+        strong_seeds[members]
+        for members in cluster_seeds(
+            _subset(seeds, strong_seeds),
+            gap_suspicious=options.gap_suspicious,
+            gap_source=options.gap_source,
+        )
+    ]
+    groups = attach_weak_seeds(
+        seeds,
+        groups,
+        np.flatnonzero(~strong),
+        gap_suspicious=options.gap_suspicious,
+        gap_source=options.gap_source,
+        diagonal_tolerance=options.diagonal_tolerance,
+    )
+    candidates: list[Candidate] = []
+    for members in groups:
+        members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
+        rows, cols = seeds.suspicious[members], seeds.source[members]
+        candidate = score_candidate(
+            analysis_s,
+            view_s,
+            analysis_r,
+            view_r,
+            matches,
+            (int(rows.min()), int(rows.max()) + 1),
+            (int(cols.min()), int(cols.max()) + 1),
+            len(members),
+        )
+        if candidate is None or candidate.similarity < options.min_passage_similarity:
+            continue
+        words_s = _content_words(view_s, candidate.suspicious_tokens)
+        words_r = _content_words(view_r, candidate.source_tokens)
+        if min(words_s, words_r) < options.min_passage_words:
+            continue
+        candidates.append(candidate)
+    return resolve_overlaps(candidates)
+
+
+def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:
+    return SeedMatrix(*(field[selected] for field in seeds))
+
+
+def _content_words(view: ContentView, tokens: tuple[int, int]) -> int:
+    lo, hi = np.searchsorted(view.tokens, tokens)
+    return int(hi - lo)
+
+
+def _to_passage(
+    analysis_s: TextAnalysis, analysis_r: TextAnalysis, candidate: Candidate, options: AlignOptions
+) -> Passage:
+    (s0, s1), (r0, r1) = candidate.suspicious_tokens, candidate.source_tokens
+    span_s = Span(int(analysis_s.starts[s0]), _end_with_punctuation(analysis_s, s1))
+    span_r = Span(int(analysis_r.starts[r0]), _end_with_punctuation(analysis_r, r1))
+    if options.rewrites:
+        rewrites, equal_share = account_rewrites(
+            analysis_s, candidate.suspicious_tokens, analysis_r, candidate.source_tokens
+        )
+        match_type = classify_match(rewrites, equal_share)
+    else:
+        rewrites, match_type = (), MatchType.SPUN
+    return Passage(
+        suspicious=span_s,
+        source=span_r,
+        score=round(candidate.similarity, 4),
+        match_type=match_type,
+        rewrites=rewrites,
+    )
+
+
+_CLOSING_PUNCTUATION = frozenset(".!?\"')]”’")
+
+
+def _end_with_punctuation(analysis: TextAnalysis, token_end: int) -> int:
+    """The raw end of token ``token_end - 1``, taking in the sentence's closing
+    punctuation ("war." rather than "war") when it directly follows."""
+    end = int(analysis.ends[token_end - 1])
+    limit = min(len(analysis.raw), end + 3)
+    if token_end < len(analysis.starts):
+        limit = min(limit, int(analysis.starts[token_end]))
+    while end < limit and analysis.raw[end] in _CLOSING_PUNCTUATION:
+        end += 1
+    return end
+
+
+def _covered_share(token_count: int, ranges: list[tuple[int, int]]) -> float:
+    if token_count == 0:
+        return 0.0
+    covered = np.zeros(token_count, dtype=np.bool_)
+    for start, end in ranges:
+        covered[start:end] = True
+    return float(covered.sum()) / token_count
+
+
+def _summarize(
+    analysis_s: TextAnalysis,
+    analysis_r: TextAnalysis,
+    candidates: list[Candidate],
+    passages: tuple[Passage, ...],
+) -> Alignment:
+    coverage_s = _covered_share(analysis_s.token_count, [c.suspicious_tokens for c in candidates])
+    coverage_r = _covered_share(analysis_r.token_count, [c.source_tokens for c in candidates])
+    words = [c.suspicious_tokens[1] - c.suspicious_tokens[0] for c in candidates]
+    total = max(analysis_s.token_count, 1)
+    score = sum(w * c.similarity for w, c in zip(words, candidates, strict=True)) / total
+    if not passages:
+        verdict = Verdict.NO_COPY
+    elif coverage_s < _COPY_MIN_COVERAGE:
+        verdict = Verdict.PARTIAL_COPY
+    else:
+        spun_words = sum(
+            w for w, p in zip(words, passages, strict=True) if p.match_type is MatchType.SPUN
+        )
+        verdict = Verdict.SPUN_COPY if spun_words * 2 > sum(words) else Verdict.COPY
+    return Alignment(
+        passages=passages,
+        suspicious_coverage=round(coverage_s, 4),
+        source_coverage=round(coverage_r, 4),
+        score=round(min(score, 1.0), 4),
+        verdict=verdict,
+    )

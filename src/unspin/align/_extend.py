@@ -1,0 +1,228 @@
+"""Extension: grow seeds into passages, then keep the passages that hold up.
+
+Seeds (sentence pairs) that lie close together in *both* texts belong to one copied
+passage; closeness is measured in sentences, so reordered sentences inside a passage,
+dropped sentences and inserted filler sentences all stay inside it. A passage is the
+bounding box of its seeds, trimmed to its first and last matching words.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+
+from unspin.align._seed import ContentView, SeedMatrix, TypeMatches
+from unspin.text._analysis import TextAnalysis
+
+__all__ = [
+    "Candidate",
+    "attach_weak_seeds",
+    "cluster_seeds",
+    "keep_consistent_seeds",
+    "resolve_overlaps",
+    "score_candidate",
+]
+
+IntArray = npt.NDArray[np.int64]
+
+
+class Candidate(NamedTuple):
+    """A passage in token coordinates (half-open ranges) with its evidence."""
+
+    suspicious_tokens: tuple[int, int]
+    source_tokens: tuple[int, int]
+    similarity: float
+    seeds: int
+
+
+def cluster_seeds(
+    seeds: SeedMatrix, *, gap_suspicious: int, gap_source: int
+) -> list[IntArray]:
+    """Group seeds closer than the gaps (in sentences) on both sides."""
+    count = len(seeds.suspicious)
+    if count == 0:
+        return []
+    order = np.lexsort((seeds.source, seeds.suspicious))
+    rows = seeds.suspicious[order].tolist()
+    cols = seeds.source[order].tolist()
+    parent = list(range(count))
+
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    window_start = 0
+    for current in range(count):
+        row, col = rows[current], cols[current]
+        while rows[window_start] < row - gap_suspicious:
+            window_start += 1
+        for earlier in range(window_start, current):
+            if abs(cols[earlier] - col) <= gap_source:
+                root_a, root_b = find(earlier), find(current)
+                if root_a != root_b:
+                    parent[root_b] = root_a
+    groups: dict[int, list[int]] = {}
+    for node in range(count):
+        groups.setdefault(find(node), []).append(int(order[node]))
+    return [np.asarray(members, dtype=np.int64) for members in groups.values()]
+
+
+def attach_weak_seeds(
+    seeds: SeedMatrix,
+    groups: list[IntArray],
+    weak: IntArray,
+    *,
+    gap_suspicious: int,
+    gap_source: int,
+    diagonal_tolerance: int,
+) -> list[IntArray]:
+    """Let weak seeds join the cluster of a nearby strong seed, never each other.
+
+    A weak seed (a loosely matching sentence pair: a heavily spun sentence, or one
+    whose sentence break was lost) extends a passage only when it lies close to a
+    strong seed of it and roughly on its diagonal, so weak seeds cannot chain a
+    passage into unrelated text.
+    """
+    if len(weak) == 0 or not groups:
+        return groups
+    owner = np.full(len(seeds.suspicious), -1, dtype=np.int64)
+    for index, members in enumerate(groups):
+        owner[members] = index
+    strong = np.concatenate(groups)
+    strong = strong[np.argsort(seeds.suspicious[strong], kind="stable")]
+    strong_rows = seeds.suspicious[strong]
+    strong_cols = seeds.source[strong]
+    extra: list[list[int]] = [[] for _ in groups]
+    # The best weak seed of each suspicious sentence only.
+    order = np.lexsort((-seeds.similarity[weak], seeds.suspicious[weak]))
+    weak = weak[order]
+    rows = seeds.suspicious[weak]
+    best_of_row = np.ones(len(weak), dtype=np.bool_)
+    best_of_row[1:] = rows[1:] != rows[:-1]
+    for seed in weak[best_of_row].tolist():
+        row, col = int(seeds.suspicious[seed]), int(seeds.source[seed])
+        lo = int(np.searchsorted(strong_rows, row - gap_suspicious, side="left"))
+        hi = int(np.searchsorted(strong_rows, row + gap_suspicious, side="right"))
+        for near in range(lo, hi):
+            delta_row = row - int(strong_rows[near])
+            delta_col = col - int(strong_cols[near])
+            if abs(delta_col) <= gap_source and abs(delta_row - delta_col) <= diagonal_tolerance:
+                extra[int(owner[strong[near]])].append(seed)
+                break
+    return [
+        np.concatenate([members, np.asarray(more, dtype=np.int64)]) if more else members
+        for members, more in zip(groups, extra, strict=True)
+    ]
+
+
+def keep_consistent_seeds(
+    seeds: SeedMatrix, members: IntArray, *, tolerance: int
+) -> IntArray:
+    """Drop a cluster's seeds that pair a sentence with a far-off repeat.
+
+    Text often repeats itself (a photo caption restating the lead): a suspicious
+    sentence then seeds with both copies and would stretch the passage's source side
+    over both. Each sentence keeps its anchor seed (the strongest; among near-equals
+    the one nearest the cluster's median source position) and the seeds within
+    ``tolerance`` sentences of it (a sentence whose break was lost matches two).
+    """
+    rows = seeds.suspicious[members]
+    if len(np.unique(rows)) == len(rows):
+        return members
+    cols = seeds.source[members]
+    similarity = seeds.similarity[members]
+    row_best = np.zeros(int(rows.max()) + 1)
+    np.maximum.at(row_best, rows, similarity)
+    near_best = similarity >= 0.8 * row_best[rows]
+    distance = np.abs(cols - np.median(cols)).astype(np.float64)
+    distance[~near_best] = np.inf
+    order = np.lexsort((distance, rows))
+    first_of_row = np.ones(len(order), dtype=np.bool_)
+    first_of_row[1:] = rows[order][1:] != rows[order][:-1]
+    anchor_col = np.zeros(int(rows.max()) + 1, dtype=np.int64)
+    anchor_col[rows[order[first_of_row]]] = cols[order[first_of_row]]
+    keep = np.abs(cols - anchor_col[rows]) <= tolerance
+    return members[keep]
+
+
+def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:
+    """Content positions and unique types of the tokens ``first_token:end_token``."""
+    lo = int(np.searchsorted(view.tokens, first_token))
+    hi = int(np.searchsorted(view.tokens, end_token))
+    return np.arange(lo, hi), np.unique(view.types[lo:hi])
+
+
+def score_candidate(
+    suspicious: TextAnalysis,
+    view_s: ContentView,
+    source: TextAnalysis,
+    view_r: ContentView,
+    matches: TypeMatches,
+    sentences_s: tuple[int, int],
+    sentences_r: tuple[int, int],
+    seed_count: int,
+) -> Candidate | None:
+    """Turn a sentence box into a trimmed token passage with its similarity."""
+    tokens_s = (int(suspicious.sentence_ptr[sentences_s[0]]), int(suspicious.sentence_ptr[sentences_s[1]]))
+    tokens_r = (int(source.sentence_ptr[sentences_r[0]]), int(source.sentence_ptr[sentences_r[1]]))
+    positions_s, types_s = _type_slice(view_s, *tokens_s)
+    positions_r, types_r = _type_slice(view_r, *tokens_r)
+    if len(types_s) == 0 or len(types_r) == 0:
+        return None
+    block: sparse.csr_matrix = matches.weights[types_s][:, types_r]
+    best_s = np.asarray(block.max(axis=1).todense()).ravel()
+    best_r = np.asarray(block.max(axis=0).todense()).ravel()
+    similarity = float((best_s.sum() + best_r.sum()) / (len(types_s) + len(types_r)))
+    # Trim each side to its first and last content word that matches the other side.
+    matched_types_s = types_s[best_s > 0]
+    matched_types_r = types_r[best_r > 0]
+    hits_s = positions_s[np.isin(view_s.types[positions_s], matched_types_s)]
+    hits_r = positions_r[np.isin(view_r.types[positions_r], matched_types_r)]
+    if len(hits_s) == 0 or len(hits_r) == 0:
+        return None
+    trimmed_s = _trim(view_s, tokens_s, positions_s, hits_s)
+    trimmed_r = _trim(view_r, tokens_r, positions_r, hits_r)
+    return Candidate(trimmed_s, trimmed_r, similarity, seed_count)
+
+
+_KEEP_UNMATCHED_EDGE = 4
+
+
+def _trim(
+    view: ContentView, box: tuple[int, int], positions: IntArray, hits: IntArray
+) -> tuple[int, int]:
+    """Trim a sentence box to its first and last matching content words, unless
+    only a few content words would go: a sentence's edges are often rewritten."""
+    first, end = box
+    if hits[0] - positions[0] > _KEEP_UNMATCHED_EDGE:
+        first = int(view.tokens[hits[0]])
+    if positions[-1] - hits[-1] > _KEEP_UNMATCHED_EDGE:
+        end = int(view.tokens[hits[-1]]) + 1
+    return first, end
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """Keep the strongest of candidates that claim the same suspicious words."""
+    ranked = sorted(
+        candidates,
+        key=lambda c: c.similarity * (c.suspicious_tokens[1] - c.suspicious_tokens[0]),
+        reverse=True,
+    )
+    kept: list[Candidate] = []
+    for candidate in ranked:
+        start, end = candidate.suspicious_tokens
+        clash = False
+        for other in kept:
+            overlap = min(end, other.suspicious_tokens[1]) - max(start, other.suspicious_tokens[0])
+            if overlap > 0:
+                clash = True
+                break
+        if not clash:
+            kept.append(candidate)
+    kept.sort(key=lambda c: c.suspicious_tokens)
+    return kept
