@@ -199,13 +199,30 @@ def test_non_fillers(lexicon: Lexicon, word: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "word", ["When", "North", "more", "than", "the", "meetings", "went", "twenty", "2nd", "42"]
+    "word",
+    [
+        "When",
+        "North",
+        "more",
+        "than",
+        "the",
+        "meetings",
+        "went",
+        "twenty",
+        "2nd",
+        "42",
+        "a",
+        "I",
+        "7",
+    ],
 )
 def test_known_words(lexicon: Lexicon, word: str) -> None:
     assert lexicon.is_word(word)
 
 
-@pytest.mark.parametrize("word", ["WhenNorth", "whennorth", "Morethan", "theNorth", "zqxvbl", ""])
+@pytest.mark.parametrize(
+    "word", ["WhenNorth", "whennorth", "Morethan", "theNorth", "ofthe", "zqxvbl", "b", ""]
+)
 def test_glued_or_unknown_words_are_not_words(lexicon: Lexicon, word: str) -> None:
     assert not lexicon.is_word(word)
 
@@ -257,6 +274,7 @@ def test_phrase_rewrites(lexicon: Lexicon) -> None:
     assert rewrites[("an", "extremely")] == ("a", "very")
     assert rewrites[("in", "order", "to")] == ("to",)
     assert rewrites[("at", "the", "same", "time")] == ("simultaneously",)
+    assert rewrites[("versus",)] == ("against",)
     assert 60 <= len(rewrites) <= 150
 
 

@@ -40,13 +40,13 @@ class AlignOptions(NamedTuple):
 
     seed_threshold: float = 0.3
     min_seed_matches: float = 3.0
-    extend_threshold: float = 0.15
+    extend_threshold: float = 0.3
     min_extend_matches: float = 2.0
     synonym_weight: float = 0.7
     gap_suspicious: int = 4
     gap_source: int = 4
     diagonal_tolerance: int = 2
-    min_passage_similarity: float = 0.35
+    min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()

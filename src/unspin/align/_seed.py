@@ -114,6 +114,29 @@ def _sentence_types(view: ContentView, sentence_count: int) -> sparse.csr_matrix
     return matrix
 
 
+def _idf(
+    view_s: ContentView,
+    sentences_s: sparse.csr_matrix,
+    view_r: ContentView,
+    sentences_r: sparse.csr_matrix,
+) -> tuple[FloatArray, FloatArray]:
+    """Inverse sentence frequency of each type over both texts of the pair.
+
+    Words that run through both texts (the shared topic: "Korea", "student") say
+    little about whether two particular sentences are copies; rarer shared words do.
+    """
+    frequency_s = np.asarray(sentences_s.sum(axis=0)).ravel()
+    frequency_r = np.asarray(sentences_r.sum(axis=0)).ravel()
+    _, index_s, index_r = np.intersect1d(
+        view_s.type_keys, view_r.type_keys, assume_unique=True, return_indices=True
+    )
+    total_s, total_r = frequency_s.copy(), frequency_r.copy()
+    total_s[index_s] += frequency_r[index_r]
+    total_r[index_r] += frequency_s[index_s]
+    sentences = sentences_s.shape[0] + sentences_r.shape[0]
+    return np.log1p(sentences / total_s), np.log1p(sentences / total_r)
+
+
 def seed_sentences(
     suspicious: TextAnalysis,
     view_s: ContentView,
@@ -126,13 +149,21 @@ def seed_sentences(
 ) -> SeedMatrix:
     sentences_s = _sentence_types(view_s, suspicious.sentence_count)
     sentences_r = _sentence_types(view_r, source.sentence_count)
-    overlap = (sentences_s @ matches.weights @ sentences_r.T).tocoo()
-    size_s = np.asarray(sentences_s.sum(axis=1)).ravel()
-    size_r = np.asarray(sentences_r.sum(axis=1)).ravel()
-    rows, cols, matched = overlap.row, overlap.col, overlap.data
-    # A synonym-rich type can match several types of one sentence: cap at the size.
-    matched = np.minimum(matched, np.minimum(size_s[rows], size_r[cols]))
-    similarity = 2.0 * matched / (size_s[rows] + size_r[cols])
+    idf_s, idf_r = _idf(view_s, sentences_s, view_r, sentences_r)
+    binary = matches.weights.copy()
+    binary.data[:] = 1.0
+    # Matched weight seen from each side: a type's weight counts once if it has any
+    # match in the other sentence (capped below), scaled by the match quality.
+    from_s = (sentences_s.multiply(idf_s).tocsr() @ matches.weights @ sentences_r.T).tocoo()
+    count = (sentences_s @ binary @ sentences_r.T).tocsr()
+    from_r = (sentences_s @ matches.weights @ sentences_r.multiply(idf_r).T).tocsr()
+    weight_s = np.asarray(sentences_s.multiply(idf_s).sum(axis=1)).ravel()
+    weight_r = np.asarray(sentences_r.multiply(idf_r).sum(axis=1)).ravel()
+    rows, cols = from_s.row, from_s.col
+    matched_s = np.minimum(from_s.data, weight_s[rows])
+    matched_r = np.minimum(np.asarray(from_r[rows, cols]).ravel(), weight_r[cols])
+    matched = np.asarray(count[rows, cols]).ravel()
+    similarity = (matched_s + matched_r) / (weight_s[rows] + weight_r[cols])
     keep = (similarity >= threshold) & (matched >= min_matches)
     return SeedMatrix(
         suspicious=rows[keep].astype(np.int64),

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from unspin.eval._corpus import (
+    SIMULATED_GROUPS,
+    SPINBOT_GROUPS,
+    CorpusSummary,
+    build_simulated_corpus,
+    build_spinbot_corpus,
+)
 from unspin.eval._measures import (
     EvaluationReport,
     PanScores,
@@ -9,11 +16,21 @@ from unspin.eval._measures import (
     format_report,
     pan_scores,
 )
+from unspin.eval._simulator import SpinLevel, SpinSettings, settings_for, spin_text
 
 __all__ = [
+    "SIMULATED_GROUPS",
+    "SPINBOT_GROUPS",
+    "CorpusSummary",
     "EvaluationReport",
     "PanScores",
+    "SpinLevel",
+    "SpinSettings",
+    "build_simulated_corpus",
+    "build_spinbot_corpus",
     "evaluate_corpus",
     "format_report",
     "pan_scores",
+    "settings_for",
+    "spin_text",
 ]

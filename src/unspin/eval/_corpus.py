@@ -425,9 +425,7 @@ def _add_simulated_whole(
     source = _take(pool, used, _article_key, lambda _: True, what="article to spin")
     spun = spin_text(source.text, settings=settings_for(level), seed=spin_seed, lexicon=lexicon)
     case = _Case(*_content_span(spun), *_content_span(source.text), f"simulated-{level}")
-    writer.pair(
-        str(level), writer.suspicious(spun), writer.source(source.key, source.text), [case]
-    )
+    writer.pair(str(level), writer.suspicious(spun), writer.source(source.key, source.text), [case])
 
 
 def _add_simulated_embedded(
@@ -577,13 +575,15 @@ def _add_spinbot_runs(
     group: str,
     run_counts: tuple[int, int],
 ) -> None:
-    fewest_runs, most_runs = run_counts
+    fewest_runs = run_counts[0]
     source = _take(
         pool,
         used,
         _spinbot_key,
-        lambda a: _separated_eligible_count(_eligible_paragraphs(a.original, skip_first=False))
-        >= fewest_runs,
+        lambda a: (
+            _separated_eligible_count(_eligible_paragraphs(a.original, skip_first=False))
+            >= fewest_runs
+        ),
         what=f"SpinBot article with {fewest_runs}+ long paragraphs",
     )
     eligible = _eligible_paragraphs(source.original, skip_first=False)
@@ -594,8 +594,10 @@ def _add_spinbot_runs(
         pool,
         used,
         _spinbot_key,
-        lambda a: len(a.original.paragraphs) >= len(runs)
-        and not _shares_text(a.original.text, source.original.text),
+        lambda a: (
+            len(a.original.paragraphs) >= len(runs)
+            and not _shares_text(a.original.text, source.original.text)
+        ),
         what="SpinBot host article",
     )
     order = list(range(len(runs)))

@@ -22,6 +22,7 @@ originals. Every function is pure and deterministic given its ``seed``.
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from collections.abc import Mapping, Sequence
@@ -121,6 +122,7 @@ _FILLERS_AFTER: Mapping[str, tuple[str, ...]] = {
 _SPINNER_PHRASE_GROUPS: tuple[tuple[str, ...], ...] = (
     ("against", "versus"),
     ("very", "extremely", "really"),
+    ("a very", "an extremely", "a really"),
     ("because of", "as a result of", "as an outcome of"),
     ("a lot of", "a great deal of", "lots of"),
     ("more than", "greater than"),
@@ -135,6 +137,12 @@ _SPINNER_PHRASE_GROUPS: tuple[tuple[str, ...], ...] = (
 # Scraping scars left where a spinner's HTML round trip lost a tag.
 _TAG_SCARS: tuple[str, ...] = ("P TAGEND", "P TAGEND", "LI TAGEND")
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """Words written as one whitespace-separated string, for readable tables."""
+    return tuple(text.split())
+
+
 # Share of the phrase rate applied to one-word function-word phrases ("to", "and", "by").
 _FUNCTION_WORD_PHRASE_SHARE = 0.1
 # Mid-text gluing is much rarer than gluing at a paragraph start.
@@ -145,12 +153,12 @@ _MAX_SUBSTITUTION_CARRY = 3
 # Chance of restricting a pick to one-word synonyms when the word has any.
 _SINGLE_WORD_PREFERENCE = 0.85
 # Number words whose digit forms are swapped back to words ("3" -> "three").
-_NUMBER_WORDS: tuple[str, ...] = (
+_NUMBER_WORDS: tuple[str, ...] = _words(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
     " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety"
     " hundred first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
     " twentieth"
-).split()
+)
 
 _TOKEN = re.compile(
     r"(?P<word>[^\W\d_]+(?:['’\-][^\W\d_]+)*)"
@@ -168,8 +176,8 @@ _CONSONANT_Y = re.compile(r"[^aeiou]y$")
 # One-syllable verbs ending consonant-vowel-consonant double the consonant before -ed/-ing.
 _DOUBLES_FINAL_CONSONANT = re.compile(r"^[^aeiouy]*[aeiou][bdgmnprt]$")
 _IRREGULAR_PASTS: Mapping[str, str] = dict(
-    pair.split(":")
-    for pair in (
+    pair.split(":", 1)
+    for pair in _words(
         "be:was begin:began break:broke bring:brought build:built buy:bought catch:caught"
         " choose:chose come:came cut:cut do:did draw:drew drive:drove eat:ate fall:fell"
         " feel:felt fight:fought find:found fly:flew get:got give:gave go:went grow:grew"
@@ -178,8 +186,9 @@ _IRREGULAR_PASTS: Mapping[str, str] = dict(
         " seek:sought sell:sold send:sent set:set shake:shook shut:shut speak:spoke spend:spent"
         " stand:stood steal:stole strike:struck take:took teach:taught tell:told think:thought"
         " throw:threw wear:wore win:won write:wrote"
-    ).split()
+    )
 )
+_ADJECTIVE_ENDINGS = ("ous", "ful", "ive", "able", "ible", "ic", "al", "less", "ish")
 _PLAIN_SYNONYM = re.compile(r"[a-z]+(?:[ \-][a-z]+)*")
 
 
@@ -368,8 +377,10 @@ class _Spinner:
                 continue  # an opening quote does not end the sentence start
             at_sentence_start = sentence_start
             sentence_start = token.kind == "other" and token.text in _SENTENCE_END
-            if token.kind != "word" or token.changed or not self._is_content(
-                token.text, at_sentence_start=at_sentence_start
+            if (
+                token.kind != "word"
+                or token.changed
+                or not self._is_content(token.text, at_sentence_start=at_sentence_start)
             ):
                 continue
             if self.rng.random() < self.settings.substitution_rate:
@@ -416,6 +427,9 @@ class _Spinner:
                 _inflect_phrase(synonym, suffix)
                 for synonym in self._plain_synonyms(lemma)
                 if synonym not in (lower, lemma)
+                # An inflected word is a noun or verb: keep clear adjectives out of
+                # "-s/-ed/-ing" ("suspects" must not become "suspiciouses").
+                and not (suffix and synonym.endswith(_ADJECTIVE_ENDINGS))
             )
         if not choices and lower.endswith("ly") and len(lower) > 5:
             # An adverb without synonyms of its own: swap its adjective and re-add -ly.
@@ -441,14 +455,14 @@ class _Spinner:
 
     def swap_numbers(self, tokens: list[_Token]) -> None:
         rate = self.settings.digit_rate
-        for token in tokens:
+        for index, token in enumerate(tokens):
             if token.changed:
                 continue
             if token.kind == "word":
                 digits = self.lexicon.number_form(token.text.lower())
                 if digits is not None and self.rng.random() < rate:
                     token.text, token.changed = digits, True
-            elif token.kind == "number":
+            elif token.kind == "number" and _stands_alone(tokens, index):
                 word = self.number_words.get(token.text)
                 if word is not None and self.rng.random() < rate / 2:
                     token.text, token.changed = word, True
@@ -521,10 +535,17 @@ def _number_words_by_digits(lexicon: Lexicon) -> dict[str, str]:
     return by_digits
 
 
+def _stands_alone(tokens: Sequence[_Token], index: int) -> bool:
+    """Whether a token has a space (or the paragraph edge) on both sides: "2" but not "2%"."""
+    before_ok = index == 0 or tokens[index - 1].kind == "space"
+    after_ok = index == len(tokens) - 1 or tokens[index + 1].kind == "space"
+    return before_ok and after_ok
+
+
 def _fix_indefinite_articles(tokens: Sequence[_Token]) -> None:
     """Make "a"/"an" agree with a following word the spinner changed ("an extremely tiny")."""
     words = [token for token in tokens if token.kind in ("word", "number")]
-    for article, following in zip(words, words[1:], strict=False):
+    for article, following in itertools.pairwise(words):
         if article.text.lower() not in ("a", "an") or not following.changed:
             continue
         wanted = "an" if following.text[:1] in _VOWELS else "a"
@@ -553,4 +574,3 @@ def spin_text(
         trail = line[len(line.rstrip()) :]
         spun_lines.append(lead + spinner.spin_paragraph(core) + trail)
     return "\n".join(spun_lines)
-

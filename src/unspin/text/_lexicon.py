@@ -122,7 +122,7 @@ _STOPWORDS: Final = _word_set(
     along amid among amongst around before behind below beneath beside
     besides between beyond despite down during except inside like near
     outside past through throughout toward towards under underneath
-    unlike via
+    unlike versus via vs whilst
     how when where why whence wherever whenever however
     here there thus hence therefore
     also very just too only even still again already ever never
@@ -310,6 +310,9 @@ _PHRASE_REWRITES: Final[Mapping[tuple[str, ...], tuple[str, ...]]] = MappingProx
             ("even so", "nevertheless"),
             ("for instance", "for example"),
             ("in other words", "that is"),
+            # WordNet has neither "against" nor "versus", so the swap lives here.
+            ("versus", "against"),
+            ("in opposition to", "against"),
             ("with the exception of", "except"),
             ("apart from", "except"),
             ("aside from", "except"),
@@ -774,15 +777,25 @@ class Lexicon:
         """Whether ``word`` is an empty intensifier spinners insert ("actually", "truly")."""
         return _normalize(word) in _FILLERS
 
+    def is_lemma(self, word: str) -> bool:
+        """Whether ``word`` (lowercase) is itself a WordNet lemma; a set lookup, no
+        morphology, for hot paths that call it on every token."""
+        return word in self._table
+
     def is_word(self, word: str) -> bool:
         """Whether ``word`` is a known English word, inflected or not.
 
         True for WordNet lemmas ("north"), their inflections ("meetings"),
         stopwords ("when") and numbers ("twenty", "2nd"); false for text glued
-        together by a scraper ("whennorth"). Results are cached, so this is cheap
-        enough to call on every split point of a token.
+        together by a scraper ("whennorth") and for single letters other than
+        "a" and "i". WordNet does list many abbreviations ("nt", "es"), which
+        count as words. Cheap enough to call on every split point of a token.
         """
         key = _normalize(word)
+        if len(key) == 1:
+            # WordNet lists every letter as a noun ("the letter b"); as text,
+            # only "a" and "i" are words, and digits are numbers.
+            return key in "ai0123456789"
         if not key:
             return False
         if key in _STOPWORDS or key in self._table:

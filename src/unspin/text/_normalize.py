@@ -8,7 +8,6 @@ user's raw input: that is what makes every reported span land on the right chara
 
 from __future__ import annotations
 
-import difflib
 import html
 from typing import NamedTuple
 
@@ -16,6 +15,7 @@ import ftfy
 import numpy as np
 import numpy.typing as npt
 import regex
+from rapidfuzz.distance import Levenshtein
 
 __all__ = ["NormalizedText", "looks_like_html", "normalize"]
 
@@ -137,9 +137,11 @@ def _repair_unicode(text: str) -> tuple[str, OffsetArray] | None:
     position = 0
     for line in text.splitlines(keepends=True):
         fixed = line if line.isascii() else ftfy.fix_text(line, normalization="NFC")
-        if fixed == line:
-            pieces.append(line)
+        if fixed == line or len(fixed) == len(line):
+            # Same length (quotes uncurled, spaces unified): characters map 1:1.
+            pieces.append(fixed)
             origins.append(np.arange(position, position + len(line), dtype=np.int64))
+            changed = changed or fixed != line
         else:
             changed = True
             pieces.append(fixed)
@@ -154,8 +156,7 @@ def _repair_unicode(text: str) -> tuple[str, OffsetArray] | None:
 def _diff_origins(before: str, after: str) -> OffsetArray:
     """For each char of ``after``, the index in ``before`` it corresponds to."""
     origin = np.empty(len(after), dtype=np.int64)
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(before, after):
         if tag == "equal":
             origin[j1:j2] = np.arange(i1, i2)
         elif j2 > j1:

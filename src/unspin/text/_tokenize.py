@@ -68,7 +68,7 @@ def _split_by_lexicon(token: str, start: int, end: int) -> list[tuple[int, int]]
         return [(start, end)]
     lexicon = Lexicon.default()
     lowered = piece.lower()
-    if lexicon.is_word(lowered):
+    if piece.isupper() or _quickly_known(lexicon, lowered) or lexicon.is_word(lowered):
         return [(start, end)]
     best: tuple[int, int] | None = None
     best_rank = (0, 0)
@@ -103,6 +103,19 @@ def _glue_rank(
     return None
 
 
+_INFLECTION_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "est")
+
+
+def _quickly_known(lexicon: Lexicon, word: str) -> bool:
+    """A cheap test that settles most words before full morphology is needed."""
+    if lexicon.is_lemma(word) or lexicon.is_stopword(word):
+        return True
+    return any(
+        word.endswith(suffix) and lexicon.is_lemma(word[: -len(suffix)])
+        for suffix in _INFLECTION_SUFFIXES
+    )
+
+
 def _is_part(lexicon: Lexicon, part: str) -> bool:
     # Single letters are words only as "a"/"i"; short non-stopwords are too easily
     # found inside longer words ("co", "mp") to count as a glued word.
@@ -110,4 +123,4 @@ def _is_part(lexicon: Lexicon, part: str) -> bool:
         return part in ("a", "i")
     if len(part) <= 2:
         return lexicon.is_stopword(part)
-    return lexicon.is_word(part)
+    return _quickly_known(lexicon, part)

@@ -1,0 +1,93 @@
+"""Reading user files as text, with one clear error for every kind of bad input."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+from typing import NamedTuple
+
+from unspin._exceptions import (
+    BinaryInputError,
+    EmptyInputError,
+    InputNotFoundError,
+    InputTooLargeError,
+    NotAFileError,
+)
+from unspin.text._normalize import looks_like_html
+
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "decode_text", "read_document"]
+
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+# Control characters other than tab, newline, form feed and carriage return.
+_CONTROL_BYTES = frozenset(range(32)) - {9, 10, 12, 13, 25, 27}
+
+
+class Document(NamedTuple):
+    """A text read from somewhere, with where it came from."""
+
+    id: str
+    text: str
+    path: str | None = None
+    html: bool = False
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:_SNIFF_BYTES]
+    if not sample:
+        return False
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False  # UTF-16 text is full of NUL bytes
+    # Real text can carry a few stray control bytes (PAN documents do); binary
+    # data is full of them.
+    nul = sample.count(b"\x00")
+    control = sum(1 for byte in sample if byte in _CONTROL_BYTES)
+    return nul > len(sample) * 0.01 or control > len(sample) * 0.1
+
+
+def decode_text(data: bytes, *, origin: str = "input") -> str:
+    """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, else
+    Windows-1252; refuse binary data. Invalid UTF-8 in mostly-UTF-8 text is
+    replaced rather than fatal."""
+    if _looks_binary(data):
+        raise BinaryInputError(f"{origin}: looks like binary data, not text")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    replaced = data.decode("utf-8", errors="replace")
+    if replaced.count("\ufffd") <= max(1, len(data) // 1000):
+        return replaced  # mostly UTF-8 with a few broken bytes
+    return data.decode("cp1252", errors="replace")
+
+
+def read_document(
+    path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES, doc_id: str | None = None
+) -> Document:
+    """Read one text or HTML file; raise an :class:`~unspin.InputError` subclass
+    with a one-line message for a missing, non-regular, empty, binary or oversized
+    file."""
+    file = Path(path)
+    if not file.exists():
+        raise InputNotFoundError(f"{file}: no such file")
+    if file.is_dir():
+        raise NotAFileError(f"{file}: is a directory, expected a file")
+    if not file.is_file():
+        raise NotAFileError(f"{file}: not a regular file")
+    size = file.stat().st_size
+    if size > max_bytes:
+        raise InputTooLargeError(
+            f"{file}: {size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit "
+            "(raise it with --max-size)"
+        )
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise NotAFileError(f"{file}: cannot read ({exc.strerror})") from None
+    text = decode_text(data, origin=str(file))
+    if not text.strip():
+        raise EmptyInputError(f"{file}: is empty")
+    is_html = file.suffix.lower() in {".html", ".htm", ".xhtml"} or looks_like_html(text)
+    return Document(id=doc_id or file.name, text=text, path=str(file), html=is_html)
