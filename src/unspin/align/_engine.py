@@ -18,6 +18,7 @@ from unspin.align._extend import (
     keep_consistent_seeds,
     resolve_overlaps,
     score_candidate,
+    trim_weak_edges,
 )
 from unspin.align._seed import (
     ContentView,
@@ -46,8 +47,13 @@ class AlignOptions(NamedTuple):
     gap_suspicious: int = 4
     gap_source: int = 4
     diagonal_tolerance: int = 2
+    edge_ratio: float = 0.5
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
+    summary: bool = True
+    summary_containment: float = 0.5
+    summary_gap_source: int = 40
+    summary_min_containment: float = 0.65
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()
 
@@ -68,6 +74,8 @@ def align(
     analysis_r = _analysed(source, options)
     view_s, view_r = content_view(analysis_s), content_view(analysis_r)
     candidates = _find_candidates(analysis_s, view_s, analysis_r, view_r, options)
+    if not candidates and options.summary:
+        candidates = _find_summary(analysis_s, view_s, analysis_r, view_r, options)
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages)
 
@@ -124,6 +132,8 @@ def _find_candidates(
     candidates: list[Candidate] = []
     for members in groups:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
+        if options.edge_ratio > 0:
+            members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
         rows, cols = seeds.suspicious[members], seeds.source[members]
         candidate = score_candidate(
             analysis_s,
@@ -140,6 +150,56 @@ def _find_candidates(
         words_s = _content_words(view_s, candidate.suspicious_tokens)
         words_r = _content_words(view_r, candidate.source_tokens)
         if min(words_s, words_r) < options.min_passage_words:
+            continue
+        candidates.append(candidate)
+    return resolve_overlaps(candidates)
+
+
+def _find_summary(
+    analysis_s: TextAnalysis,
+    view_s: ContentView,
+    analysis_r: TextAnalysis,
+    view_r: ContentView,
+    options: AlignOptions,
+) -> list[Candidate]:
+    """Second chance for a summary: suspicious sentences mostly made of the
+    source's words, spread thinly over a much longer stretch of the source."""
+    if len(view_s.tokens) == 0 or len(view_r.tokens) == 0:
+        return []
+    matches = match_types(
+        analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
+    )
+    seeds = seed_sentences(
+        analysis_s,
+        view_s,
+        analysis_r,
+        view_r,
+        matches,
+        threshold=2.0,  # containment only
+        min_matches=options.min_seed_matches,
+        containment_threshold=options.summary_containment,
+    )
+    groups = cluster_seeds(
+        seeds, gap_suspicious=options.gap_suspicious, gap_source=options.summary_gap_source
+    )
+    candidates: list[Candidate] = []
+    for members in groups:
+        if len(members) < 2:
+            continue
+        rows, cols = seeds.suspicious[members], seeds.source[members]
+        candidate = score_candidate(
+            analysis_s,
+            view_s,
+            analysis_r,
+            view_r,
+            matches,
+            (int(rows.min()), int(rows.max()) + 1),
+            (int(cols.min()), int(cols.max()) + 1),
+            len(members),
+        )
+        if candidate is None or candidate.containment < options.summary_min_containment:
+            continue
+        if _content_words(view_s, candidate.suspicious_tokens) < options.min_passage_words:
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)

@@ -23,6 +23,7 @@ __all__ = [
     "cluster_seeds",
     "keep_consistent_seeds",
     "resolve_overlaps",
+    "trim_weak_edges",
     "score_candidate",
 ]
 
@@ -36,6 +37,7 @@ class Candidate(NamedTuple):
     source_tokens: tuple[int, int]
     similarity: float
     seeds: int
+    containment: float = 0.0  # share of the suspicious side's content matched
 
 
 def cluster_seeds(
@@ -150,6 +152,26 @@ def keep_consistent_seeds(
     return members[keep]
 
 
+def trim_weak_edges(seeds: SeedMatrix, members: IntArray, *, ratio: float) -> IntArray:
+    """Peel off seeds at a passage's edges that are much weaker than its core.
+
+    Texts on one topic share words everywhere, so the sentences next to a copied
+    passage often reach the seed threshold by chance; they stand out by being far
+    weaker than the passage itself (a verbatim core of 1.0 next to a 0.35 edge).
+    """
+    members = members.copy()
+    while len(members) > 1:
+        similarity = seeds.similarity[members]
+        floor = ratio * float(np.median(similarity))
+        rows, cols = seeds.suspicious[members], seeds.source[members]
+        at_edge = (rows == rows.min()) | (rows == rows.max()) | (cols == cols.min()) | (cols == cols.max())
+        weak = at_edge & (similarity < floor)
+        if not weak.any() or weak.all():
+            break
+        members = members[~weak]
+    return members
+
+
 def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:
     """Content positions and unique types of the tokens ``first_token:end_token``."""
     lo = int(np.searchsorted(view.tokens, first_token))
@@ -178,6 +200,7 @@ def score_candidate(
     best_s = np.asarray(block.max(axis=1).todense()).ravel()
     best_r = np.asarray(block.max(axis=0).todense()).ravel()
     similarity = float((best_s.sum() + best_r.sum()) / (len(types_s) + len(types_r)))
+    containment = float(best_s.sum() / len(types_s))
     # Trim each side to its first and last content word that matches the other side.
     matched_types_s = types_s[best_s > 0]
     matched_types_r = types_r[best_r > 0]
@@ -187,7 +210,7 @@ def score_candidate(
         return None
     trimmed_s = _trim(view_s, tokens_s, positions_s, hits_s)
     trimmed_r = _trim(view_r, tokens_r, positions_r, hits_r)
-    return Candidate(trimmed_s, trimmed_r, similarity, seed_count)
+    return Candidate(trimmed_s, trimmed_r, similarity, seed_count, containment)
 
 
 _KEEP_UNMATCHED_EDGE = 4

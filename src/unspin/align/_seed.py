@@ -102,7 +102,8 @@ class SeedMatrix(NamedTuple):
     suspicious: IntArray  # sentence index in the suspicious text
     source: IntArray  # sentence index in the source text
     similarity: FloatArray  # Dice coefficient over matched types
-    matched: FloatArray  # weighted number of matched types
+    matched: FloatArray  # number of matched types
+    containment: FloatArray  # share of the suspicious sentence's weight matched
 
 
 def _sentence_types(view: ContentView, sentence_count: int) -> sparse.csr_matrix:
@@ -146,6 +147,7 @@ def seed_sentences(
     *,
     threshold: float,
     min_matches: float,
+    containment_threshold: float = 2.0,
 ) -> SeedMatrix:
     sentences_s = _sentence_types(view_s, suspicious.sentence_count)
     sentences_r = _sentence_types(view_r, source.sentence_count)
@@ -164,10 +166,14 @@ def seed_sentences(
     matched_r = np.minimum(np.asarray(from_r[rows, cols]).ravel(), weight_r[cols])
     matched = np.asarray(count[rows, cols]).ravel()
     similarity = (matched_s + matched_r) / (weight_s[rows] + weight_r[cols])
-    keep = (similarity >= threshold) & (matched >= min_matches)
+    containment = matched_s / np.maximum(weight_s[rows], 1e-9)
+    keep = ((similarity >= threshold) | (containment >= containment_threshold)) & (
+        matched >= min_matches
+    )
     return SeedMatrix(
         suspicious=rows[keep].astype(np.int64),
         source=cols[keep].astype(np.int64),
         similarity=similarity[keep],
         matched=matched[keep],
+        containment=containment[keep],
     )
