@@ -47,7 +47,7 @@ class AlignOptions(NamedTuple):
     gap_suspicious: int = 4
     gap_source: int = 4
     diagonal_tolerance: int = 2
-    edge_ratio: float = 0.5
+    edge_ratio: float = 0.4
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     summary: bool = True

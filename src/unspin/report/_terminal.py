@@ -40,11 +40,12 @@ _INSERTED = "bold green"
 _DELETED = "red strike"
 _ORIGINAL = "dim"
 
+# Markers readable without colour: new[old] replaced, new[+] inserted, [-old] deleted.
 _LEGEND = (
-    f"[{_SYNONYM}]synonym[/][{_ORIGINAL}]\\[original][/]  "
-    f"[{_SUBSTITUTED}]other replacement[/][{_ORIGINAL}]\\[original][/]  "
-    f"[{_INSERTED}]inserted[/]  "
-    f"[{_DELETED}]\\[deleted][/]"
+    f"[{_SYNONYM}]new[/][{_ORIGINAL}]\\[old][/] replaced by a synonym  "
+    f"[{_SUBSTITUTED}]new[/][{_ORIGINAL}]\\[old][/] replaced  "
+    f"[{_INSERTED}]new[/][{_ORIGINAL}]\\[+][/] inserted  "
+    f"[{_DELETED}]\\[-old][/] deleted"
 )
 
 
@@ -65,12 +66,13 @@ def render_alignment(
     suspicious_name: str = "suspicious",
     source_name: str = "source",
     full: bool = False,
+    show_source: bool = False,
     max_passage_chars: int = DEFAULT_PASSAGE_CHARS,
 ) -> None:
     """Print ``alignment`` of ``suspicious_text`` against ``source_text`` on ``console``.
 
     Passages longer than ``max_passage_chars`` show their beginning and end only,
-    unless ``full``.
+    unless ``full``; ``show_source`` adds each passage's source text below it.
     """
     verdict = alignment.verdict
     _print(
@@ -81,9 +83,9 @@ def render_alignment(
     count = len(alignment.passages)
     _print(
         console,
-        f"score {alignment.score:.2f}  ·  "
-        f"{_percent(alignment.suspicious_coverage)} of the suspicious text and "
-        f"{_percent(alignment.source_coverage)} of the source covered  ·  "
+        f"score {alignment.score:.2f}  ·  covered: "
+        f"{_percent(alignment.suspicious_coverage)} of {escape(suspicious_name)}, "
+        f"{_percent(alignment.source_coverage)} of {escape(source_name)}  ·  "
         f"{count} passage{'s' if count != 1 else ''}",
     )
     if not count:
@@ -94,7 +96,11 @@ def render_alignment(
         console.print()
         _print(console, _passage_header(number, passage))
         _print(console, _passage_body(passage, suspicious_text, full, max_passage_chars))
-        del source_text  # the source side is shown word by word, in the brackets
+        if show_source:
+            _print(console, "[dim]source:[/]")
+            source_only = passage._replace(rewrites=())
+            body = _passage_body(source_only, source_text, full, max_passage_chars, side=1)
+            _print(console, body)
 
 
 def _passage_header(number: int, passage: Passage) -> str:
@@ -115,11 +121,12 @@ def _passage_header(number: int, passage: Passage) -> str:
             f"{counts[RewriteKind.SUBSTITUTION]} replaced ({synonyms} by synonyms), "
             f"{counts[RewriteKind.INSERTION]} inserted, {counts[RewriteKind.DELETION]} deleted"
         )
-    return escape("  ·  ".join(parts[1:])).join((parts[0] + "  ·  ", ""))
+    return parts[0] + "  ·  " + escape("  ·  ".join(parts[1:]))
 
 
-def _passage_body(passage: Passage, text: str, full: bool, max_chars: int) -> str:
-    start, end = passage.suspicious
+def _passage_body(passage: Passage, text: str, full: bool, max_chars: int, side: int = 0) -> str:
+    """Markup of the passage's suspicious (``side=0``) or source (``side=1``) text."""
+    start, end = passage.suspicious if side == 0 else passage.source
     rewrites = sorted(passage.rewrites, key=lambda r: (r.suspicious.start, r.suspicious.end))
     if full or end - start <= max_chars:
         return _markup_range(text, rewrites, start, end)[0]
@@ -164,10 +171,10 @@ def _markup_range(text: str, rewrites: list[Rewrite], start: int, end: int) -> t
 
 
 def _rewrite_markup(rewrite: Rewrite, shown: str) -> str:
-    original = escape(f"[{rewrite.source_text}]")
     if rewrite.kind is RewriteKind.DELETION:
-        return f"[{_DELETED}]{original}[/]"
+        return f"[{_DELETED}]{escape(f'[-{rewrite.source_text}]')}[/]"
     if rewrite.kind is RewriteKind.INSERTION:
-        return f"[{_INSERTED}]{escape(shown)}[/]"
+        return f"[{_INSERTED}]{escape(shown)}[/][{_ORIGINAL}]{escape('[+]')}[/]"
     style = _SYNONYM if rewrite.synonym else _SUBSTITUTED
+    original = escape(f"[{rewrite.source_text}]")
     return f"[{style}]{escape(shown)}[/][{_ORIGINAL}]{original}[/]"

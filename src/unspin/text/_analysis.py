@@ -8,7 +8,6 @@ inside a Spark task. Sources repeat across pairs, so callers cache analyses.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -17,7 +16,7 @@ import regex
 
 from unspin.text._lexicon import Lexicon
 from unspin.text._normalize import NormalizedText, normalize
-from unspin.text._tokenize import word_spans
+from unspin.text._tokenize import split_glued
 
 __all__ = ["AnalysisOptions", "TextAnalysis", "analyse_text", "stable_key"]
 
@@ -121,45 +120,116 @@ def analyse_text(
     lexicon = lexicon or Lexicon.default()
     normalized = normalize(raw, html_input=options.html_input)
     text = normalized.text
-    spans = word_spans(text) if options.unglue else _plain_word_spans(text)
-    forms = [text[a:b].lower() for a, b in spans]
+    tokens = _lookup_tokens(text, lexicon, options)
     if options.phrases:
-        forms, dropped = _rewrite_phrases(forms, lexicon)
-    else:
-        dropped = set()
-    infos = [_term_info(form, lexicon, options) for form in forms]
-    count = len(infos)
-    keys = np.fromiter((i.key for i in infos), dtype=np.int64, count=count)
-    content = np.fromiter((i.content for i in infos), dtype=np.bool_, count=count)
-    if dropped:
-        content[list(dropped)] = False
-    concept_lengths = np.fromiter((len(i.concepts) for i in infos), dtype=np.int64, count=count)
-    concept_ptr = np.zeros(count + 1, dtype=np.int64)
-    np.cumsum(concept_lengths, out=concept_ptr[1:])
-    concept_ids = np.fromiter(
-        (c for i in infos for c in i.concepts), dtype=np.int64, count=int(concept_ptr[-1])
-    )
-    normalized_starts = np.fromiter((a for a, _ in spans), dtype=np.int64, count=count)
-    normalized_ends = np.fromiter((b for _, b in spans), dtype=np.int64, count=count)
-    starts, ends = _raw_token_spans(normalized, normalized_starts, normalized_ends)
-    sentence_ptr = _segment(text, normalized_starts, content)
+        _rewrite_phrases(tokens, lexicon, options)
+    starts, ends = _raw_token_spans(normalized, tokens.starts, tokens.ends)
+    sentence_ptr = _segment(text, tokens.starts, tokens.content)
     return TextAnalysis(
         raw=raw,
         starts=starts,
         ends=ends,
-        keys=keys,
-        content=content,
-        concept_ptr=concept_ptr,
-        concept_ids=concept_ids,
+        keys=tokens.keys,
+        content=tokens.content,
+        concept_ptr=tokens.concept_ptr,
+        concept_ids=tokens.concept_ids,
         sentence_ptr=sentence_ptr,
     )
 
 
-_PLAIN_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+class _Tokens(NamedTuple):
+    starts: IntArray  # in the normalized text
+    ends: IntArray
+    keys: IntArray
+    content: BoolArray
+    concept_ptr: IntArray
+    concept_ids: IntArray
+    forms: list[str]  # lowercase form of each token
 
 
-def _plain_word_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _PLAIN_WORD.finditer(text)]
+class _Entry(NamedTuple):
+    """Everything about one distinct raw token string, computed once per process."""
+
+    relative: tuple[tuple[int, int], ...]  # spans of its words (several if glued)
+    forms: tuple[str, ...]
+    infos: tuple[_TermInfo, ...]
+
+
+_entry_cache: dict[tuple[str, bool, bool, int], _Entry] = {}
+
+
+def _entry(token: str, lexicon: Lexicon, options: AnalysisOptions) -> _Entry:
+    cache_key = (token, options.unglue, options.synonyms, options.max_senses)
+    entry = _entry_cache.get(cache_key)
+    if entry is None:
+        relative = split_glued(token) if options.unglue else ((0, len(token)),)
+        forms = tuple(token[a:b].lower() for a, b in relative)
+        infos = tuple(_term_info(form, lexicon, options) for form in forms)
+        entry = _Entry(relative, forms, infos)
+        _entry_cache[cache_key] = entry
+    return entry
+
+
+def _lookup_tokens(text: str, lexicon: Lexicon, options: AnalysisOptions) -> _Tokens:
+    """Tokenize and look every token up, working per distinct token string.
+
+    A document repeats its words, so the per-token work is reduced to a dict
+    lookup and numpy gathers; lexicon work happens once per distinct string.
+    """
+    matches = list(_WORD.finditer(text))
+    distinct: dict[str, int] = {}
+    token_ids = np.fromiter(
+        (distinct.setdefault(m.group(), len(distinct)) for m in matches),
+        dtype=np.int64,
+        count=len(matches),
+    )
+    match_starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+    entries = [_entry(token, lexicon, options) for token in distinct]
+    # Flatten the distinct strings' words (usually one each) into arrays.
+    word_counts = np.fromiter((len(e.infos) for e in entries), dtype=np.int64, count=len(entries))
+    word_ptr = np.zeros(len(entries) + 1, dtype=np.int64)
+    np.cumsum(word_counts, out=word_ptr[1:])
+    infos = [info for e in entries for info in e.infos]
+    forms = [form for e in entries for form in e.forms]
+    relative_starts = np.fromiter((a for e in entries for a, _ in e.relative), dtype=np.int64)
+    relative_ends = np.fromiter((b for e in entries for _, b in e.relative), dtype=np.int64)
+    word_keys = np.fromiter((i.key for i in infos), dtype=np.int64, count=len(infos))
+    word_content = np.fromiter((i.content for i in infos), dtype=np.bool_, count=len(infos))
+    word_concepts = [i.concepts for i in infos]
+    # Each token expands to its string's words.
+    per_token = word_counts[token_ids] if len(entries) else np.zeros(0, dtype=np.int64)
+    first_word = np.repeat(word_ptr[token_ids], per_token)
+    token_base = np.repeat(match_starts, per_token)
+    within = np.arange(len(first_word)) - np.repeat(np.cumsum(per_token) - per_token, per_token)
+    words = first_word + within
+    concept_counts = np.fromiter(
+        (len(c) for c in word_concepts), dtype=np.int64, count=len(word_concepts)
+    )
+    concept_word_ptr = np.zeros(len(word_concepts) + 1, dtype=np.int64)
+    np.cumsum(concept_counts, out=concept_word_ptr[1:])
+    flat_concepts = np.fromiter(
+        (c for concepts in word_concepts for c in concepts),
+        dtype=np.int64,
+        count=int(concept_word_ptr[-1]),
+    )
+    token_concept_counts = concept_counts[words] if len(words) else np.zeros(0, dtype=np.int64)
+    concept_ptr = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum(token_concept_counts, out=concept_ptr[1:])
+    gather = np.repeat(concept_word_ptr[words], token_concept_counts) + (
+        np.arange(int(concept_ptr[-1])) - np.repeat(concept_ptr[:-1], token_concept_counts)
+    )
+    return _Tokens(
+        starts=token_base + relative_starts[words],
+        ends=token_base + relative_ends[words],
+        keys=word_keys[words],
+        content=word_content[words].copy(),
+        concept_ptr=concept_ptr,
+        concept_ids=flat_concepts[gather],
+        forms=[forms[w] for w in words.tolist()],
+    )
+
+
+_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
 
 def _raw_token_spans(
@@ -173,31 +243,35 @@ def _raw_token_spans(
     return raw_starts, np.maximum(raw_ends, raw_starts + 1)
 
 
-def _rewrite_phrases(forms: list[str], lexicon: Lexicon) -> tuple[list[str], set[int]]:
-    """Replace variant phrases by their canonical form, token for token.
+def _rewrite_phrases(tokens: _Tokens, lexicon: Lexicon, options: AnalysisOptions) -> None:
+    """Give variant phrases the keys of their canonical form, token for token.
 
-    A variant longer than its canonical phrase leaves tokens over; they are marked
-    dropped (no content) instead of being removed, so spans stay one per token.
+    A variant longer than its canonical phrase leaves tokens over; they lose their
+    content flag instead of being removed, so spans stay one per token.
     """
     table = _phrase_index(lexicon)
-    rewritten = list(forms)
-    dropped: set[int] = set()
-    index = 0
-    while index < len(forms):
-        candidates = table.get(forms[index])
+    forms = tokens.forms
+    # Only positions whose word can start a phrase need a closer look.
+    starts = [i for i, form in enumerate(forms) if form in table]
+    done_until = 0
+    for index in starts:
+        if index < done_until:
+            continue
+        candidates = table[forms[index]]
         if candidates:
             for variant, canonical in candidates:
                 end = index + len(variant)
                 if tuple(forms[index:end]) == variant:
                     for offset in range(len(variant)):
+                        position = index + offset
                         if offset < len(canonical):
-                            rewritten[index + offset] = canonical[offset]
+                            info = _term_info(canonical[offset], lexicon, options)
+                            tokens.keys[position] = info.key
+                            tokens.content[position] = info.content
                         else:
-                            dropped.add(index + offset)
-                    index = end - 1
+                            tokens.content[position] = False
+                    done_until = end
                     break
-        index += 1
-    return rewritten, dropped
 
 
 _phrase_tables: dict[int, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {}
@@ -244,8 +318,3 @@ def _segment(text: str, token_starts: IntArray, content: BoolArray) -> IntArray:
         else:
             merged.append(count)
     return np.asarray(merged, dtype=np.int64)
-
-
-def _iter_concepts(infos: Iterable[_TermInfo]) -> Iterable[int]:
-    for info in infos:
-        yield from info.concepts

@@ -624,6 +624,7 @@ class Lexicon:
         self.max_senses: Final = max_senses
         self._lemma_cache: dict[str, str] = {}
         self._concepts_cache: dict[str, tuple[int, ...]] = {}
+        self._base_forms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -643,7 +644,18 @@ class Lexicon:
 
         The word itself comes first, then listed irregular bases, then what the
         detachment rules yield (skipped for irregular words, as WordNet does).
+        Memoized: lemma() and concepts() both need it for every new word.
         """
+        cache_key = (word, pos)
+        cached = self._base_forms_cache.get(cache_key)
+        if cached is None:
+            cached = self._compute_base_forms(word, pos)
+            if len(self._base_forms_cache) >= _MAX_CACHE_ENTRIES:
+                self._base_forms_cache.clear()
+            self._base_forms_cache[cache_key] = cached
+        return cached
+
+    def _compute_base_forms(self, word: str, pos: str) -> tuple[str, ...]:
         table = self._table
         forms: list[str] = []
         if table.has(word, pos):

@@ -175,6 +175,8 @@ _SCAR = regex.compile(r"(?:\b[A-Z]{1,10}\s?)?TAGEND\b|&nbsp;?|&amp;nbsp;?|\u00a0
 
 
 def _blank_scars(text: str) -> str:
+    if "TAGEND" not in text and "nbsp" not in text and "\u00a0" not in text:
+        return text
     return _SCAR.sub(lambda m: " " * len(m.group()), text)
 
 

@@ -1,0 +1,470 @@
+"""The ``unspin`` command line: a thin shell over the library.
+
+Exit codes: 0 success; 1 an output could not be written, or an internal error;
+2 bad input or bad usage (a missing, empty, binary or oversized file, a malformed PAN
+file, an unknown option); 130 interrupted. Every error is one line on stderr,
+``unspin: error: <message>``, never a traceback (``UNSPIN_DEBUG=1`` shows the traceback
+of an internal error). Output files are written atomically: a temporary file beside the
+target, then renamed over it, so an interrupted run never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from unspin import __version__
+from unspin._exceptions import InputError, UnspinError
+from unspin.align import Alignment, align
+from unspin.align._batch import align_pan_corpus, read_pairs
+from unspin.eval import (
+    CorpusSummary,
+    build_simulated_corpus,
+    build_spinbot_corpus,
+    evaluate_corpus,
+    format_report,
+    settings_for,
+    spin_text,
+)
+from unspin.io import DEFAULT_MAX_BYTES, Document, read_document
+from unspin.report import (
+    PanFeature,
+    alignment_to_json,
+    format_pan_xml,
+    render_alignment,
+)
+from unspin.text._analysis import AnalysisOptions, analyse_text
+
+__all__ = ["app", "main"]
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+app = typer.Typer(
+    name="unspin",
+    help="Find spun (synonym-rewritten) copies of text and trace them to their sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    PAN = "pan"
+
+
+class ReportFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+class Level(StrEnum):
+    LIGHT = "light"
+    MEDIUM = "medium"
+    HEAVY = "heavy"
+
+
+class CorpusKind(StrEnum):
+    BBC = "bbc"
+    SPINBOT = "spinbot"
+
+
+# --- errors and output ---------------------------------------------------------------
+
+
+class _OutputError(Exception):
+    """An output file could not be written."""
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    typer.echo(f"unspin: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@contextlib.contextmanager
+def _guarded() -> Iterator[None]:
+    """Turn every failure of a command into one line on stderr and an exit code."""
+    try:
+        yield
+    except (typer.Exit, typer.Abort, BrokenPipeError):
+        raise
+    except UnspinError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
+    except _OutputError as exc:
+        _fail(str(exc), EXIT_FAILURE)
+    except KeyboardInterrupt:
+        typer.echo("unspin: interrupted", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except Exception as exc:
+        if os.environ.get("UNSPIN_DEBUG"):
+            raise
+        _fail(
+            f"internal error: {type(exc).__name__}: {exc} (set UNSPIN_DEBUG=1 for details)",
+            EXIT_FAILURE,
+        )
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file renamed over it."""
+    target = path.expanduser()
+    if target.is_dir():
+        raise _OutputError(f"{path}: is a directory, cannot write the output there")
+    temporary: str | None = None
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else _default_file_mode()
+        descriptor, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)  # mkstemp makes a private file; the output need not be
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise _OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+def _default_file_mode() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _emit(text: str, output: Path | None) -> None:
+    """Print ``text`` to stdout, or write it (atomically) to ``output``."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        _write_atomically(output, text)
+
+
+def _max_bytes(max_size_mb: float) -> int:
+    return int(max_size_mb * 2**20)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"unspin {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            callback=_version_callback,
+            is_eager=True,
+        ),
+    ] = False,
+) -> None:
+    """Find spun (synonym-rewritten) copies of text and trace them to their sources."""
+
+
+# --- compare ------------------------------------------------------------------------------
+
+MaxSize = Annotated[
+    float,
+    typer.Option(
+        "--max-size",
+        metavar="MB",
+        min=0.001,
+        help="Refuse input files larger than this many MiB.",
+    ),
+]
+
+
+def _aligned(suspicious: Document, source: Document) -> Alignment:
+    # Each document is read as HTML or plain text on its own evidence (name or content).
+    return align(
+        analyse_text(suspicious.text, options=AnalysisOptions(html_input=suspicious.html)),
+        analyse_text(source.text, options=AnalysisOptions(html_input=source.html)),
+    )
+
+
+def _pan_features(alignment: Alignment, suspicious: str, source: str) -> list[PanFeature]:
+    return [
+        PanFeature(
+            this_reference=suspicious,
+            this_offset=p.suspicious.start,
+            this_length=p.suspicious.length,
+            source_reference=source,
+            source_offset=p.source.start,
+            source_length=p.source.length,
+        )
+        for p in alignment.passages
+    ]
+
+
+@app.command()
+def compare(
+    suspicious: Annotated[Path, typer.Argument(help="The text suspected of being a copy.")],
+    source: Annotated[Path, typer.Argument(help="The possible source.")],
+    output_format: Annotated[
+        OutputFormat,
+        typer.Option("--format", "-f", help="text (for people), json or pan (PAN XML)."),
+    ] = OutputFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show long passages whole (text format).")
+    ] = False,
+    show_source: Annotated[
+        bool, typer.Option("--show-source", help="Also show each passage's source text.")
+    ] = False,
+) -> None:
+    """Align SUSPICIOUS with SOURCE: copied passages, verdict, and the words rewritten."""
+    with _guarded():
+        doc_s = read_document(suspicious, max_bytes=_max_bytes(max_size))
+        doc_r = read_document(source, max_bytes=_max_bytes(max_size))
+        result = _aligned(doc_s, doc_r)
+        text: str | None
+        if output_format is OutputFormat.JSON:
+            text = alignment_to_json(
+                result,
+                suspicious_name=doc_s.id,
+                source_name=doc_r.id,
+                suspicious_text=doc_s.text,
+                source_text=doc_r.text,
+            )
+        elif output_format is OutputFormat.PAN:
+            text = format_pan_xml(doc_s.id, _pan_features(result, doc_s.id, doc_r.id))
+        else:
+            text = _render_text(result, doc_s, doc_r, full, show_source, to_file=output is not None)
+        if text is not None:
+            _emit(text, output)
+
+
+def _render_text(
+    result: Alignment,
+    suspicious: Document,
+    source: Document,
+    full: bool,
+    show_source: bool,
+    *,
+    to_file: bool,
+) -> str | None:
+    """Render to the terminal (returns None), or as plain text for a file."""
+    buffer = io.StringIO() if to_file else None
+    console = (
+        Console(file=buffer, width=100, color_system=None, force_terminal=False)
+        if buffer is not None
+        else Console()
+    )
+    render_alignment(
+        result,
+        suspicious.text,
+        source.text,
+        console=console,
+        suspicious_name=suspicious.id,
+        source_name=source.id,
+        full=full,
+        show_source=show_source,
+    )
+    return None if buffer is None else buffer.getvalue()
+
+
+# --- pan ----------------------------------------------------------------------------------
+
+
+@app.command()
+def pan(
+    pairs: Annotated[Path, typer.Argument(help="Pairs file: 'susp-file src-file' per line.")],
+    src_dir: Annotated[Path, typer.Argument(help="Directory of source documents.")],
+    susp_dir: Annotated[Path, typer.Argument(help="Directory of suspicious documents.")],
+    out_dir: Annotated[Path, typer.Argument(help="Where to write <susp>-<src>.xml files.")],
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    ] = None,
+) -> None:
+    """Align every pair of a PAN text-alignment corpus, writing PAN XML detections.
+
+    Prints a summary line, then `wall_s <seconds>` (read by the benchmarks)."""
+    with _guarded():
+        started = time.perf_counter()
+        total = len(read_pairs(pairs))
+        stderr = Console(stderr=True)
+        with Progress(
+            TextColumn("aligning"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TimeRemainingColumn(),
+            console=stderr,
+            disable=not stderr.is_terminal,
+        ) as progress:
+            task = progress.add_task("pairs", total=total)
+            outcomes = align_pan_corpus(
+                pairs,
+                src_dir,
+                susp_dir,
+                out_dir,
+                jobs=jobs,
+                progress=lambda done: progress.advance(task, done),
+            )
+        seconds = time.perf_counter() - started
+        failed = [outcome for outcome in outcomes if outcome.error is not None]
+        for outcome in failed[:5]:
+            typer.echo(f"unspin: warning: {outcome.error}", err=True)
+        if failed:
+            more = f" ({len(failed) - 5} more not shown)" if len(failed) > 5 else ""
+            typer.echo(
+                f"unspin: warning: {len(failed)} pair(s) with an unusable document: "
+                f"no detections written for them{more}",
+                err=True,
+            )
+        passages = sum(outcome.passages for outcome in outcomes)
+        typer.echo(
+            f"pairs {len(outcomes)}  passages {passages}  seconds {seconds:.2f}  "
+            f"warnings {len(failed)}"
+        )
+        typer.echo(f"wall_s {seconds:.3f}")
+
+
+# --- eval ---------------------------------------------------------------------------------
+
+
+@app.command("eval")
+def evaluate(
+    truth_dir: Annotated[Path, typer.Argument(help="Ground-truth PAN XML files (recursive).")],
+    detections_dir: Annotated[Path, typer.Argument(help="Detection PAN XML files.")],
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text table or json.")
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
+    with _guarded():
+        report = evaluate_corpus(truth_dir, detections_dir)
+        if output_format is ReportFormat.JSON:
+            data = {
+                "overall": report.overall._asdict(),
+                "by_obfuscation": {
+                    name: scores._asdict() for name, scores in report.by_obfuscation.items()
+                },
+            }
+            _emit(json.dumps(data, indent=2) + "\n", None)
+        else:
+            _emit(format_report(report), None)
+
+
+# --- simulate -----------------------------------------------------------------------------
+
+
+@app.command()
+def simulate(
+    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="A text file to spin.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    level: Annotated[Level, typer.Option("--level", "-l", help="How hard to spin.")] = (
+        Level.MEDIUM
+    ),
+    seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+) -> None:
+    """Spin a text the way article spinners do (a benchmarking tool)."""
+    with _guarded():
+        document = read_document(input_file, max_bytes=_max_bytes(max_size))
+        spun = spin_text(document.text, settings=settings_for(level.value), seed=seed)
+        _emit(spun if spun.endswith("\n") else spun + "\n", output)
+
+
+@app.command("simulate-corpus")
+def simulate_corpus(
+    kind: Annotated[
+        CorpusKind,
+        typer.Argument(
+            help="bbc: spin BBC news articles (<topic>/*.txt) with the simulator; "
+            "spinbot: real SpinBot output (<id>-ORIG.txt / <id>-SPUN.txt)."
+        ),
+    ],
+    data_dir: Annotated[Path, typer.Argument(help="The articles to build from.")],
+    out_dir: Annotated[Path, typer.Argument(help="An absent or empty output directory.")],
+    pairs: Annotated[
+        int | None, typer.Option("--pairs", "-n", min=1, help="Number of document pairs.")
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+) -> None:
+    """Build a spun-plagiarism benchmark corpus in the PAN layout (src/, susp/, pairs, truth/)."""
+    with _guarded():
+        if not data_dir.is_dir():
+            raise InputError(f"{data_dir}: no such directory")
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"{out_dir}: exists and is not a directory")
+        summary: CorpusSummary
+        try:
+            if kind is CorpusKind.BBC:
+                summary = (
+                    build_simulated_corpus(data_dir, out_dir, seed=seed)
+                    if pairs is None
+                    else build_simulated_corpus(data_dir, out_dir, seed=seed, pairs=pairs)
+                )
+            else:
+                summary = (
+                    build_spinbot_corpus(data_dir, out_dir, seed=seed)
+                    if pairs is None
+                    else build_spinbot_corpus(data_dir, out_dir, seed=seed, pairs=pairs)
+                )
+        except (ValueError, FileExistsError) as exc:
+            # The builders' own checks: no usable articles, too few for N pairs, a
+            # non-empty output directory.
+            raise InputError(str(exc)) from None
+        groups = ", ".join(f"{name} {count}" for name, count in summary.by_group.items())
+        typer.echo(f"wrote {summary.pairs} pairs ({groups}), {summary.cases} cases to {out_dir}")
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code (the console script exits with it)."""
+    try:
+        app(args=argv, prog_name="unspin")  # standalone: always ends in SystemExit
+    except SystemExit as exc:
+        code = exc.code
+        return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_FAILURE)
+    except KeyboardInterrupt:
+        typer.echo("unspin: interrupted", err=True)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())
