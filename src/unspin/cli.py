@@ -102,7 +102,8 @@ class _OutputError(Exception):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"unspin: error: {message}", err=True)
+    one_line = " ".join(message.split("\n"))
+    typer.echo(f"unspin: error: {one_line}", err=True)
     raise typer.Exit(code)
 
 

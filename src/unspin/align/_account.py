@@ -41,7 +41,10 @@ def account_rewrites(
     keys_r = source.keys[r_start:r_end].tolist()
     rewrites: list[Rewrite] = []
     equal = 0
-    for tag, r0, r1, s0, s1 in Levenshtein.opcodes(keys_r, keys_s):
+    for opcode in Levenshtein.opcodes(keys_r, keys_s):
+        tag = opcode.tag
+        r0, r1 = int(opcode.src_start), int(opcode.src_end)
+        s0, s1 = int(opcode.dest_start), int(opcode.dest_end)
         if tag == "equal":
             equal += r1 - r0
             continue

@@ -99,7 +99,9 @@ def _align_chunk(
         except InputError as exc:
             # An unusable document has no detections; the batch goes on.
             write_pan_xml(Path(out_dir) / pan_output_name(suspicious, source), suspicious, [])
-            outcomes.append(PairOutcome(suspicious, source, 0, time.perf_counter() - started, str(exc)))
+            outcomes.append(
+                PairOutcome(suspicious, source, 0, time.perf_counter() - started, str(exc))
+            )
             continue
         features = [
             PanFeature(
@@ -158,7 +160,9 @@ def align_pan_corpus(
                 progress(len(done))
         return outcomes
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_align_chunk, chunk, *arguments) for chunk in _chunks(pairs, chunk_size)]
+        futures = [
+            pool.submit(_align_chunk, chunk, *arguments) for chunk in _chunks(pairs, chunk_size)
+        ]
         for future in futures:
             done = future.result()
             outcomes.extend(done)

@@ -206,7 +206,13 @@ def _find_summary(
 
 
 def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:
-    return SeedMatrix(*(field[selected] for field in seeds))
+    return SeedMatrix(
+        suspicious=seeds.suspicious[selected],
+        source=seeds.source[selected],
+        similarity=seeds.similarity[selected],
+        matched=seeds.matched[selected],
+        containment=seeds.containment[selected],
+    )
 
 
 def _content_words(view: ContentView, tokens: tuple[int, int]) -> int:

@@ -23,8 +23,8 @@ __all__ = [
     "cluster_seeds",
     "keep_consistent_seeds",
     "resolve_overlaps",
-    "trim_weak_edges",
     "score_candidate",
+    "trim_weak_edges",
 ]
 
 IntArray = npt.NDArray[np.int64]
@@ -40,9 +40,7 @@ class Candidate(NamedTuple):
     containment: float = 0.0  # share of the suspicious side's content matched
 
 
-def cluster_seeds(
-    seeds: SeedMatrix, *, gap_suspicious: int, gap_source: int
-) -> list[IntArray]:
+def cluster_seeds(seeds: SeedMatrix, *, gap_suspicious: int, gap_source: int) -> list[IntArray]:
     """Group seeds closer than the gaps (in sentences) on both sides."""
     count = len(seeds.suspicious)
     if count == 0:
@@ -122,9 +120,7 @@ def attach_weak_seeds(
     ]
 
 
-def keep_consistent_seeds(
-    seeds: SeedMatrix, members: IntArray, *, tolerance: int
-) -> IntArray:
+def keep_consistent_seeds(seeds: SeedMatrix, members: IntArray, *, tolerance: int) -> IntArray:
     """Drop a cluster's seeds that pair a sentence with a far-off repeat.
 
     Text often repeats itself (a photo caption restating the lead): a suspicious
@@ -149,7 +145,8 @@ def keep_consistent_seeds(
     anchor_col = np.zeros(int(rows.max()) + 1, dtype=np.int64)
     anchor_col[rows[order[first_of_row]]] = cols[order[first_of_row]]
     keep = np.abs(cols - anchor_col[rows]) <= tolerance
-    return members[keep]
+    kept: IntArray = members[keep]
+    return kept
 
 
 def trim_weak_edges(seeds: SeedMatrix, members: IntArray, *, ratio: float) -> IntArray:
@@ -164,7 +161,12 @@ def trim_weak_edges(seeds: SeedMatrix, members: IntArray, *, ratio: float) -> In
         similarity = seeds.similarity[members]
         floor = ratio * float(np.median(similarity))
         rows, cols = seeds.suspicious[members], seeds.source[members]
-        at_edge = (rows == rows.min()) | (rows == rows.max()) | (cols == cols.min()) | (cols == cols.max())
+        at_edge = (
+            (rows == rows.min())
+            | (rows == rows.max())
+            | (cols == cols.min())
+            | (cols == cols.max())
+        )
         weak = at_edge & (similarity < floor)
         if not weak.any() or weak.all():
             break
@@ -190,7 +192,10 @@ def score_candidate(
     seed_count: int,
 ) -> Candidate | None:
     """Turn a sentence box into a trimmed token passage with its similarity."""
-    tokens_s = (int(suspicious.sentence_ptr[sentences_s[0]]), int(suspicious.sentence_ptr[sentences_s[1]]))
+    tokens_s = (
+        int(suspicious.sentence_ptr[sentences_s[0]]),
+        int(suspicious.sentence_ptr[sentences_s[1]]),
+    )
     tokens_r = (int(source.sentence_ptr[sentences_r[0]]), int(source.sentence_ptr[sentences_r[1]]))
     positions_s, types_s = _type_slice(view_s, *tokens_s)
     positions_r, types_r = _type_slice(view_r, *tokens_r)

@@ -18,7 +18,14 @@ from scipy import sparse
 
 from unspin.text._analysis import TextAnalysis
 
-__all__ = ["ContentView", "SeedMatrix", "TypeMatches", "content_view", "match_types", "seed_sentences"]
+__all__ = [
+    "ContentView",
+    "SeedMatrix",
+    "TypeMatches",
+    "content_view",
+    "match_types",
+    "seed_sentences",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

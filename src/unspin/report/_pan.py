@@ -64,9 +64,7 @@ def format_pan_xml(
     return ET.tostring(root, encoding="unicode") + "\n"
 
 
-def write_pan_xml(
-    path: str | Path, this_reference: str, features: Iterable[PanFeature]
-) -> None:
+def write_pan_xml(path: str | Path, this_reference: str, features: Iterable[PanFeature]) -> None:
     """Write one PAN XML file, atomically (a crash never leaves half a file)."""
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")

@@ -159,7 +159,8 @@ def _markup_range(text: str, rewrites: list[Rewrite], start: int, end: int) -> t
     cursor = start
     for rewrite in rewrites:
         r_start, r_end = rewrite.suspicious
-        if r_start < start or r_start >= end or r_start < cursor:
+        inside = start <= r_start < end or (r_start == end and r_end == r_start)
+        if not inside or r_start < cursor:
             continue
         pieces.append(escape(text[cursor:r_start]))
         pieces.append(_rewrite_markup(rewrite, text[r_start:r_end]))

@@ -8,6 +8,7 @@ inside a Spark task. Sources repeat across pairs, so callers cache analyses.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from typing import NamedTuple
 
 import numpy as np
@@ -61,7 +62,9 @@ class TextAnalysis(NamedTuple):
 
     def words(self, start: int, end: int) -> list[str]:
         """The raw words of tokens ``start:end``."""
-        return [self.raw[a:b] for a, b in zip(self.starts[start:end], self.ends[start:end], strict=True)]
+        return [
+            self.raw[a:b] for a, b in zip(self.starts[start:end], self.ends[start:end], strict=True)
+        ]
 
 
 _key_cache: dict[str, int] = {}
@@ -303,7 +306,7 @@ def _segment(text: str, token_starts: IntArray, content: BoolArray) -> IntArray:
     cuts = cuts[(cuts > 0) & (cuts < count)]
     bounds = [0, *cuts.tolist(), count]
     pieces: list[int] = [0]
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in itertools.pairwise(bounds):
         for chunk_end in range(start + _MAX_SENTENCE_TOKENS, end, _MAX_SENTENCE_TOKENS):
             pieces.append(chunk_end)
         pieces.append(end)

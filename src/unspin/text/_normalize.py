@@ -54,13 +54,46 @@ _HTML_HINT = regex.compile(
 )
 # Elements whose content is never text a reader sees.
 _HIDDEN_ELEMENT = regex.compile(
-    r"<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>", regex.IGNORECASE | regex.DOTALL
+    r"<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>",
+    regex.IGNORECASE | regex.DOTALL,
 )
 _COMMENT = regex.compile(r"<!--.*?-->", regex.DOTALL)
 _TAG = regex.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<![^>]*>|<\?[^>]*>")
 _BLOCK_TAGS = frozenset(
-    "p div br li ul ol tr td th table h1 h2 h3 h4 h5 h6 article section header footer "
-    "blockquote pre hr title dd dt dl figure figcaption main nav aside".split()
+    [
+        "p",
+        "div",
+        "br",
+        "li",
+        "ul",
+        "ol",
+        "tr",
+        "td",
+        "th",
+        "table",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "article",
+        "section",
+        "header",
+        "footer",
+        "blockquote",
+        "pre",
+        "hr",
+        "title",
+        "dd",
+        "dt",
+        "dl",
+        "figure",
+        "figcaption",
+        "main",
+        "nav",
+        "aside",
+    ]
 )
 _ENTITY = regex.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?")
 
@@ -156,7 +189,10 @@ def _repair_unicode(text: str) -> tuple[str, OffsetArray] | None:
 def _diff_origins(before: str, after: str) -> OffsetArray:
     """For each char of ``after``, the index in ``before`` it corresponds to."""
     origin = np.empty(len(after), dtype=np.int64)
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(before, after):
+    for opcode in Levenshtein.opcodes(before, after):
+        tag = opcode.tag
+        i1, i2 = int(opcode.src_start), int(opcode.src_end)
+        j1, j2 = int(opcode.dest_start), int(opcode.dest_end)
         if tag == "equal":
             origin[j1:j2] = np.arange(i1, i2)
         elif j2 > j1:
@@ -177,7 +213,8 @@ _SCAR = regex.compile(r"(?:\b[A-Z]{1,10}\s?)?TAGEND\b|&nbsp;?|&amp;nbsp;?|\u00a0
 def _blank_scars(text: str) -> str:
     if "TAGEND" not in text and "nbsp" not in text and "\u00a0" not in text:
         return text
-    return _SCAR.sub(lambda m: " " * len(m.group()), text)
+    blanked: str = _SCAR.sub(lambda m: " " * len(m.group()), text)
+    return blanked
 
 
 # --- the pipeline -----------------------------------------------------------------------

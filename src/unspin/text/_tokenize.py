@@ -96,8 +96,11 @@ def _glue_rank(
     if left_known and right_known:
         return (2, shorter)
     # "Kimhas", "Putinconference": an unknown capitalized name glued to a word.
-    if left_capitalized and right_known and len(left) >= 2 and (
-        lexicon.is_stopword(right) or len(right) >= 4
+    if (
+        left_capitalized
+        and right_known
+        and len(left) >= 2
+        and (lexicon.is_stopword(right) or len(right) >= 4)
     ):
         return (1, shorter)
     return None

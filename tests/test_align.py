@@ -1,0 +1,189 @@
+"""End-to-end tests of pairwise alignment: verbatim, unrelated, spun, HTML and the seed pair."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+
+from unspin import Alignment, MatchType, RewriteKind, Verdict, align
+from unspin.eval import settings_for, spin_text
+
+# Written for these tests.
+HARBOUR = "\n\n".join(
+    (
+        "Volunteers restore the old harbour lighthouse",
+        "For almost forty years the lighthouse at the end of the northern pier stood dark. "
+        "Its lamp was removed when ships began to rely on satellite navigation, and the "
+        "paint peeled away in the salt wind until the tower looked grey and forgotten.",
+        "Last autumn a group of retired sailors and local students decided to bring it back "
+        "to life. They raised money with a series of concerts in the fish market, collected "
+        "old photographs from families in the town, and persuaded the harbour authority to "
+        "lend them the keys for one year.",
+        "The work was harder than anyone expected. Rust had eaten through the iron stairs, "
+        "the windows at the top were cracked, and the heavy door had to be lifted off its "
+        "hinges before it could be repaired. Every weekend the volunteers climbed the tower "
+        "with buckets, brushes and sandwiches, and every Monday they posted pictures of their "
+        "progress on the notice board outside the library.",
+        "In the spring an engineer from the coast guard offered to install a modern lamp that "
+        "uses very little electricity. The light will not guide ships, but it will shine "
+        "each evening from sunset until midnight as a reminder of the sailors who worked in "
+        "the harbour over the last two centuries.",
+        "The lighthouse opened to visitors on Saturday. Children were allowed to climb the "
+        "stairs first, and many of them stayed at the top for an hour, watching the boats "
+        "return with their catch while their parents waited in a long queue below.",
+    )
+)
+
+UNRELATED = "\n\n".join(
+    (
+        "A guide to growing tomatoes on a balcony",
+        "Tomatoes need at least six hours of direct sunshine a day, so choose the brightest "
+        "corner you have. Use a deep pot with holes in the bottom and fill it with a rich "
+        "compost mixed with a handful of sand.",
+        "Water the plants in the morning rather than at night, and feed them once a week with "
+        "a liquid fertiliser after the first flowers appear. Pinch out the small shoots that "
+        "grow between the stem and the branches to keep the plant strong.",
+        "When the fruit turns deep red and feels slightly soft, twist it gently from the vine. "
+        "Green fruit left at the end of summer will ripen indoors on a sunny windowsill.",
+    )
+)
+
+SEED_PAIR = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "seed-pair"
+
+
+def _check_spans(result: Alignment, suspicious: str, source: str, *, rewrites: bool = True) -> None:
+    """Every span lies within its text; every rewrite within its passage and matching
+    the raw text it names."""
+    for passage in result.passages:
+        assert 0 <= passage.suspicious.start < passage.suspicious.end <= len(suspicious)
+        assert 0 <= passage.source.start < passage.source.end <= len(source)
+        assert 0.0 <= passage.score <= 1.0
+        if not rewrites:
+            continue
+        for rewrite in passage.rewrites:
+            s_start, s_end = rewrite.suspicious
+            r_start, r_end = rewrite.source
+            assert suspicious[s_start:s_end] == rewrite.suspicious_text
+            assert source[r_start:r_end] == rewrite.source_text
+            assert passage.suspicious.start <= s_start <= s_end <= passage.suspicious.end
+            assert passage.source.start <= r_start <= r_end <= passage.source.end
+            if rewrite.kind is RewriteKind.INSERTION:
+                assert r_start == r_end
+            if rewrite.kind is RewriteKind.DELETION:
+                assert s_start == s_end
+
+
+def test_identical_texts_are_one_identical_passage() -> None:
+    result = align(HARBOUR, HARBOUR)
+    _check_spans(result, HARBOUR, HARBOUR)
+    assert len(result.passages) == 1
+    passage = result.passages[0]
+    assert passage.match_type is MatchType.IDENTICAL
+    assert passage.rewrites == ()
+    assert passage.suspicious.length >= 0.95 * len(HARBOUR.strip())
+    assert passage.source == passage.suspicious
+    assert result.suspicious_coverage >= 0.95 and result.source_coverage >= 0.95
+    assert result.verdict is Verdict.COPY
+
+
+def test_unrelated_texts_have_no_passage() -> None:
+    result = align(UNRELATED, HARBOUR)
+    assert result.passages == ()
+    assert result.verdict is Verdict.NO_COPY
+    assert result.suspicious_coverage == 0.0
+
+
+def test_empty_and_wordless_texts_have_no_passage() -> None:
+    assert align("", HARBOUR).passages == ()
+    assert align("... !!! ???", HARBOUR).passages == ()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_simulated_spun_copy_is_found(seed: int) -> None:
+    spun = spin_text(HARBOUR, settings=settings_for("medium"), seed=seed)
+    assert spun != HARBOUR
+    result = align(spun, HARBOUR)
+    _check_spans(result, spun, HARBOUR)
+    assert result.suspicious_coverage >= 0.8
+    assert result.source_coverage >= 0.8
+    assert result.verdict in (Verdict.SPUN_COPY, Verdict.COPY)
+    substitutions = [
+        r for p in result.passages for r in p.rewrites if r.kind is RewriteKind.SUBSTITUTION
+    ]
+    assert any(r.synonym for r in substitutions)
+
+
+def test_a_spun_copy_inside_other_text_is_traced_to_it() -> None:
+    spun = spin_text(HARBOUR, settings=settings_for("light"), seed=5)
+    before, after = UNRELATED, UNRELATED.replace("Tomatoes", "Peppers")
+    suspicious = before + "\n\n" + spun + "\n\n" + after
+    result = align(suspicious, HARBOUR)
+    _check_spans(result, suspicious, HARBOUR)
+    assert len(result.passages) == 1
+    detected = result.passages[0].suspicious
+    truth_start = len(before) + 2
+    truth_end = truth_start + len(spun)
+    assert truth_start <= detected.start <= truth_start + 60  # at most the heading missed
+    assert truth_end - 20 <= detected.end <= truth_end
+    assert 0.4 < result.suspicious_coverage < 0.7  # the unrelated text is not covered
+    assert result.source_coverage >= 0.9
+
+
+def test_html_suspicious_text_maps_spans_into_the_raw_html() -> None:
+    paragraphs = HARBOUR.split("\n\n")
+    page = (
+        "<!DOCTYPE html><html><head><title>News</title>"
+        "<style>p { margin: 0 }</style><script>var x = '<p>';</script></head><body>"
+        f"<h1>{html.escape(paragraphs[0])}</h1>\n"
+        + "".join(
+            f'<p class="story">{html.escape(p).replace("harbour", "<b>harbour</b>")}</p>\n'
+            for p in paragraphs[1:]
+        )
+        + "</body></html>"
+    )
+    result = align(page, HARBOUR)
+    _check_spans(result, page, HARBOUR)
+    assert len(result.passages) == 1
+    passage = result.passages[0]
+    raw = page[passage.suspicious.start : passage.suspicious.end]
+    assert raw.startswith("Volunteers restore")
+    assert raw.rstrip(".").endswith("waited in a long queue below")
+    assert "For almost forty years" in raw and "<p" in raw  # raw HTML, not stripped text
+    assert passage.source.start == 0
+    assert result.suspicious_coverage >= 0.95
+
+
+needs_seed_pair = pytest.mark.skipif(
+    not SEED_PAIR.is_dir(), reason="the seed pair (../shared/data) is absent"
+)
+
+
+@needs_seed_pair
+def test_the_seed_pair_is_one_passage_with_high_precision_and_recall() -> None:
+    spun = (SEED_PAIR / "spun.txt").read_text(encoding="utf-8")
+    original = (SEED_PAIR / "original.txt").read_text(encoding="utf-8")
+    truth_end = spun.index("\n\nLikeKim")
+    result = align(spun, original)
+    _check_spans(result, spun, original, rewrites=False)
+    assert len(result.passages) == 1
+    detected = result.passages[0].suspicious
+    overlap = max(0, min(detected.end, truth_end) - max(detected.start, 0))
+    assert overlap / detected.length >= 0.95, "precision on the suspicious side"
+    assert overlap / truth_end >= 0.95, "recall on the suspicious side"
+    assert result.verdict is Verdict.SPUN_COPY
+
+
+@needs_seed_pair
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: the passage's suspicious side takes in the last copied sentence "
+    "('Those connections crumbled after the 1991 Soviet collapse...') but its source side "
+    "stops before that sentence's original, so the sentence is accounted as an insertion "
+    "placed outside the source span",
+)
+def test_the_seed_pair_rewrites_lie_inside_their_passage() -> None:
+    spun = (SEED_PAIR / "spun.txt").read_text(encoding="utf-8")
+    original = (SEED_PAIR / "original.txt").read_text(encoding="utf-8")
+    _check_spans(align(spun, original), spun, original)

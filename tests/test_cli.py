@@ -1,0 +1,363 @@
+"""Tests of the ``unspin`` command line: outputs, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import unspin.cli
+from unspin import __version__
+from unspin.cli import app
+from unspin.report import SCHEMA_VERSION, PanFeature, parse_pan_xml, read_pan_xml, write_pan_xml
+
+ROOT = Path(__file__).resolve().parents[1]
+SPUN = ROOT / "examples" / "spun.txt"
+ORIGINAL = ROOT / "examples" / "original.txt"
+SHARED = ROOT / ".." / "shared" / "data"
+
+runner = CliRunner()
+
+UNRELATED = (
+    "Tomatoes need at least six hours of direct sunshine a day, so choose the brightest "
+    "corner you have. Use a deep pot with holes in the bottom and fill it with a rich "
+    "compost mixed with a handful of sand. Water the plants in the morning rather than at "
+    "night, and feed them once a week with a liquid fertiliser after the first flowers "
+    "appear.\n"
+)
+
+
+def _run(*args: str | Path) -> object:
+    return runner.invoke(app, [str(arg) for arg in args])
+
+
+def _assert_one_line_error(result: object, code: int, *fragments: str) -> None:
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == code, output  # type: ignore[attr-defined]
+    assert "Traceback" not in output
+    lines = output.strip().splitlines()
+    assert len(lines) == 1, output
+    assert lines[0].startswith("unspin: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+# --- compare -------------------------------------------------------------------------------
+
+
+def test_compare_text_report() -> None:
+    result = _run("compare", SPUN, ORIGINAL)
+    assert result.exit_code == 0, result.output
+    assert "spun.txt vs original.txt: spun copy" in result.stdout
+    assert "passage 1" in result.stdout
+    assert "[" in result.stdout  # rewritten words are shown with their originals
+
+
+def test_compare_json_report() -> None:
+    result = _run("compare", SPUN, ORIGINAL, "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == SCHEMA_VERSION
+    assert data["verdict"] == "spun-copy"
+    assert data["suspicious"]["name"] == "spun.txt"
+    assert data["source"]["name"] == "original.txt"
+    assert data["coverage"]["source_percent"] >= 90
+    spun_text = SPUN.read_text(encoding="utf-8")
+    passage = data["passages"][0]
+    assert (
+        passage["suspicious"]["text"]
+        == spun_text[passage["suspicious"]["start"] : passage["suspicious"]["end"]]
+    )
+    assert "In other news" not in passage["suspicious"]["text"]  # the unrelated paragraph
+    assert any(r["synonym"] for r in passage["rewrites"])
+
+
+def test_compare_pan_report() -> None:
+    result = _run("compare", SPUN, ORIGINAL, "-f", "pan")
+    assert result.exit_code == 0, result.output
+    features = parse_pan_xml(result.stdout)
+    assert len(features) >= 1
+    assert features[0].this_reference == "spun.txt"
+    assert features[0].source_reference == "original.txt"
+    assert features[0].this_offset == 0
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "pan"])
+def test_compare_writes_an_output_file(tmp_path: Path, output_format: str) -> None:
+    target = tmp_path / f"report.{output_format}"
+    result = _run("compare", SPUN, ORIGINAL, "-f", output_format, "-o", target)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    written = target.read_text(encoding="utf-8")
+    assert "\x1b[" not in written  # plain text in a file, no terminal colours
+    assert "spun" in written
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]
+
+
+def test_an_interrupted_write_leaves_the_old_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "report.json"
+    target.write_text("previous report\n", encoding="utf-8")
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(unspin.cli.os, "replace", interrupted)
+    result = _run("compare", SPUN, ORIGINAL, "-f", "json", "-o", target)
+    assert result.exit_code == 130
+    assert result.output.strip() == "unspin: interrupted"
+    assert target.read_text(encoding="utf-8") == "previous report\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_an_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    result = _run("compare", SPUN, ORIGINAL, "-o", tmp_path / "no" / "such" / "dir.json")
+    _assert_one_line_error(result, 1, "cannot write")
+    result = _run("compare", SPUN, ORIGINAL, "-o", tmp_path)
+    _assert_one_line_error(result, 1, "is a directory")
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "fragment"),
+    [
+        ("missing.txt", None, "no such file"),
+        ("folder", "dir", "is a directory"),
+        ("empty.txt", b"", "is empty"),
+        ("blank.txt", b" \n\n\t ", "is empty"),
+        ("image.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4, "binary"),
+    ],
+)
+def test_bad_inputs_are_one_line_errors(
+    tmp_path: Path, name: str, data: bytes | str | None, fragment: str
+) -> None:
+    path = tmp_path / name
+    if data == "dir":
+        path.mkdir()
+    elif isinstance(data, bytes):
+        path.write_bytes(data)
+    for args in (("compare", path, ORIGINAL), ("compare", SPUN, path)):
+        result = _run(*args)
+        _assert_one_line_error(result, 2, name, fragment)
+
+
+def test_a_file_over_max_size_is_refused() -> None:
+    result = _run("compare", SPUN, ORIGINAL, "--max-size", "0.001")
+    _assert_one_line_error(result, 2, "spun.txt", "--max-size")
+    assert _run("compare", SPUN, ORIGINAL, "--max-size", "1").exit_code == 0
+
+
+def test_invalid_utf8_is_read_leniently(tmp_path: Path) -> None:
+    data = SPUN.read_bytes().replace(b"library", b"libr\xffary", 1)
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(data)
+    result = _run("compare", broken, ORIGINAL, "-f", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["verdict"] == "spun-copy"
+
+
+def test_an_html_file_works_and_offsets_index_the_raw_html(tmp_path: Path) -> None:
+    paragraphs = ORIGINAL.read_text(encoding="utf-8").strip().split("\n\n")
+    page = tmp_path / "original.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><title>Tools</title><style>p{margin:0}</style></head>"
+        f"<body><h1>{paragraphs[0]}</h1>\n"
+        + "".join(f"<p>{p.replace('tools', '<em>tools</em>')}</p>\n" for p in paragraphs[1:])
+        + "</body></html>\n",
+        encoding="utf-8",
+    )
+    result = _run("compare", SPUN, page, "-f", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "spun-copy"
+    source = data["passages"][0]["source"]
+    raw = page.read_text(encoding="utf-8")
+    assert source["text"] == raw[source["start"] : source["end"]]
+    assert source["text"].startswith("A Library of Tools")
+    assert "<p>" in source["text"] and "old fire station" in source["text"]
+
+
+# --- pan and eval --------------------------------------------------------------------------
+
+
+def _tiny_pan_corpus(root: Path) -> Path:
+    """Two pairs: the example spun copy (one case) and an unrelated text (no case)."""
+    for sub in ("src", "susp", "truth"):
+        (root / sub).mkdir(parents=True)
+    original = ORIGINAL.read_text(encoding="utf-8")
+    spun = SPUN.read_text(encoding="utf-8")
+    (root / "src" / "source-document00001.txt").write_text(original, encoding="utf-8")
+    (root / "susp" / "suspicious-document00001.txt").write_text(spun, encoding="utf-8")
+    (root / "susp" / "suspicious-document00002.txt").write_text(UNRELATED, encoding="utf-8")
+    (root / "pairs").write_text(
+        "suspicious-document00001.txt source-document00001.txt\n"
+        "suspicious-document00002.txt source-document00001.txt\n",
+        encoding="utf-8",
+    )
+    copied_end = spun.index("\n\nIn other news")
+    write_pan_xml(
+        root / "truth" / "suspicious-document00001-source-document00001.xml",
+        "suspicious-document00001.txt",
+        [
+            PanFeature(
+                "suspicious-document00001.txt",
+                0,
+                copied_end,
+                "source-document00001.txt",
+                0,
+                len(original.rstrip()),
+                name="plagiarism",
+                obfuscation="spun",
+            )
+        ],
+    )
+    write_pan_xml(
+        root / "truth" / "suspicious-document00002-source-document00001.xml",
+        "suspicious-document00002.txt",
+        [],
+    )
+    return root
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_pan_then_eval(tmp_path: Path, jobs: str) -> None:
+    corpus = _tiny_pan_corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    result = _run("pan", corpus / "pairs", corpus / "src", corpus / "susp", out, "--jobs", jobs)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("pairs 2  passages 1  seconds ")
+    assert lines[-1].split()[0] == "wall_s" and float(lines[-1].split()[1]) > 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "suspicious-document00001-source-document00001.xml",
+        "suspicious-document00002-source-document00001.xml",
+    ]
+    assert read_pan_xml(out / "suspicious-document00002-source-document00001.xml") == []
+
+    table = _run("eval", corpus / "truth", out)
+    assert table.exit_code == 0, table.output
+    assert table.stdout.splitlines()[0].split()[:3] == ["subset", "plagdet", "recall"]
+    assert any(line.startswith("overall") for line in table.stdout.splitlines())
+
+    report = _run("eval", corpus / "truth", out, "--format", "json")
+    assert report.exit_code == 0, report.output
+    scores = json.loads(report.stdout)
+    assert scores["overall"]["cases"] == 1 and scores["overall"]["detections"] == 1
+    assert scores["overall"]["plagdet"] >= 0.8
+    assert set(scores["by_obfuscation"]) == {"spun", "no-plagiarism"}
+
+
+def test_pan_warns_about_unusable_documents(tmp_path: Path) -> None:
+    corpus = _tiny_pan_corpus(tmp_path / "corpus")
+    (corpus / "susp" / "suspicious-document00003.txt").write_bytes(b"")
+    with (corpus / "pairs").open("a", encoding="utf-8") as pairs:
+        pairs.write("suspicious-document00003.txt source-document00001.txt\n")
+        pairs.write("suspicious-document00004.txt source-document00001.txt\n")
+    result = _run("pan", corpus / "pairs", corpus / "src", corpus / "susp", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "unspin: warning: 2 pair(s) with an unusable document" in result.output
+    assert "pairs 4  passages 1" in result.stdout
+    assert "warnings 2" in result.stdout
+    assert len(list((tmp_path / "out").iterdir())) == 4
+
+
+def test_pan_and_eval_input_errors(tmp_path: Path) -> None:
+    corpus = _tiny_pan_corpus(tmp_path / "corpus")
+    result = _run("pan", tmp_path / "nope", corpus / "src", corpus / "susp", tmp_path / "out")
+    _assert_one_line_error(result, 2, "nope")
+    result = _run("pan", corpus / "pairs", tmp_path / "nope", corpus / "susp", tmp_path / "out")
+    _assert_one_line_error(result, 2, "nope")
+    (corpus / "bad-pairs").write_text("only-one-field\n", encoding="utf-8")
+    result = _run("pan", corpus / "bad-pairs", corpus / "src", corpus / "susp", tmp_path / "o")
+    _assert_one_line_error(result, 2, "bad-pairs:1")
+    result = _run("eval", tmp_path / "nope", corpus / "truth")
+    _assert_one_line_error(result, 2, "nope")
+    (corpus / "truth" / "broken.xml").write_text("<document><feat", encoding="utf-8")
+    result = _run("eval", corpus / "truth", corpus / "truth")
+    _assert_one_line_error(result, 2, "broken.xml")
+
+
+# --- simulate ------------------------------------------------------------------------------
+
+
+def test_simulate_is_deterministic(tmp_path: Path) -> None:
+    first = _run("simulate", ORIGINAL, "--seed", "3")
+    second = _run("simulate", ORIGINAL, "--seed", "3")
+    other = _run("simulate", ORIGINAL, "--seed", "4")
+    heavy = _run("simulate", ORIGINAL, "--seed", "3", "--level", "heavy")
+    assert first.exit_code == second.exit_code == other.exit_code == heavy.exit_code == 0
+    assert first.stdout == second.stdout
+    assert first.stdout != other.stdout
+    assert first.stdout != heavy.stdout
+    assert first.stdout != ORIGINAL.read_text(encoding="utf-8")
+    target = tmp_path / "spun.txt"
+    written = _run("simulate", ORIGINAL, "--seed", "3", "-o", target)
+    assert written.exit_code == 0 and written.stdout == ""
+    assert target.read_text(encoding="utf-8") == first.stdout
+
+
+def test_simulate_bad_input(tmp_path: Path) -> None:
+    _assert_one_line_error(_run("simulate", tmp_path / "nope.txt"), 2, "no such file")
+
+
+def test_simulate_corpus_bad_data_dir(tmp_path: Path) -> None:
+    result = _run("simulate-corpus", "bbc", tmp_path / "nope", tmp_path / "out")
+    _assert_one_line_error(result, 2, "no such directory")
+    (tmp_path / "empty").mkdir()
+    result = _run("simulate-corpus", "spinbot", tmp_path / "empty", tmp_path / "out")
+    _assert_one_line_error(result, 2, "empty")
+
+
+@pytest.mark.skipif(not (SHARED / "spinbot-wiki-train").is_dir(), reason="../shared/data is absent")
+def test_simulate_corpus_then_pan_then_eval(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    made = _run("simulate-corpus", "spinbot", SHARED / "spinbot-wiki-train", corpus, "-n", "8")
+    assert made.exit_code == 0, made.output
+    assert made.stdout.startswith("wrote 8 pairs")
+    again = _run("simulate-corpus", "spinbot", SHARED / "spinbot-wiki-train", corpus, "-n", "8")
+    _assert_one_line_error(again, 2, "not empty")
+    out = tmp_path / "out"
+    ran = _run("pan", corpus / "pairs", corpus / "src", corpus / "susp", out, "--jobs", "1")
+    assert ran.exit_code == 0, ran.output
+    scores = json.loads(_run("eval", corpus / "truth", out, "-f", "json").stdout)
+    assert scores["overall"]["cases"] > 0
+    assert scores["overall"]["plagdet"] > 0.5
+
+
+# --- the program ---------------------------------------------------------------------------
+
+
+def test_version() -> None:
+    result = _run("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"unspin {__version__}"
+
+
+def _program(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "unspin.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_program_exit_codes_and_streams(tmp_path: Path) -> None:
+    ok = _program("compare", SPUN, ORIGINAL, "-f", "pan")
+    assert ok.returncode == 0 and ok.stderr == ""
+    assert parse_pan_xml(ok.stdout)
+
+    missing = _program("compare", tmp_path / "missing.txt", ORIGINAL)
+    assert missing.returncode == 2
+    assert missing.stdout == ""
+    assert missing.stderr == f"unspin: error: {tmp_path / 'missing.txt'}: no such file\n"
+
+    usage = _program("compare", SPUN, ORIGINAL, "--format", "xml")
+    assert usage.returncode == 2
+    assert "Traceback" not in usage.stderr and "xml" in usage.stderr
