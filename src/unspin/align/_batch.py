@@ -159,7 +159,8 @@ def align_pan_corpus(
             if progress:
                 progress(len(done))
         return outcomes
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
         futures = [
             pool.submit(_align_chunk, chunk, *arguments) for chunk in _chunks(pairs, chunk_size)
         ]
@@ -168,4 +169,9 @@ def align_pan_corpus(
             outcomes.extend(done)
             if progress:
                 progress(len(done))
+    except BaseException:
+        # Interrupted or failed: drop the queued chunks instead of finishing them.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return outcomes
