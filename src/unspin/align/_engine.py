@@ -23,6 +23,7 @@ from unspin.align._extend import (
 from unspin.align._seed import (
     ContentView,
     SeedMatrix,
+    TypeMatches,
     content_view,
     match_types,
     seed_sentences,
@@ -31,6 +32,8 @@ from unspin.align._types import Alignment, MatchType, Passage, Span, Verdict
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
 __all__ = ["AlignOptions", "align"]
+
+IntArray = npt.NDArray[np.int64]
 
 
 class AlignOptions(NamedTuple):
@@ -73,9 +76,15 @@ def align(
     analysis_s = _analysed(suspicious, options)
     analysis_r = _analysed(source, options)
     view_s, view_r = content_view(analysis_s), content_view(analysis_r)
-    candidates = _find_candidates(analysis_s, view_s, analysis_r, view_r, options)
-    if not candidates and options.summary:
-        candidates = _find_summary(analysis_s, view_s, analysis_r, view_r, options)
+    candidates: list[Candidate] = []
+    if len(view_s.tokens) and len(view_r.tokens):
+        matches = match_types(
+            analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
+        )
+        pair = _Pair(analysis_s, view_s, analysis_r, view_r, matches)
+        candidates = _find_candidates(pair, options)
+        if not candidates and options.summary:
+            candidates = _find_summary(pair, options)
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages)
 
@@ -86,24 +95,38 @@ def _analysed(text: str | TextAnalysis, options: AlignOptions) -> TextAnalysis:
     return analyse_text(text, options=options.analysis)
 
 
-def _find_candidates(
-    analysis_s: TextAnalysis,
-    view_s: ContentView,
-    analysis_r: TextAnalysis,
-    view_r: ContentView,
-    options: AlignOptions,
-) -> list[Candidate]:
-    if len(view_s.tokens) == 0 or len(view_r.tokens) == 0:
-        return []
-    matches = match_types(
-        analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
+class _Pair(NamedTuple):
+    """The two analysed texts and their type matches, computed once per pair."""
+
+    suspicious: TextAnalysis
+    view_s: ContentView
+    source: TextAnalysis
+    view_r: ContentView
+    matches: TypeMatches
+
+
+def _box_candidate(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> Candidate | None:
+    """The passage spanned by a group of seeds (their bounding box, trimmed)."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    return score_candidate(
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
+        (int(rows.min()), int(rows.max()) + 1),
+        (int(cols.min()), int(cols.max()) + 1),
+        len(members),
     )
+
+
+def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     seeds = seed_sentences(
-        analysis_s,
-        view_s,
-        analysis_r,
-        view_r,
-        matches,
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
         threshold=min(options.extend_threshold, options.seed_threshold),
         min_matches=min(options.min_extend_matches, options.min_seed_matches),
     )
@@ -134,47 +157,26 @@ def _find_candidates(
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        rows, cols = seeds.suspicious[members], seeds.source[members]
-        candidate = score_candidate(
-            analysis_s,
-            view_s,
-            analysis_r,
-            view_r,
-            matches,
-            (int(rows.min()), int(rows.max()) + 1),
-            (int(cols.min()), int(cols.max()) + 1),
-            len(members),
-        )
+        candidate = _box_candidate(pair, seeds, members)
         if candidate is None or candidate.similarity < options.min_passage_similarity:
             continue
-        words_s = _content_words(view_s, candidate.suspicious_tokens)
-        words_r = _content_words(view_r, candidate.source_tokens)
+        words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
+        words_r = _content_words(pair.view_r, candidate.source_tokens)
         if min(words_s, words_r) < options.min_passage_words:
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)
 
 
-def _find_summary(
-    analysis_s: TextAnalysis,
-    view_s: ContentView,
-    analysis_r: TextAnalysis,
-    view_r: ContentView,
-    options: AlignOptions,
-) -> list[Candidate]:
+def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     """Second chance for a summary: suspicious sentences mostly made of the
     source's words, spread thinly over a much longer stretch of the source."""
-    if len(view_s.tokens) == 0 or len(view_r.tokens) == 0:
-        return []
-    matches = match_types(
-        analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
-    )
     seeds = seed_sentences(
-        analysis_s,
-        view_s,
-        analysis_r,
-        view_r,
-        matches,
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
         threshold=2.0,  # containment only
         min_matches=options.min_seed_matches,
         containment_threshold=options.summary_containment,
@@ -186,20 +188,10 @@ def _find_summary(
     for members in groups:
         if len(members) < 2:
             continue
-        rows, cols = seeds.suspicious[members], seeds.source[members]
-        candidate = score_candidate(
-            analysis_s,
-            view_s,
-            analysis_r,
-            view_r,
-            matches,
-            (int(rows.min()), int(rows.max()) + 1),
-            (int(cols.min()), int(cols.max()) + 1),
-            len(members),
-        )
+        candidate = _box_candidate(pair, seeds, members)
         if candidate is None or candidate.containment < options.summary_min_containment:
             continue
-        if _content_words(view_s, candidate.suspicious_tokens) < options.min_passage_words:
+        if _content_words(pair.view_s, candidate.suspicious_tokens) < options.min_passage_words:
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)
