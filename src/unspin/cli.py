@@ -39,6 +39,7 @@ from unspin.align import Alignment, align
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
     CorpusSummary,
+    SpinLevel,
     build_simulated_corpus,
     build_spinbot_corpus,
     evaluate_corpus,
@@ -48,8 +49,8 @@ from unspin.eval import (
 )
 from unspin.io import DEFAULT_MAX_BYTES, Document, read_document
 from unspin.report import (
-    PanFeature,
     alignment_to_json,
+    alignment_to_pan_features,
     format_pan_xml,
     render_alignment,
 )
@@ -81,12 +82,6 @@ class OutputFormat(StrEnum):
 class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
-
-
-class Level(StrEnum):
-    LIGHT = "light"
-    MEDIUM = "medium"
-    HEAVY = "heavy"
 
 
 class CorpusKind(StrEnum):
@@ -217,20 +212,6 @@ def _aligned(suspicious: Document, source: Document) -> Alignment:
     )
 
 
-def _pan_features(alignment: Alignment, suspicious: str, source: str) -> list[PanFeature]:
-    return [
-        PanFeature(
-            this_reference=suspicious,
-            this_offset=p.suspicious.start,
-            this_length=p.suspicious.length,
-            source_reference=source,
-            source_offset=p.source.start,
-            source_length=p.source.length,
-        )
-        for p in alignment.passages
-    ]
-
-
 @app.command()
 def compare(
     suspicious: Annotated[Path, typer.Argument(help="The text suspected of being a copy.")],
@@ -265,7 +246,9 @@ def compare(
                 source_text=doc_r.text,
             )
         elif output_format is OutputFormat.PAN:
-            text = format_pan_xml(doc_s.id, _pan_features(result, doc_s.id, doc_r.id))
+            text = format_pan_xml(
+                doc_s.id, alignment_to_pan_features(result, suspicious=doc_s.id, source=doc_r.id)
+            )
         else:
             text = _render_text(result, doc_s, doc_r, full, show_source, to_file=output is not None)
         if text is not None:
@@ -394,8 +377,8 @@ def simulate(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
-    level: Annotated[Level, typer.Option("--level", "-l", help="How hard to spin.")] = (
-        Level.MEDIUM
+    level: Annotated[SpinLevel, typer.Option("--level", "-l", help="How hard to spin.")] = (
+        SpinLevel.MEDIUM
     ),
     seed: Annotated[int, typer.Option("--seed", help="Random seed (same seed, same output).")] = 0,
     max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
@@ -403,7 +386,7 @@ def simulate(
     """Spin a text the way article spinners do (a benchmarking tool)."""
     with _guarded():
         document = read_document(input_file, max_bytes=_max_bytes(max_size))
-        spun = spin_text(document.text, settings=settings_for(level.value), seed=seed)
+        spun = spin_text(document.text, settings=settings_for(level), seed=seed)
         _emit(spun if spun.endswith("\n") else spun + "\n", output)
 
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from unspin._exceptions import FormatError, InputError
 from unspin.align._engine import AlignOptions, align
 from unspin.io._files import read_document
-from unspin.report._pan import PanFeature, write_pan_xml
+from unspin.report._pan import alignment_to_pan_features, write_pan_xml
 from unspin.text._analysis import TextAnalysis, analyse_text
 
 __all__ = ["PairOutcome", "align_pan_corpus", "pan_output_name", "read_pairs"]
@@ -103,17 +103,7 @@ def _align_chunk(
                 PairOutcome(suspicious, source, 0, time.perf_counter() - started, str(exc))
             )
             continue
-        features = [
-            PanFeature(
-                this_reference=suspicious,
-                this_offset=p.suspicious.start,
-                this_length=p.suspicious.length,
-                source_reference=source,
-                source_offset=p.source.start,
-                source_length=p.source.length,
-            )
-            for p in result.passages
-        ]
+        features = alignment_to_pan_features(result, suspicious=suspicious, source=source)
         write_pan_xml(Path(out_dir) / pan_output_name(suspicious, source), suspicious, features)
         outcomes.append(
             PairOutcome(suspicious, source, len(features), time.perf_counter() - started)

@@ -10,6 +10,7 @@ from unspin.report._json import (
 )
 from unspin.report._pan import (
     PanFeature,
+    alignment_to_pan_features,
     format_pan_xml,
     parse_pan_xml,
     read_pan_xml,
@@ -23,6 +24,7 @@ __all__ = [
     "alignment_from_dict",
     "alignment_to_dict",
     "alignment_to_json",
+    "alignment_to_pan_features",
     "format_pan_xml",
     "parse_pan_xml",
     "read_pan_xml",

@@ -19,8 +19,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from unspin._exceptions import FormatError
+from unspin.align._types import Alignment
 
-__all__ = ["PanFeature", "format_pan_xml", "parse_pan_xml", "read_pan_xml", "write_pan_xml"]
+__all__ = [
+    "PanFeature",
+    "alignment_to_pan_features",
+    "format_pan_xml",
+    "parse_pan_xml",
+    "read_pan_xml",
+    "write_pan_xml",
+]
 
 
 class PanFeature(NamedTuple):
@@ -34,6 +42,24 @@ class PanFeature(NamedTuple):
     source_length: int
     name: str = "detected-plagiarism"
     obfuscation: str | None = None
+
+
+def alignment_to_pan_features(
+    alignment: Alignment, *, suspicious: str, source: str
+) -> list[PanFeature]:
+    """The passages of ``alignment`` as PAN detections of the pair
+    (``suspicious``, ``source``), named by their document references."""
+    return [
+        PanFeature(
+            this_reference=suspicious,
+            this_offset=p.suspicious.start,
+            this_length=p.suspicious.length,
+            source_reference=source,
+            source_offset=p.source.start,
+            source_length=p.source.length,
+        )
+        for p in alignment.passages
+    ]
 
 
 def format_pan_xml(
