@@ -15,6 +15,7 @@ from unspin.align._extend import (
     Candidate,
     attach_weak_seeds,
     cluster_seeds,
+    drop_weakest_edge,
     keep_consistent_seeds,
     keep_near_best_seeds,
     resolve_overlaps,
@@ -23,7 +24,7 @@ from unspin.align._extend import (
     sentence_tokens,
     trim_weak_edges,
 )
-from unspin.align._refine import refine_box
+from unspin.align._refine import refine_edges
 from unspin.align._seed import (
     ContentView,
     SeedMatrix,
@@ -66,9 +67,10 @@ class AlignOptions(NamedTuple):
     summary_gap_suspicious: int = 2
     summary_min_compression: float = 3.0
     near_best_ratio: float = 0.7
-    refine: bool = False
+    refine: bool = True
     chain_gap_cost: float = 0.5
-    edge_slack: int = 3
+    edge_slack: int = 2
+    refine_min_order: float = 0.85
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()
 
@@ -139,29 +141,37 @@ def _box_candidate(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> Candida
     )
 
 
+def _candidate(
+    pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
+) -> Candidate | None:
+    if options.refine:
+        return _refined_candidate(pair, seeds, members, options)
+    return _box_candidate(pair, seeds, members)
+
+
 def _refined_candidate(
     pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
 ) -> Candidate | None:
-    """The word-exact passage inside the sentence box of a group of seeds."""
-    chain = refine_box(
+    """The passage of a group of seeds, its edge units cut back word by word."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    edges = refine_edges(
         pair.suspicious,
         pair.view_s,
         pair.source,
         pair.view_r,
         pair.matches,
-        seeds.suspicious[members],
-        seeds.source[members],
+        sentence_tokens(pair.suspicious, (int(rows.min()), int(rows.max()) + 1)),
+        sentence_tokens(pair.source, (int(cols.min()), int(cols.max()) + 1)),
         gap_cost=options.chain_gap_cost,
         edge_slack=options.edge_slack,
+        min_order=options.refine_min_order,
     )
-    if chain is None:
-        return None
     return score_tokens(
         pair.view_s,
         pair.view_r,
         pair.matches,
-        chain.suspicious_tokens,
-        chain.source_tokens,
+        edges.suspicious_tokens,
+        edges.source_tokens,
         len(members),
     )
 
@@ -204,10 +214,14 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        if options.refine:
-            candidate = _refined_candidate(pair, seeds, members, options)
-        else:
-            candidate = _box_candidate(pair, seeds, members)
+        candidate = _candidate(pair, seeds, members, options)
+        # A passage that does not hold up is shrunk from its weakest edge seed until
+        # it does: one stray seed at an edge must not sink a whole copied passage.
+        while (
+            candidate is None or candidate.similarity < options.min_passage_similarity
+        ) and len(members) > 1:
+            members = drop_weakest_edge(seeds, members)
+            candidate = _candidate(pair, seeds, members, options)
         if candidate is None or candidate.similarity < options.min_passage_similarity:
             continue
         words_s = _content_words(pair.view_s, candidate.suspicious_tokens)

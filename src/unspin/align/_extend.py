@@ -21,6 +21,7 @@ __all__ = [
     "Candidate",
     "attach_weak_seeds",
     "cluster_seeds",
+    "drop_weakest_edge",
     "keep_consistent_seeds",
     "keep_near_best_seeds",
     "resolve_overlaps",
@@ -196,6 +197,17 @@ def trim_weak_edges(seeds: SeedMatrix, members: IntArray, *, ratio: float) -> In
             break
         members = members[~weak]
     return members
+
+
+def drop_weakest_edge(seeds: SeedMatrix, members: IntArray) -> IntArray:
+    """The group without its weakest seed among those on an edge of its box."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    at_edge = (
+        (rows == rows.min()) | (rows == rows.max()) | (cols == cols.min()) | (cols == cols.max())
+    )
+    similarity = np.where(at_edge, seeds.similarity[members], np.inf)
+    kept: IntArray = np.delete(members, int(np.argmin(similarity)))
+    return kept
 
 
 def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:
