@@ -35,7 +35,7 @@ from rich.progress import (
 
 from unspin import __version__
 from unspin._exceptions import InputError, UnspinError
-from unspin.align import Alignment, align
+from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
     CorpusSummary,
@@ -51,10 +51,12 @@ from unspin.io import DEFAULT_MAX_BYTES, Document, read_document
 from unspin.report import (
     alignment_to_json,
     alignment_to_pan_features,
+    compare_documents,
     format_pan_xml,
     render_alignment,
+    report_to_csv,
+    report_to_html,
 )
-from unspin.text._analysis import AnalysisOptions, analyse_text
 
 __all__ = ["app", "main"]
 
@@ -77,6 +79,8 @@ class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     PAN = "pan"
+    HTML = "html"
+    CSV = "csv"
 
 
 class ReportFormat(StrEnum):
@@ -204,21 +208,18 @@ MaxSize = Annotated[
 ]
 
 
-def _aligned(suspicious: Document, source: Document) -> Alignment:
-    # Each document is read as HTML or plain text on its own evidence (name or content).
-    return align(
-        analyse_text(suspicious.text, options=AnalysisOptions(html_input=suspicious.html)),
-        analyse_text(source.text, options=AnalysisOptions(html_input=source.html)),
-    )
-
-
 @app.command()
 def compare(
     suspicious: Annotated[Path, typer.Argument(help="The text suspected of being a copy.")],
     source: Annotated[Path, typer.Argument(help="The possible source.")],
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="text (for people), json or pan (PAN XML)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (for people), json, pan (PAN XML), html (a self-contained page, "
+            "side by side) or csv (one row per passage).",
+        ),
     ] = OutputFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
@@ -235,9 +236,14 @@ def compare(
     with _guarded():
         doc_s = read_document(suspicious, max_bytes=_max_bytes(max_size))
         doc_r = read_document(source, max_bytes=_max_bytes(max_size))
-        result = _aligned(doc_s, doc_r)
+        report = compare_documents(doc_s, doc_r)
+        result = report.sources[0].alignment
         text: str | None
-        if output_format is OutputFormat.JSON:
+        if output_format is OutputFormat.HTML:
+            text = report_to_html(report)
+        elif output_format is OutputFormat.CSV:
+            text = report_to_csv(report)
+        elif output_format is OutputFormat.JSON:
             text = alignment_to_json(
                 result,
                 suspicious_name=doc_s.id,
