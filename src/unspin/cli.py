@@ -440,6 +440,89 @@ def simulate_corpus(
         typer.echo(f"wrote {summary.pairs} pairs ({groups}), {summary.cases} cases to {out_dir}")
 
 
+# --- serve --------------------------------------------------------------------------------
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@app.command()
+def serve(
+    index: Annotated[
+        Path | None,
+        typer.Option(
+            "--index", metavar="INDEX_DIR", help="A source index to search (enables search)."
+        ),
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    max_request_size: Annotated[
+        float,
+        typer.Option(
+            "--max-request-size",
+            metavar="MB",
+            min=0.001,
+            help="Refuse requests larger than this many MiB (413).",
+        ),
+    ] = 10.0,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="UNSPIN_TOKEN",
+            show_envvar=True,
+            help="Require 'Authorization: Bearer TOKEN' (the forms ask for it).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Alignment worker processes (default: one per core)."
+        ),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
+) -> None:
+    """Run the web app: a form to compare two texts (and search an index), the HTML
+    report, and a JSON API under /api/ (schema at /openapi.json)."""
+    with _guarded():
+        from unspin.server._serve import missing_dependencies
+
+        missing = missing_dependencies()
+        if missing:
+            _fail(
+                f"the web app needs {', '.join(missing)}: pip install 'unspin[server]'",
+                EXIT_FAILURE,
+            )
+        from unspin.server import ServerSettings, open_index
+        from unspin.server import serve as run_server
+
+        if token is not None and not token.strip():
+            raise InputError("--token: must not be empty")
+        search = open_index(index) if index is not None else None
+        settings = ServerSettings(
+            max_request_bytes=_max_bytes(max_request_size),
+            token=token,
+            workers=workers,
+            search=search,
+        )
+        if host not in _LOOPBACK and token is None:
+            typer.echo(
+                f"unspin: warning: listening on {host} without a --token: anyone who can "
+                "reach this address can use the server",
+                err=True,
+            )
+        run_server(
+            settings,
+            host=host,
+            port=port,
+            access_log=access_log,
+            announce=lambda url: typer.echo(f"unspin: serving on {url} (Ctrl-C to stop)", err=True),
+        )
+
+
 # --- entry point --------------------------------------------------------------------------
 
 
