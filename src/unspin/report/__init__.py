@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from unspin.report._csv import CSV_COLUMNS, report_to_csv
-from unspin.report._html import MATCH_TYPE_LABELS, VERDICT_LABELS, report_to_html
+from unspin.report._html import MATCH_TYPE_LABELS, report_to_html
 from unspin.report._json import (
     REPORT_SCHEMA_VERSION,
     SCHEMA_VERSION,
@@ -14,6 +14,7 @@ from unspin.report._json import (
     report_to_json,
 )
 from unspin.report._model import (
+    VERDICT_LABELS,
     MatchTotals,
     Report,
     SourceResult,

@@ -48,20 +48,14 @@ from unspin.align import (
 from unspin.report._csv import report_to_csv
 from unspin.report._display import display_pieces
 from unspin.report._json import report_to_json
-from unspin.report._model import Report, SourceResult
+from unspin.report._model import VERDICT_LABELS, Report, SourceResult
 
-__all__ = ["MATCH_TYPE_LABELS", "VERDICT_LABELS", "report_to_html"]
+__all__ = ["MATCH_TYPE_LABELS", "report_to_html"]
 
 MATCH_TYPE_LABELS = {
     MatchType.IDENTICAL: "identical",
     MatchType.MINOR_CHANGES: "minor changes",
     MatchType.SPUN: "spun / paraphrased",
-}
-VERDICT_LABELS = {
-    Verdict.COPY: "copy",
-    Verdict.SPUN_COPY: "spun copy",
-    Verdict.PARTIAL_COPY: "partial copy",
-    Verdict.NO_COPY: "no copy found",
 }
 _MATCH_TYPE_HELP = {
     MatchType.IDENTICAL: "copied word for word",
@@ -122,47 +116,30 @@ class _Passage(NamedTuple):
     match_type: MatchType
 
 
-def _suspicious_marks(alignment: Alignment) -> list[_Mark]:
+def _marks(alignment: Alignment, *, source_side: bool) -> list[_Mark]:
+    """The rewritten words of one side: on the suspicious side, replaced words (with the
+    source's word) and inserted ones; on the source side, replaced words (with the
+    suspicious text's word) and deleted ones."""
     marks: list[_Mark] = []
     for passage in alignment.passages:
         for rewrite in passage.rewrites:
-            if not rewrite.suspicious.length:
+            span = rewrite.source if source_side else rewrite.suspicious
+            if not span.length:
                 continue
             if rewrite.kind is RewriteKind.INSERTION:
-                marks.append(
-                    _Mark(rewrite.suspicious, "rw ins", "inserted (not in the source)", "")
-                )
+                marks.append(_Mark(span, "rw ins", "inserted (not in the source)", ""))
+            elif rewrite.kind is RewriteKind.DELETION:
+                marks.append(_Mark(span, "rw del", "deleted (not in the suspicious text)", ""))
             else:
                 kind = "synonym" if rewrite.synonym else "replaced"
+                new, old = rewrite.suspicious_text, rewrite.source_text
+                tip = f"{old} → {new}" if source_side else f"{new} ← {old}"
                 marks.append(
                     _Mark(
-                        rewrite.suspicious,
+                        span,
                         "rw sub syn" if rewrite.synonym else "rw sub",
-                        f"{rewrite.suspicious_text} ← {rewrite.source_text} ({kind})",
-                        rewrite.source_text,
-                    )
-                )
-    return marks
-
-
-def _source_marks(alignment: Alignment) -> list[_Mark]:
-    marks: list[_Mark] = []
-    for passage in alignment.passages:
-        for rewrite in passage.rewrites:
-            if not rewrite.source.length:
-                continue
-            if rewrite.kind is RewriteKind.DELETION:
-                marks.append(
-                    _Mark(rewrite.source, "rw del", "deleted (not in the suspicious text)", "")
-                )
-            else:
-                kind = "synonym" if rewrite.synonym else "replaced"
-                marks.append(
-                    _Mark(
-                        rewrite.source,
-                        "rw sub syn" if rewrite.synonym else "rw sub",
-                        f"{rewrite.source_text} → {rewrite.suspicious_text} ({kind})",
-                        rewrite.suspicious_text,
+                        f"{tip} ({kind})",
+                        new if source_side else old,
                     )
                 )
     return marks
@@ -409,14 +386,14 @@ def _comparison(report: Report, index: int, result: SourceResult) -> str:
         suspicious.text,
         suspicious.html,
         [_Passage(n, p.suspicious, p.match_type) for n, p in numbered],
-        _suspicious_marks(alignment),
+        _marks(alignment, source_side=False),
         f"{section}-s",
     )
     right = _render_side(
         source.text,
         source.html,
         [_Passage(n, p.source, p.match_type) for n, p in numbered],
-        _source_marks(alignment),
+        _marks(alignment, source_side=True),
         f"{section}-r",
     )
     hidden = "" if index == 0 else " inactive"

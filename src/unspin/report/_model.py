@@ -20,17 +20,27 @@ from typing import NamedTuple
 
 import numpy as np
 
-from unspin.align import Alignment, AlignOptions, MatchType, align
+from unspin.align import Alignment, AlignOptions, MatchType, Verdict, align
 from unspin.io import Document
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
 __all__ = [
+    "VERDICT_LABELS",
     "MatchTotals",
     "Report",
     "SourceResult",
     "build_report",
     "compare_documents",
 ]
+
+
+# How each verdict reads in the reports for people (terminal and HTML).
+VERDICT_LABELS = {
+    Verdict.COPY: "copy",
+    Verdict.SPUN_COPY: "spun copy",
+    Verdict.PARTIAL_COPY: "partial copy",
+    Verdict.NO_COPY: "no copy found",
+}
 
 
 class SourceResult(NamedTuple):
