@@ -16,10 +16,14 @@ from unspin.align._extend import (
     attach_weak_seeds,
     cluster_seeds,
     keep_consistent_seeds,
+    keep_near_best_seeds,
     resolve_overlaps,
     score_candidate,
+    score_tokens,
+    sentence_tokens,
     trim_weak_edges,
 )
+from unspin.align._refine import refine_box
 from unspin.align._seed import (
     ContentView,
     SeedMatrix,
@@ -54,9 +58,17 @@ class AlignOptions(NamedTuple):
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     summary: bool = True
-    summary_containment: float = 0.5
+    summary_containment: float = 0.4
     summary_gap_source: int = 40
     summary_min_containment: float = 0.65
+    summary_merge: bool = True
+    summary_max_explained: float = 0.7
+    summary_gap_suspicious: int = 2
+    summary_min_compression: float = 3.0
+    near_best_ratio: float = 0.7
+    refine: bool = False
+    chain_gap_cost: float = 0.5
+    edge_slack: int = 3
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()
 
@@ -83,8 +95,15 @@ def align(
         )
         pair = _Pair(analysis_s, view_s, analysis_r, view_r, matches)
         candidates = _find_candidates(pair, options)
-        if not candidates and options.summary:
-            candidates = _find_summary(pair, options)
+        if options.summary:
+            if not candidates:
+                candidates = _find_summary(pair, options)
+            elif options.summary_merge:
+                candidates = _absorb_into_summaries(
+                    candidates,
+                    _find_summary(pair, options),
+                    max_explained=options.summary_max_explained,
+                )
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages)
 
@@ -120,6 +139,33 @@ def _box_candidate(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> Candida
     )
 
 
+def _refined_candidate(
+    pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
+) -> Candidate | None:
+    """The word-exact passage inside the sentence box of a group of seeds."""
+    chain = refine_box(
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
+        seeds.suspicious[members],
+        seeds.source[members],
+        gap_cost=options.chain_gap_cost,
+        edge_slack=options.edge_slack,
+    )
+    if chain is None:
+        return None
+    return score_tokens(
+        pair.view_s,
+        pair.view_r,
+        pair.matches,
+        chain.suspicious_tokens,
+        chain.source_tokens,
+        len(members),
+    )
+
+
 def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     seeds = seed_sentences(
         pair.suspicious,
@@ -130,6 +176,7 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         threshold=min(options.extend_threshold, options.seed_threshold),
         min_matches=min(options.min_extend_matches, options.min_seed_matches),
     )
+    seeds = _subset(seeds, keep_near_best_seeds(seeds, ratio=options.near_best_ratio))
     # Weak seeds may extend a passage but never start one: clusters without a
     # strong seed are dropped.
     strong = (seeds.similarity >= options.seed_threshold) & (
@@ -157,7 +204,10 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        candidate = _box_candidate(pair, seeds, members)
+        if options.refine:
+            candidate = _refined_candidate(pair, seeds, members, options)
+        else:
+            candidate = _box_candidate(pair, seeds, members)
         if candidate is None or candidate.similarity < options.min_passage_similarity:
             continue
         words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
@@ -182,19 +232,55 @@ def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         containment_threshold=options.summary_containment,
     )
     groups = cluster_seeds(
-        seeds, gap_suspicious=options.gap_suspicious, gap_source=options.summary_gap_source
+        seeds, gap_suspicious=options.summary_gap_suspicious, gap_source=options.summary_gap_source
     )
     candidates: list[Candidate] = []
     for members in groups:
-        if len(members) < 2:
+        if len(np.unique(seeds.suspicious[members])) < 2:
             continue
         candidate = _box_candidate(pair, seeds, members)
         if candidate is None or candidate.containment < options.summary_min_containment:
+            continue
+        length_s = candidate.suspicious_tokens[1] - candidate.suspicious_tokens[0]
+        length_r = candidate.source_tokens[1] - candidate.source_tokens[0]
+        if length_r < options.summary_min_compression * length_s:
             continue
         if _content_words(pair.view_s, candidate.suspicious_tokens) < options.min_passage_words:
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)
+
+
+def _absorb_into_summaries(
+    candidates: list[Candidate], summaries: list[Candidate], *, max_explained: float
+) -> list[Candidate]:
+    """Replace the pieces of a summary found by the main pass with the summary.
+
+    The main pass finds a summary's closest sentences as separate short passages;
+    a summary candidate whose two sides contain all the pieces it overlaps stands
+    for them as one passage when it explains clearly more of the suspicious text:
+    it holds several pieces, or one that covers less than ``max_explained`` of it
+    (a copied passage next to one sentence on the same topic is no summary).
+    """
+    result = list(candidates)
+    for summary in summaries:
+        (s0, s1), (r0, r1) = summary.suspicious_tokens, summary.source_tokens
+        overlapping = [
+            c for c in result if c.suspicious_tokens[0] < s1 and c.suspicious_tokens[1] > s0
+        ]
+        inside = all(
+            c.source_tokens[0] >= r0 and c.source_tokens[1] <= r1 for c in overlapping
+        )
+        explained = sum(
+            min(c.suspicious_tokens[1], s1) - max(c.suspicious_tokens[0], s0) for c in overlapping
+        )
+        pieces = len(overlapping) >= 2 or (
+            len(overlapping) == 1 and explained < max_explained * (s1 - s0)
+        )
+        if inside and pieces:
+            result = [c for c in result if c not in overlapping]
+            result.append(summary)
+    return resolve_overlaps(result)
 
 
 def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:
