@@ -14,6 +14,7 @@ from unspin.align._account import account_rewrites, classify_match
 from unspin.align._extend import (
     Candidate,
     attach_weak_seeds,
+    background_containment,
     cluster_seeds,
     drop_weakest_edge,
     keep_consistent_seeds,
@@ -232,6 +233,19 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     return resolve_overlaps(candidates)
 
 
+SUMMARY_WHOLE = 1 / 3
+SUMMARY_MARGIN = 0.4
+
+
+def _widen_summary(source: TextAnalysis, candidate: Candidate, share: float) -> Candidate:
+    """A summary whose source side spans at least ``share`` of the source is a
+    summary of the whole source: its source side becomes the whole text."""
+    start, end = candidate.source_tokens
+    if end - start >= share * source.token_count:
+        return candidate._replace(source_tokens=(0, source.token_count))
+    return candidate
+
+
 def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     """Second chance for a summary: suspicious sentences mostly made of the
     source's words, spread thinly over a much longer stretch of the source."""
@@ -261,6 +275,12 @@ def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             continue
         if _content_words(pair.view_s, candidate.suspicious_tokens) < options.min_passage_words:
             continue
+        background = background_containment(
+            pair.suspicious, pair.view_s, pair.view_r, pair.matches, candidate
+        )
+        if candidate.containment < background + SUMMARY_MARGIN:
+            continue
+        candidate = _widen_summary(pair.source, candidate, SUMMARY_WHOLE)
         candidates.append(candidate)
     return resolve_overlaps(candidates)
 
