@@ -72,6 +72,9 @@ class AlignOptions(NamedTuple):
     chain_gap_cost: float = 0.5
     edge_slack: int = 2
     refine_min_order: float = 0.85
+    outshone_ratio: float = 0.7
+    outshone_verbatim: float = 0.9
+    outshone_min_words: int = 40
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()
 
@@ -107,6 +110,7 @@ def align(
                     _find_summary(pair, options),
                     max_explained=options.summary_max_explained,
                 )
+        candidates = _drop_outshone(pair, candidates, options)
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages)
 
@@ -227,12 +231,13 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             continue
         words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
         words_r = _content_words(pair.view_r, candidate.source_tokens)
-        if min(words_s, words_r) < options.min_passage_words:
+        if min(words_s, words_r) < options.min_passage_words or words_s + words_r < MIN_SUM:
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)
 
 
+MIN_SUM = 36
 SUMMARY_WHOLE = 1 / 3
 SUMMARY_MARGIN = 0.4
 
@@ -315,6 +320,37 @@ def _absorb_into_summaries(
             result = [c for c in result if c not in overlapping]
             result.append(summary)
     return resolve_overlaps(result)
+
+
+def _drop_outshone(
+    pair: _Pair, candidates: list[Candidate], options: AlignOptions
+) -> list[Candidate]:
+    """Drop short passages far weaker than a long near-verbatim passage of the pair.
+
+    Whoever copies a source word for word rarely also paraphrases a sentence or two
+    of it; a short, loosely similar passage beside verbatim copies is far more often
+    the two texts sharing a topic.
+    """
+    if options.outshone_ratio <= 0:
+        return candidates
+    long_enough = [
+        c.similarity
+        for c in candidates
+        if _content_words(pair.view_s, c.suspicious_tokens) >= options.outshone_min_words
+    ]
+    best = max(long_enough, default=0.0)
+    if best < options.outshone_verbatim:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if c.similarity >= options.outshone_ratio * best
+        or min(
+            _content_words(pair.view_s, c.suspicious_tokens),
+            _content_words(pair.view_r, c.source_tokens),
+        )
+        >= options.outshone_min_words
+    ]
 
 
 def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:
