@@ -28,11 +28,13 @@ from unspin.align._extend import (
 from unspin.align._refine import refine_edges
 from unspin.align._seed import (
     ContentView,
+    PairScores,
     SeedMatrix,
     TypeMatches,
     content_view,
     match_types,
-    seed_sentences,
+    score_sentence_pairs,
+    select_seeds,
 )
 from unspin.align._types import Alignment, MatchType, Passage, Span, Verdict
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
@@ -93,13 +95,12 @@ def align(
     options = options or AlignOptions()
     analysis_s = _analysed(suspicious, options)
     analysis_r = _analysed(source, options)
-    view_s, view_r = content_view(analysis_s), content_view(analysis_r)
+    view_s, view_r = _content_view(analysis_s), _content_view(analysis_r)
     candidates: list[Candidate] = []
     if len(view_s.tokens) and len(view_r.tokens):
-        matches = match_types(
-            analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
-        )
-        pair = _Pair(analysis_s, view_s, analysis_r, view_r, matches)
+        matches = match_types(view_s, view_r, synonym_weight=options.synonym_weight)
+        scores = score_sentence_pairs(view_s, view_r, matches)
+        pair = _Pair(analysis_s, view_s, analysis_r, view_r, matches, scores)
         candidates = _find_candidates(pair, options)
         if options.summary:
             if not candidates:
@@ -113,6 +114,28 @@ def align(
         candidates = _drop_outshone(pair, candidates, options)
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages)
+
+
+class _CachedView(NamedTuple):
+    analysis: TextAnalysis
+    view: ContentView
+
+
+_views: dict[int, _CachedView] = {}
+_MAX_CACHED_VIEWS = 128
+
+
+def _content_view(analysis: TextAnalysis) -> ContentView:
+    """The content view of an analysis, remembered for the analyses seen last:
+    callers pair one analysed text with many others."""
+    cached = _views.get(id(analysis))
+    if cached is not None and cached.analysis is analysis:
+        return cached.view
+    view = content_view(analysis)
+    if len(_views) >= _MAX_CACHED_VIEWS:
+        del _views[next(iter(_views))]
+    _views[id(analysis)] = _CachedView(analysis, view)
+    return view
 
 
 def _analysed(text: str | TextAnalysis, options: AlignOptions) -> TextAnalysis:
@@ -129,6 +152,7 @@ class _Pair(NamedTuple):
     source: TextAnalysis
     view_r: ContentView
     matches: TypeMatches
+    scores: PairScores
 
 
 def _box_candidate(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> Candidate | None:
@@ -182,16 +206,12 @@ def _refined_candidate(
 
 
 def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
-    seeds = seed_sentences(
-        pair.suspicious,
-        pair.view_s,
-        pair.source,
-        pair.view_r,
-        pair.matches,
+    seeds = select_seeds(
+        pair.scores,
         threshold=min(options.extend_threshold, options.seed_threshold),
         min_matches=min(options.min_extend_matches, options.min_seed_matches),
     )
-    seeds = _subset(seeds, keep_near_best_seeds(seeds, ratio=options.near_best_ratio))
+    seeds = seeds.subset(keep_near_best_seeds(seeds, ratio=options.near_best_ratio))
     # Weak seeds may extend a passage but never start one: clusters without a
     # strong seed are dropped.
     strong = (seeds.similarity >= options.seed_threshold) & (
@@ -201,7 +221,7 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     groups = [
         strong_seeds[members]
         for members in cluster_seeds(
-            _subset(seeds, strong_seeds),
+            seeds.subset(strong_seeds),
             gap_suspicious=options.gap_suspicious,
             gap_source=options.gap_source,
         )
@@ -219,6 +239,8 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
+        if _box_words(pair, seeds, members) < MIN_SUM:
+            continue  # too small even before refinement cuts it down
         candidate = _candidate(pair, seeds, members, options)
         # A passage that does not hold up is shrunk from its weakest edge seed until
         # it does: one stray seed at an edge must not sink a whole copied passage.
@@ -254,12 +276,8 @@ def _widen_summary(source: TextAnalysis, candidate: Candidate, share: float) -> 
 def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     """Second chance for a summary: suspicious sentences mostly made of the
     source's words, spread thinly over a much longer stretch of the source."""
-    seeds = seed_sentences(
-        pair.suspicious,
-        pair.view_s,
-        pair.source,
-        pair.view_r,
-        pair.matches,
+    seeds = select_seeds(
+        pair.scores,
         threshold=2.0,  # containment only
         min_matches=options.min_seed_matches,
         containment_threshold=options.summary_containment,
@@ -353,14 +371,12 @@ def _drop_outshone(
     ]
 
 
-def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:
-    return SeedMatrix(
-        suspicious=seeds.suspicious[selected],
-        source=seeds.source[selected],
-        similarity=seeds.similarity[selected],
-        matched=seeds.matched[selected],
-        containment=seeds.containment[selected],
-    )
+def _box_words(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> int:
+    """Content words of both sides of a group's sentence box."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    box_s = sentence_tokens(pair.suspicious, (int(rows.min()), int(rows.max()) + 1))
+    box_r = sentence_tokens(pair.source, (int(cols.min()), int(cols.max()) + 1))
+    return _content_words(pair.view_s, box_s) + _content_words(pair.view_r, box_r)
 
 
 def _content_words(view: ContentView, tokens: tuple[int, int]) -> int:

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from unspin.align._seed import ContentView, SeedMatrix, TypeMatches
 from unspin.text._analysis import TextAnalysis
@@ -229,7 +228,9 @@ def background_containment(
     _, types_r = _type_slice(view_r, *candidate.source_tokens)
     if len(types_r) == 0:
         return 0.0
-    best = np.asarray(matches.weights[:, types_r].max(axis=1).todense()).ravel()
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_r[types_r] = True
+    best = matches.best_a(np.ones(matches.count_a, dtype=np.bool_), selected_r)
     start, end = candidate.suspicious_tokens
     outside = (view_s.tokens < start) | (view_s.tokens >= end)
     if not outside.any():
@@ -306,9 +307,12 @@ def _best_matches(
     matches: TypeMatches, types_s: IntArray, types_r: IntArray
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The best match weight of each type of one side among the other's types."""
-    block: sparse.csr_matrix = matches.weights[types_s][:, types_r]
-    best_s = np.asarray(block.max(axis=1).todense()).ravel()
-    best_r = np.asarray(block.max(axis=0).todense()).ravel()
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_s[types_s] = True
+    selected_r[types_r] = True
+    best_s = matches.best_a(selected_s, selected_r)[types_s]
+    best_r = matches.best_b(selected_s, selected_r)[types_r]
     return best_s, best_r
 
 

@@ -49,12 +49,14 @@ def _mapped_keys(
     key of the source type it best matches in the box (a key of its own when it
     matches none), with the weight of that match."""
     unique_s, inverse_s = np.unique(types_s, return_inverse=True)
-    unique_r = np.unique(types_r)
-    block = matches.weights[unique_s][:, unique_r].tocsr()
-    best_column = np.asarray(block.argmax(axis=1)).ravel()
-    best_weight = np.asarray(block.max(axis=1).todense()).ravel()
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_s[unique_s] = True
+    selected_r[types_r] = True
+    best_weight, best_type = matches.best_choice_a(selected_s, selected_r)
+    best_weight, best_type = best_weight[unique_s], best_type[unique_s]
     unmatched = -1 - np.arange(len(unique_s), dtype=np.int64)  # never a source key
-    mapped = np.where(best_weight > 0, view_r.type_keys[unique_r[best_column]], unmatched)
+    mapped = np.where(best_weight > 0, view_r.type_keys[np.maximum(best_type, 0)], unmatched)
     return mapped[inverse_s], view_r.type_keys[types_r], best_weight[inverse_s]
 
 
