@@ -19,7 +19,6 @@ from unspin.text._analysis import TextAnalysis
 __all__ = [
     "Candidate",
     "attach_weak_seeds",
-    "background_containment",
     "cluster_seeds",
     "drop_weakest_edge",
     "keep_consistent_seeds",
@@ -42,6 +41,7 @@ class Candidate(NamedTuple):
     similarity: float
     seeds: int
     containment: float = 0.0  # share of the suspicious side's content matched
+    summary: bool = False  # found by the summary pass
 
 
 def keep_near_best_seeds(seeds: SeedMatrix, *, ratio: float) -> IntArray:
@@ -208,39 +208,6 @@ def drop_weakest_edge(seeds: SeedMatrix, members: IntArray) -> IntArray:
     similarity = np.where(at_edge, seeds.similarity[members], np.inf)
     kept: IntArray = np.delete(members, int(np.argmin(similarity)))
     return kept
-
-
-def background_containment(
-    suspicious: TextAnalysis,
-    view_s: ContentView,
-    view_r: ContentView,
-    matches: TypeMatches,
-    candidate: Candidate,
-) -> float:
-    """How much of the *rest* of the suspicious text the candidate's source side
-    contains: the share of matched types, averaged over the sentences outside the
-    candidate (weighted by their types).
-
-    A long stretch of a source on the same topic contains many words of any
-    suspicious sentence; a summary must contain its own sentences clearly better
-    than that.
-    """
-    _, types_r = _type_slice(view_r, *candidate.source_tokens)
-    if len(types_r) == 0:
-        return 0.0
-    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
-    selected_r[types_r] = True
-    best = matches.best_a(np.ones(matches.count_a, dtype=np.bool_), selected_r)
-    start, end = candidate.suspicious_tokens
-    outside = (view_s.tokens < start) | (view_s.tokens >= end)
-    if not outside.any():
-        return 0.0
-    # Each (sentence, type) counts once.
-    pairs = np.unique(
-        view_s.sentences[outside] * len(view_s.type_keys) + view_s.types[outside]
-    )
-    types = pairs % len(view_s.type_keys)
-    return float(best[types].mean())
 
 
 def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:

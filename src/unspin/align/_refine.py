@@ -190,8 +190,10 @@ def refine_edges(
     inside_s = np.searchsorted(view_s.tokens, box_s) - lo_s
     inside_r = np.searchsorted(view_r.tokens, box_r) - lo_r
     in_box = (
-        (pairs_s >= inside_s[0]) & (pairs_s < inside_s[1])
-        & (pairs_r >= inside_r[0]) & (pairs_r < inside_r[1])
+        (pairs_s >= inside_s[0])
+        & (pairs_s < inside_s[1])
+        & (pairs_r >= inside_r[0])
+        & (pairs_r < inside_r[1])
     )
     shorter = min(inside_s[1] - inside_s[0], inside_r[1] - inside_r[0])
     if in_box.sum() < min_order * shorter:

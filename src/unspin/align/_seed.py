@@ -131,9 +131,7 @@ class TypeMatches(NamedTuple):
         return best, choice
 
 
-def _type_concepts(
-    analysis: TextAnalysis, type_first_token: IntArray
-) -> tuple[IntArray, IntArray]:
+def _type_concepts(analysis: TextAnalysis, type_first_token: IntArray) -> tuple[IntArray, IntArray]:
     """(type, concept) pairs of every type's synonym concepts (those of a token
     of the type)."""
     ptr = analysis.concept_ptr
@@ -302,9 +300,9 @@ def select_seeds(
     containment_threshold: float = 2.0,
 ) -> SeedMatrix:
     """The sentence pairs similar enough (or containing enough) to be seeds."""
-    keep = (
-        (scores.similarity >= threshold) | (scores.containment >= containment_threshold)
-    ) & (scores.matched >= min_matches)
+    keep = ((scores.similarity >= threshold) | (scores.containment >= containment_threshold)) & (
+        scores.matched >= min_matches
+    )
     return SeedMatrix(
         suspicious=scores.suspicious[keep],
         source=scores.source[keep],
