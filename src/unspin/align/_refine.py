@@ -94,6 +94,27 @@ def _densest_chain(
     return best_first, best_last
 
 
+EDGE_GAP = 2
+
+
+def _without_stray_ends(
+    pairs_s: IntArray, pairs_r: IntArray, first: int, last: int, max_gap: int
+) -> tuple[int, int]:
+    """Drop aligned pairs at the chain's ends that a gap of more than ``max_gap``
+    words (on either side) separates from the rest: a word repeated just before a
+    copy ("museum news" above "The museum reopened") aligns as well as the copied
+    one, and the alignment takes the first."""
+
+    def gap(k: int) -> int:  # words skipped between pair k and pair k + 1
+        return int(max(pairs_s[k + 1] - pairs_s[k], pairs_r[k + 1] - pairs_r[k])) - 1
+
+    while first < last and gap(first) > max_gap:
+        first += 1
+    while last > first and gap(last - 1) > max_gap:
+        last -= 1
+    return first, last
+
+
 class _Prefix(NamedTuple):
     analysis: TextAnalysis
     content_before: IntArray
@@ -199,6 +220,7 @@ def refine_edges(
     if in_box.sum() < min_order * shorter:
         return Edges(box_s, box_r)
     first, last = _densest_chain(pairs_s, pairs_r, weight_s[pairs_s], gap_cost)
+    first, last = _without_stray_ends(pairs_s, pairs_r, first, last, EDGE_GAP)
     chain_s = (
         int(view_s.tokens[lo_s + pairs_s[first]]),
         int(view_s.tokens[lo_s + pairs_s[last]]) + 1,
@@ -207,7 +229,30 @@ def refine_edges(
         int(view_r.tokens[lo_r + pairs_r[first]]),
         int(view_r.tokens[lo_r + pairs_r[last]]) + 1,
     )
+    chain_s, chain_r = _grow_identical(suspicious, source, chain_s, chain_r)
     return Edges(
         _new_edges(suspicious, box_s, chain_s, edge_slack),
         _new_edges(source, box_r, chain_r, edge_slack),
     )
+
+
+def _grow_identical(
+    suspicious: TextAnalysis,
+    source: TextAnalysis,
+    chain_s: tuple[int, int],
+    chain_r: tuple[int, int],
+    limit: int = 40,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Extend both chains outwards over tokens with equal keys: the words of a
+    verbatim edge the in-order alignment paired elsewhere."""
+    (a0, a1), (b0, b1) = chain_s, chain_r
+    keys_s, keys_r = suspicious.keys, source.keys
+    steps = 0
+    while a0 > 0 and b0 > 0 and steps < limit and keys_s[a0 - 1] == keys_r[b0 - 1]:
+        a0, b0, steps = a0 - 1, b0 - 1, steps + 1
+    steps = 0
+    while (
+        a1 < len(keys_s) and b1 < len(keys_r) and steps < limit and keys_s[a1] == keys_r[b1]
+    ):
+        a1, b1, steps = a1 + 1, b1 + 1, steps + 1
+    return (a0, a1), (b0, b1)
