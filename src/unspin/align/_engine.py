@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -18,6 +19,7 @@ from unspin.align._extend import (
     drop_weakest_edge,
     keep_consistent_seeds,
     keep_near_best_seeds,
+    merge_consecutive,
     resolve_overlaps,
     score_candidate,
     score_tokens,
@@ -65,8 +67,10 @@ class AlignOptions(NamedTuple):
         (``refine_min_order`` of the words in order, a chain gap costing
         ``chain_gap_cost``, ``edge_slack`` words near a sentence edge kept).
     Filtering
-        ``min_passage_similarity``; ``min_passage_words`` content words on each
-        side and ``min_pair_words`` on both together; ``outshone_ratio``: in a
+        ``min_passage_similarity``, and at least ``short_base + short_scale /
+        sqrt(n)`` for a passage of ``n`` content words (on its shorter side);
+        ``min_passage_words`` content words on each side and ``min_pair_words`` on
+        both together; ``outshone_ratio``: in a
         pair with a near-verbatim passage (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
     Summaries
@@ -94,6 +98,7 @@ class AlignOptions(NamedTuple):
     gap_source: int = 4
     diagonal_tolerance: int = 2
     edge_ratio: float = 0.4
+    merge_gap_share: float = 0.25
     refine: bool = True
     refine_min_order: float = 0.85
     chain_gap_cost: float = 0.5
@@ -101,6 +106,8 @@ class AlignOptions(NamedTuple):
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     min_pair_words: int = 36
+    short_base: float = 0.4
+    short_scale: float = 0.6
     outshone_ratio: float = 0.7
     outshone_verbatim: float = 0.9
     outshone_min_words: int = 40
@@ -151,6 +158,7 @@ def align(
                 )
             else:
                 candidates = summaries
+        candidates = merge_consecutive(candidates, max_gap_share=options.merge_gap_share)
         candidates = _drop_outshone(pair, candidates, options)
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages, options)
@@ -247,6 +255,10 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         if min(words_s, words_r) < options.min_passage_words:
             continue
         if words_s + words_r < options.min_pair_words:
+            continue
+        # Few words match by chance more easily: short passages need more.
+        shorter = min(words_s, words_r)
+        if candidate.similarity < options.short_base + options.short_scale / math.sqrt(shorter):
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)

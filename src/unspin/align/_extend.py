@@ -23,6 +23,7 @@ __all__ = [
     "drop_weakest_edge",
     "keep_consistent_seeds",
     "keep_near_best_seeds",
+    "merge_consecutive",
     "resolve_overlaps",
     "score_candidate",
     "score_tokens",
@@ -305,6 +306,44 @@ def _trim(
     if positions[-1] - hits[-1] > _KEEP_UNMATCHED_EDGE:
         end = int(view.tokens[hits[-1]]) + 1
     return first, end
+
+
+def merge_consecutive(candidates: list[Candidate], *, max_gap_share: float) -> list[Candidate]:
+    """Join passages that follow each other in both texts with a small gap.
+
+    A long copy can break where a stretch was rewritten beyond recognition (a
+    paragraph with no seed); the two parts still run on in both texts. A gap is
+    small when it is at most ``max_gap_share`` of the shorter part, on each side.
+    Candidates must be sorted by their suspicious side, without overlaps.
+    """
+    if max_gap_share <= 0 or len(candidates) < 2:
+        return candidates
+    merged = [candidates[0]]
+    for candidate in candidates[1:]:
+        last = merged[-1]
+        (a0, a1), (b0, b1) = last.suspicious_tokens, last.source_tokens
+        (c0, c1), (d0, d1) = candidate.suspicious_tokens, candidate.source_tokens
+        gap_s, gap_r = c0 - a1, d0 - b1
+        consecutive = (
+            not last.summary
+            and not candidate.summary
+            and 0 <= gap_s <= max_gap_share * min(a1 - a0, c1 - c0)
+            and 0 <= gap_r <= max_gap_share * min(b1 - b0, d1 - d0)
+        )
+        if not consecutive:
+            merged.append(candidate)
+            continue
+        length_a, length_c = a1 - a0, c1 - c0
+        merged[-1] = Candidate(
+            suspicious_tokens=(a0, c1),
+            source_tokens=(b0, d1),
+            similarity=(last.similarity * length_a + candidate.similarity * length_c)
+            / (length_a + length_c),
+            seeds=last.seeds + candidate.seeds,
+            containment=(last.containment * length_a + candidate.containment * length_c)
+            / (length_a + length_c),
+        )
+    return merged
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
