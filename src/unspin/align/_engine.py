@@ -261,7 +261,7 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         if candidate.similarity < options.short_base + options.short_scale / math.sqrt(shorter):
             continue
         candidates.append(candidate)
-    return resolve_overlaps(candidates)
+    return resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share))
 
 
 def _passage_of(

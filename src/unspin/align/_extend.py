@@ -312,23 +312,30 @@ def merge_consecutive(candidates: list[Candidate], *, max_gap_share: float) -> l
     """Join passages that follow each other in both texts with a small gap.
 
     A long copy can break where a stretch was rewritten beyond recognition (a
-    paragraph with no seed); the two parts still run on in both texts. A gap is
-    small when it is at most ``max_gap_share`` of the shorter part, on each side.
-    Candidates must be sorted by their suspicious side, without overlaps.
+    paragraph with no seed), and the parts found on either side of a break can
+    overlap by a few words once their edges are refined; the parts still run on
+    in both texts. A gap (or overlap) is small when it is at most
+    ``max_gap_share`` of the shorter part, on each side.
     """
     if max_gap_share <= 0 or len(candidates) < 2:
         return candidates
-    merged = [candidates[0]]
-    for candidate in candidates[1:]:
+    ordered = sorted(candidates, key=lambda c: c.suspicious_tokens)
+    merged = [ordered[0]]
+    for candidate in ordered[1:]:
         last = merged[-1]
         (a0, a1), (b0, b1) = last.suspicious_tokens, last.source_tokens
         (c0, c1), (d0, d1) = candidate.suspicious_tokens, candidate.source_tokens
-        gap_s, gap_r = c0 - a1, d0 - b1
+        limit_s = max_gap_share * min(a1 - a0, c1 - c0)
+        limit_r = max_gap_share * min(b1 - b0, d1 - d0)
         consecutive = (
             not last.summary
             and not candidate.summary
-            and 0 <= gap_s <= max_gap_share * min(a1 - a0, c1 - c0)
-            and 0 <= gap_r <= max_gap_share * min(b1 - b0, d1 - d0)
+            and a0 < c0
+            and a1 < c1
+            and b0 < d0
+            and b1 < d1
+            and abs(c0 - a1) <= limit_s
+            and abs(d0 - b1) <= limit_r
         )
         if not consecutive:
             merged.append(candidate)
@@ -346,8 +353,13 @@ def merge_consecutive(candidates: list[Candidate], *, max_gap_share: float) -> l
     return merged
 
 
-def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the strongest of candidates that claim the same suspicious words."""
+def resolve_overlaps(candidates: list[Candidate], *, keep_share: float = 0.5) -> list[Candidate]:
+    """Keep the strongest of candidates that claim the same suspicious words.
+
+    A weaker candidate that only overlaps a stronger one at an edge (two parts of
+    one long copy, refined to share a few words) keeps its free part, when that is
+    at least ``keep_share`` of it; one mostly inside a stronger one goes.
+    """
     ranked = sorted(
         candidates,
         key=lambda c: c.similarity * (c.suspicious_tokens[1] - c.suspicious_tokens[0]),
@@ -356,13 +368,21 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     for candidate in ranked:
         start, end = candidate.suspicious_tokens
-        clash = False
         for other in kept:
-            overlap = min(end, other.suspicious_tokens[1]) - max(start, other.suspicious_tokens[0])
-            if overlap > 0:
-                clash = True
+            other_start, other_end = other.suspicious_tokens
+            if other_end <= start or end <= other_start:
+                continue
+            if other_start <= start:
+                start = max(start, other_end)  # overlaps at its start
+            elif other_end >= end:
+                end = min(end, other_start)  # overlaps at its end
+            else:
+                end = start  # holds a stronger candidate inside: no free edge part
+            if end <= start:
                 break
-        if not clash:
-            kept.append(candidate)
+        if end - start >= keep_share * (
+            candidate.suspicious_tokens[1] - candidate.suspicious_tokens[0]
+        ):
+            kept.append(candidate._replace(suspicious_tokens=(start, end)))
     kept.sort(key=lambda c: c.suspicious_tokens)
     return kept

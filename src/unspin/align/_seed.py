@@ -39,6 +39,8 @@ BoolArray = npt.NDArray[np.bool_]
 # Above this many sentence pairs, sums are gathered by sorting instead of into a
 # dense array of every pair.
 _DENSE_PAIR_LIMIT = 4_000_000
+# See score_sentence_pairs: 64 sentences on both sides.
+MAX_LINKS = 4096
 
 
 class _Occurrences(NamedTuple):
@@ -222,13 +224,20 @@ def _idf(view_s: ContentView, view_r: ContentView) -> tuple[FloatArray, FloatArr
 
 
 def score_sentence_pairs(
-    view_s: ContentView, view_r: ContentView, matches: TypeMatches
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    *,
+    max_links: int = MAX_LINKS,
 ) -> PairScores:
     """Scores of every sentence pair linked by a matched type pair.
 
     The matched weight of a pair, seen from one side, sums that side's idf times
     the match weight over the matched type pairs, capped at the sentence's weight
-    (each type counts once per sentence).
+    (each type counts once per sentence). A type pair linking more than
+    ``max_links`` sentence pairs (a word running through two long texts, with
+    next to no idf weight) is left out of the matches, so long texts cost what
+    their informative words cost, not the square of their length.
     """
     occurrences_s, occurrences_r = view_s.occurrences, view_r.occurrences
     idf_s, idf_r = _idf(view_s, view_r)
@@ -241,6 +250,7 @@ def score_sentence_pairs(
     degree_s, degree_r = np.diff(occurrences_s.ptr), np.diff(occurrences_r.ptr)
     # Every (matched type pair, sentence of its A type, sentence of its B type).
     per_edge = degree_s[matches.a] * degree_r[matches.b]
+    per_edge[per_edge > max_links] = 0
     edge, offset = _expand_ranges(np.zeros(len(per_edge), dtype=np.int64), per_edge)
     span_r = degree_r[matches.b][edge]
     rows = occurrences_s.sentences[occurrences_s.ptr[matches.a][edge] + offset // span_r]
