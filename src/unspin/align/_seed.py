@@ -39,8 +39,8 @@ BoolArray = npt.NDArray[np.bool_]
 # Above this many sentence pairs, sums are gathered by sorting instead of into a
 # dense array of every pair.
 _DENSE_PAIR_LIMIT = 4_000_000
-# See score_sentence_pairs: 32 sentences on both sides.
-MAX_LINKS = 1024
+# See score_sentence_pairs: 64 sentences on both sides.
+MAX_LINKS = 4096
 
 
 class _Occurrences(NamedTuple):
