@@ -147,7 +147,14 @@ def align(
             analysis_r,
             view_r,
             matches,
-            score_sentence_pairs(view_s, view_r, matches),
+            score_sentence_pairs(
+                view_s,
+                view_r,
+                matches,
+                # Only what a seed of either pass can use.
+                keep_similarity=min(options.extend_threshold, options.seed_threshold),
+                keep_containment=options.summary_containment if options.summary else 2.0,
+            ),
         )
         candidates = _find_passages(pair, options)
         if options.summary:

@@ -36,8 +36,8 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-# Above this many sentence pairs, sums are gathered by sorting instead of into a
-# dense array of every pair.
+# Sentence pairs scored at once (in a dense array): more suspicious sentences are
+# scored block by block.
 _DENSE_PAIR_LIMIT = 4_000_000
 # See score_sentence_pairs: 64 sentences on both sides.
 MAX_LINKS = 4096
@@ -223,64 +223,84 @@ def _idf(view_s: ContentView, view_r: ContentView) -> tuple[FloatArray, FloatArr
     return np.log1p(sentences / total_s), np.log1p(sentences / total_r)
 
 
+def _block_occurrences(
+    occurrences: _Occurrences, first: int, end: int, type_count: int
+) -> _Occurrences:
+    """The occurrences in sentences ``first:end`` only."""
+    inside = (occurrences.sentences >= first) & (occurrences.sentences < end)
+    types = occurrences.types[inside]
+    ptr = np.zeros(type_count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(types, minlength=type_count), out=ptr[1:])
+    return _Occurrences(occurrences.sentences[inside], ptr, types)
+
+
 def score_sentence_pairs(
     view_s: ContentView,
     view_r: ContentView,
     matches: TypeMatches,
     *,
     max_links: int = MAX_LINKS,
+    keep_similarity: float = 0.0,
+    keep_containment: float = 0.0,
 ) -> PairScores:
-    """Scores of every sentence pair linked by a matched type pair.
+    """Scores of the sentence pairs linked by a matched type pair whose
+    similarity reaches ``keep_similarity`` or containment ``keep_containment``.
 
     The matched weight of a pair, seen from one side, sums that side's idf times
     the match weight over the matched type pairs, capped at the sentence's weight
     (each type counts once per sentence). A type pair linking more than
     ``max_links`` sentence pairs (a word running through two long texts, with
     next to no idf weight) is left out of the matches, so long texts cost what
-    their informative words cost, not the square of their length.
+    their informative words cost, not the square of their length. Suspicious
+    sentences are scored in blocks, so memory stays bounded.
     """
-    occurrences_s, occurrences_r = view_s.occurrences, view_r.occurrences
     idf_s, idf_r = _idf(view_s, view_r)
+    occurrences_s, occurrences_r = view_s.occurrences, view_r.occurrences
     weight_s = np.bincount(
         occurrences_s.sentences, weights=idf_s[occurrences_s.types], minlength=view_s.sentence_count
     )
     weight_r = np.bincount(
         occurrences_r.sentences, weights=idf_r[occurrences_r.types], minlength=view_r.sentence_count
     )
-    degree_s, degree_r = np.diff(occurrences_s.ptr), np.diff(occurrences_r.ptr)
-    # Every (matched type pair, sentence of its A type, sentence of its B type).
-    per_edge = degree_s[matches.a] * degree_r[matches.b]
-    per_edge[per_edge > max_links] = 0
-    edge, offset = _expand_ranges(np.zeros(len(per_edge), dtype=np.int64), per_edge)
-    span_r = degree_r[matches.b][edge]
-    rows = occurrences_s.sentences[occurrences_s.ptr[matches.a][edge] + offset // span_r]
-    cols = occurrences_r.sentences[occurrences_r.ptr[matches.b][edge] + offset % span_r]
-    gain_s = idf_s[matches.a][edge] * matches.weight[edge]
-    gain_r = idf_r[matches.b][edge] * matches.weight[edge]
+    degree_r = np.diff(occurrences_r.ptr)
+    allowed = np.diff(occurrences_s.ptr)[matches.a] * degree_r[matches.b] <= max_links
+    a, b, link_weight = matches.a[allowed], matches.b[allowed], matches.weight[allowed]
     width = max(view_r.sentence_count, 1)
-    key = rows * width + cols
-    if view_s.sentence_count * width <= _DENSE_PAIR_LIMIT:
-        size = view_s.sentence_count * width
+    rows_per_block = max(1, _DENSE_PAIR_LIMIT // width)
+    blocks: list[PairScores] = []
+    for first in range(0, view_s.sentence_count, rows_per_block):
+        end = min(first + rows_per_block, view_s.sentence_count)
+        block = _block_occurrences(occurrences_s, first, end, view_s.type_count)
+        per_edge = np.diff(block.ptr)[a] * degree_r[b]
+        local, offset = _expand_ranges(np.zeros(len(per_edge), dtype=np.int64), per_edge)
+        span_r = degree_r[b][local]
+        rows = block.sentences[block.ptr[a][local] + offset // span_r] - first
+        cols = occurrences_r.sentences[occurrences_r.ptr[b][local] + offset % span_r]
+        key = rows * width + cols
+        size = (end - first) * width
         count = np.bincount(key, minlength=size)
         present = np.flatnonzero(count)
-        from_s = np.bincount(key, weights=gain_s, minlength=size)[present]
-        from_r = np.bincount(key, weights=gain_r, minlength=size)[present]
-        matched = count[present].astype(np.float64)
-    else:
-        present, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-        from_s = np.bincount(inverse, weights=gain_s, minlength=len(present))
-        from_r = np.bincount(inverse, weights=gain_r, minlength=len(present))
-        matched = counts.astype(np.float64)
-    rows, cols = present // width, present % width
-    matched_s = np.minimum(from_s, weight_s[rows])
-    matched_r = np.minimum(from_r, weight_r[cols])
-    return PairScores(
-        suspicious=rows.astype(np.int64),
-        source=cols.astype(np.int64),
-        similarity=(matched_s + matched_r) / (weight_s[rows] + weight_r[cols]),
-        matched=matched,
-        containment=matched_s / np.maximum(weight_s[rows], 1e-9),
-    )
+        from_s = np.bincount(key, weights=idf_s[a][local] * link_weight[local], minlength=size)
+        from_r = np.bincount(key, weights=idf_r[b][local] * link_weight[local], minlength=size)
+        pair_rows, pair_cols = present // width + first, present % width
+        matched_s = np.minimum(from_s[present], weight_s[pair_rows])
+        matched_r = np.minimum(from_r[present], weight_r[pair_cols])
+        similarity = (matched_s + matched_r) / (weight_s[pair_rows] + weight_r[pair_cols])
+        containment = matched_s / np.maximum(weight_s[pair_rows], 1e-9)
+        keep = (similarity >= keep_similarity) | (containment >= keep_containment)
+        blocks.append(
+            PairScores(
+                suspicious=pair_rows[keep].astype(np.int64),
+                source=pair_cols[keep].astype(np.int64),
+                similarity=similarity[keep],
+                matched=count[present][keep].astype(np.float64),
+                containment=containment[keep],
+            )
+        )
+    if not blocks:
+        empty = np.zeros(0)
+        return PairScores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
+    return PairScores(*(np.concatenate(column) for column in zip(*blocks, strict=True)))
 
 
 class SeedMatrix(NamedTuple):
