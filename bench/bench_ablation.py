@@ -1,83 +1,145 @@
-"""Ablation: what each analysis component buys, in plagdet.
+"""Ablation: what each alignment component buys, in PAN plagdet per obfuscation type.
 
 Runs unspin in-process on PAN-layout corpora with one component switched off at a
-time (synonym concepts, phrase table, un-gluing, summary pass) and prints plagdet per
-corpus. Same scorer as the other benchmarks (``unspin.eval.pan_scores``).
+time and prints, per corpus, plagdet overall and per obfuscation group (the same
+scorer as the other benchmarks, ``unspin.eval.pan_scores``), and the seconds spent
+aligning (documents are read and analysed once per analysis setting, outside the
+timing). Variants:
 
-    python bench/bench_ablation.py [--every K] [--corpus DIR ...]
+* ``full``: the defaults;
+* ``no synonyms``: no WordNet synonym concepts (lemmas must be equal);
+* ``no phrase table``: no canonical forms for phrase rewrites ("as a result of");
+* ``no un-gluing``: scraper joins ("WhenNorth") stay one token;
+* ``no edge refinement``: passages end on sentence boundaries (``refine=False``);
+* ``no summary pass``: ``summary=False``;
+* ``no passage merging``: ``merge_gap_share=0``.
 
-Defaults: every 5th pair of the PAN13 training corpus, plus the simulator and SpinBot
+Static embeddings are not a component: measured, they did not earn a place
+(``bench/README.md``, "Static embeddings").
+
+    python bench/bench_ablation.py [--every K] [--corpus DIR ...] [--variants NAME,...]
+
+Defaults: every 10th pair of the PAN13 training corpus, plus the simulator and SpinBot
 corpora when ``bench/make_corpora.py`` has built them.
 """
 
 from __future__ import annotations
 
 import argparse
+import time
+from collections import defaultdict
 from pathlib import Path
 
 from unspin.align import AlignOptions, align
 from unspin.eval import pan_scores
+from unspin.eval._measures import obfuscation_group_name
 from unspin.io import read_document
 from unspin.report import PanFeature, read_pan_xml
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
 ROOT = Path(__file__).resolve().parents[1]
+OVERALL = "overall"
+NEGATIVE = "no-plagiarism"
 VARIANTS: dict[str, AlignOptions] = {
     "full": AlignOptions(),
     "no synonyms": AlignOptions(analysis=AnalysisOptions(synonyms=False), synonym_weight=0.0),
     "no phrase table": AlignOptions(analysis=AnalysisOptions(phrases=False)),
     "no un-gluing": AlignOptions(analysis=AnalysisOptions(unglue=False)),
+    "no edge refinement": AlignOptions(refine=False),
     "no summary pass": AlignOptions(summary=False),
+    "no passage merging": AlignOptions(merge_gap_share=0.0),
 }
 
-
-def _truth_files(corpus: Path) -> dict[str, Path]:
-    truth_root = corpus / "truth" if (corpus / "truth").is_dir() else corpus
-    return {file.name: file for file in truth_root.rglob("*.xml")}
+Analyses = dict[tuple[Path, AnalysisOptions], TextAnalysis | None]
 
 
-def evaluate(corpus: Path, every: int, options: AlignOptions) -> float:
-    truth = _truth_files(corpus)
-    lines = (corpus / "pairs").read_text(encoding="utf-8").splitlines()
-    pairs = [line.split() for line in lines if line.strip()][::every]
-    cache: dict[Path, TextAnalysis | None] = {}
+def _truth_root(corpus: Path) -> Path:
+    return corpus / "truth" if (corpus / "truth").is_dir() else corpus
 
-    def analysed(path: Path) -> TextAnalysis | None:
-        if path not in cache:
+
+def _group(relative: Path, cases: list[PanFeature]) -> str:
+    """The pair's obfuscation group: its truth sub-folder, else its cases' type."""
+    if len(relative.parts) > 1:
+        return obfuscation_group_name(relative.parts[0])
+    if not cases:
+        return NEGATIVE
+    return cases[0].obfuscation or "unknown"
+
+
+class Corpus:
+    """A corpus sample: its pairs, their cases and groups, analyses cached."""
+
+    def __init__(self, path: Path, every: int) -> None:
+        self.path = path
+        truth_root = _truth_root(path)
+        truth = {file.name: file for file in truth_root.rglob("*.xml")}
+        lines = (path / "pairs").read_text(encoding="utf-8").splitlines()
+        self.pairs = [line.split() for line in lines if line.strip()][::every]
+        self.cases: list[list[PanFeature]] = []
+        self.groups: list[str] = []
+        for suspicious, source in self.pairs:
+            file = truth[f"{Path(suspicious).stem}-{Path(source).stem}.xml"]
+            cases = [c for c in read_pan_xml(file) if c.name == "plagiarism"]
+            self.cases.append(cases)
+            self.groups.append(_group(file.relative_to(truth_root), cases))
+        self._analyses: Analyses = {}
+
+    def analysed(self, path: Path, options: AnalysisOptions) -> TextAnalysis | None:
+        key = (path, options)
+        if key not in self._analyses:
             try:
-                cache[path] = analyse_text(read_document(path).text, options=options.analysis)
+                self._analyses[key] = analyse_text(read_document(path).text, options=options)
             except Exception:  # unreadable documents have no detections
-                cache[path] = None
-        return cache[path]
+                self._analyses[key] = None
+        return self._analyses[key]
 
-    cases: list[PanFeature] = []
-    detections: list[PanFeature] = []
-    for suspicious, source in pairs:
-        name = f"{Path(suspicious).stem}-{Path(source).stem}.xml"
-        cases += [c for c in read_pan_xml(truth[name]) if c.name == "plagiarism"]
-        analysis_s = analysed(corpus / "susp" / suspicious)
-        analysis_r = analysed(corpus / "src" / source)
-        if analysis_s is None or analysis_r is None:
-            continue
-        result = align(analysis_s, analysis_r, options=options._replace(rewrites=False))
-        detections += [
-            PanFeature(
-                suspicious,
-                p.suspicious.start,
-                p.suspicious.length,
-                source,
-                p.source.start,
-                p.source.length,
-            )
-            for p in result.passages
-        ]
-    return pan_scores(cases, detections).plagdet
+
+def evaluate(corpus: Corpus, options: AlignOptions) -> tuple[dict[str, float], float]:
+    """Plagdet overall and per group, and the seconds spent in ``align``."""
+    options = options._replace(rewrites=False)
+    analyses = [
+        (
+            corpus.analysed(corpus.path / "susp" / suspicious, options.analysis),
+            corpus.analysed(corpus.path / "src" / source, options.analysis),
+        )
+        for suspicious, source in corpus.pairs
+    ]
+    cases: dict[str, list[PanFeature]] = defaultdict(list)
+    detections: dict[str, list[PanFeature]] = defaultdict(list)
+    seconds = 0.0
+    for (suspicious, source), pair_cases, group, (analysis_s, analysis_r) in zip(
+        corpus.pairs, corpus.cases, corpus.groups, analyses, strict=True
+    ):
+        found: list[PanFeature] = []
+        if analysis_s is not None and analysis_r is not None:
+            started = time.perf_counter()
+            result = align(analysis_s, analysis_r, options=options)
+            seconds += time.perf_counter() - started
+            found = [
+                PanFeature(
+                    suspicious,
+                    p.suspicious.start,
+                    p.suspicious.length,
+                    source,
+                    p.source.start,
+                    p.source.length,
+                )
+                for p in result.passages
+            ]
+        for key in (OVERALL, group):
+            cases[key] += pair_cases
+            detections[key] += found
+    scores = {key: pan_scores(cases[key], detections[key]).plagdet for key in cases}
+    return scores, seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--every", type=int, default=5, help="use every K-th pair")
+    parser.add_argument("--every", type=int, default=10, help="use every K-th pair")
     parser.add_argument("--corpus", action="append", type=Path)
+    parser.add_argument(
+        "--variants", help="comma-separated variant names (default: all)", default=None
+    )
     args = parser.parse_args()
     corpora = args.corpus or [
         path
@@ -88,10 +150,20 @@ def main() -> None:
         )
         if (path / "pairs").is_file()
     ]
-    print(f"{'variant':<18}" + "".join(f"{c.resolve().name:>14}" for c in corpora))
-    for name, options in VARIANTS.items():
-        scores = [evaluate(corpus, args.every, options) for corpus in corpora]
-        print(f"{name:<18}" + "".join(f"{s:>14.4f}" for s in scores), flush=True)
+    names = list(VARIANTS) if args.variants is None else args.variants.split(",")
+    unknown = [name for name in names if name not in VARIANTS]
+    if unknown:
+        parser.error(f"unknown variants {unknown}; known: {list(VARIANTS)}")
+    for path in corpora:
+        corpus = Corpus(path, args.every)
+        groups = [OVERALL, *sorted(set(corpus.groups))]
+        print(f"\n{path.resolve().name}: {len(corpus.pairs)} pairs (every {args.every}th)")
+        print("| variant | " + " | ".join(groups) + " | align s |")
+        print("|---" * (len(groups) + 2) + "|")
+        for name in names:
+            scores, seconds = evaluate(corpus, VARIANTS[name])
+            cells = " | ".join(f"{scores[g]:.4f}" for g in groups)
+            print(f"| {name} | {cells} | {seconds:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
