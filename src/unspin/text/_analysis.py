@@ -86,11 +86,11 @@ class _TermInfo(NamedTuple):
     concepts: tuple[int, ...]
 
 
-_term_cache: dict[tuple[str, bool, int], _TermInfo] = {}
+_term_cache: dict[tuple[str, bool, int, int], _TermInfo] = {}
 
 
 def _term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermInfo:
-    cache_key = (form, options.synonyms, options.max_senses)
+    cache_key = (form, options.synonyms, options.max_senses, lexicon.max_senses)
     info = _term_cache.get(cache_key)
     if info is not None:
         return info
@@ -158,11 +158,11 @@ class _Entry(NamedTuple):
     infos: tuple[_TermInfo, ...]
 
 
-_entry_cache: dict[tuple[str, bool, bool, int], _Entry] = {}
+_entry_cache: dict[tuple[str, bool, bool, int, int], _Entry] = {}
 
 
 def _entry(token: str, lexicon: Lexicon, options: AnalysisOptions) -> _Entry:
-    cache_key = (token, options.unglue, options.synonyms, options.max_senses)
+    cache_key = (token, options.unglue, options.synonyms, options.max_senses, lexicon.max_senses)
     entry = _entry_cache.get(cache_key)
     if entry is None:
         relative = split_glued(token) if options.unglue else ((0, len(token)),)
