@@ -11,6 +11,7 @@ import hashlib
 import itertools
 import threading
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -148,7 +149,7 @@ class _Column:
 class _PendingWords:
     """Columns of words made since the last flush, as lists."""
 
-    __slots__ = ("concept_counts", "concept_starts", "concepts", "content", "keys", "starts_phrase")
+    __slots__ = ("concept_counts", "concept_starts", "concepts", "content", "keys", "phrase_rank")
 
     def __init__(self) -> None:
         self.keys: list[int] = []
@@ -156,7 +157,7 @@ class _PendingWords:
         self.concept_starts: list[int] = []
         self.concept_counts: list[int] = []
         self.concepts: list[int] = []
-        self.starts_phrase: list[bool] = []
+        self.phrase_rank: list[int] = []
 
 
 class _Vocabulary:
@@ -200,14 +201,14 @@ class _Vocabulary:
         self.word_content = _Column(np.bool_)
         self.word_concept_start = _Column(np.int64)
         self.word_concept_count = _Column(np.int64)
-        self.word_starts_phrase = _Column(np.bool_)
+        self.word_phrase_rank = _Column(np.int64)  # 0 unless it opens a phrase
         self.concepts = _Column(np.int64)
         self._pending = _PendingWords()
         # Phrases, as word ids: starting word -> [(variant, canonical)], longest first.
         self.phrases: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
-        self.phrase_prefixes: IntArray = np.zeros(0, dtype=np.int64)
-        self.single_word_phrase = np.zeros(0, dtype=np.bool_)
-        self._phrase_starters: frozenset[str] = frozenset()
+        # Indexed by the phrase ranks of two successive words: can a variant start here?
+        self.phrase_start_table = np.zeros((1, 1), dtype=np.bool_)
+        self._phrase_rank: dict[str, int] = {}
         if options.phrases:
             self._index_phrases()
 
@@ -265,7 +266,7 @@ class _Vocabulary:
         pending.concept_starts.append(len(self.concepts) + len(pending.concepts))
         pending.concept_counts.append(len(concepts))
         pending.concepts.extend(concepts)
-        pending.starts_phrase.append(form in self._phrase_starters)
+        pending.phrase_rank.append(self._phrase_rank.get(form, 0))
         return word
 
     def _flush(self) -> None:
@@ -275,7 +276,7 @@ class _Vocabulary:
         self.word_concept_start.extend(pending.concept_starts)
         self.word_concept_count.extend(pending.concept_counts)
         self.concepts.extend(pending.concepts)
-        self.word_starts_phrase.extend(pending.starts_phrase)
+        self.word_phrase_rank.extend(pending.phrase_rank)
         self._pending = _PendingWords()
 
     def _term_info(self, form: str) -> tuple[int, bool, tuple[int, ...]]:
@@ -305,24 +306,22 @@ class _Vocabulary:
 
     def _index_phrases(self) -> None:
         rewrites = self._lexicon.phrase_rewrites()
-        self._phrase_starters = frozenset(variant[0] for variant in rewrites)
+        # Words that open or continue a variant get ranks 1.., every other word 0.
+        leading = sorted({word for variant in rewrites for word in variant[:2]})
+        self._phrase_rank = {word: rank for rank, word in enumerate(leading, start=1)}
+        table = np.zeros((len(leading) + 1, len(leading) + 1), dtype=np.bool_)
         for variant, canonical in rewrites.items():
             entry = (tuple(map(self.word, variant)), tuple(map(self.word, canonical)))
             self.phrases.setdefault(entry[0][0], []).append(entry)
+            first = self._phrase_rank[variant[0]]
+            if len(variant) == 1:
+                table[first, :] = True  # a one-word variant starts whatever follows
+            else:
+                table[first, self._phrase_rank[variant[1]]] = True
         self._flush()
         for candidates in self.phrases.values():
             candidates.sort(key=lambda pair: -len(pair[0]))  # longest match first
-        prefixes = {
-            (variant[0] << 32) | variant[1]
-            for candidates in self.phrases.values()
-            for variant, _ in candidates
-            if len(variant) > 1
-        }
-        self.phrase_prefixes = np.array(sorted(prefixes), dtype=np.int64)
-        single = np.zeros(len(self.word_of), dtype=np.bool_)
-        for starter, candidates in self.phrases.items():
-            single[starter] = any(len(variant) == 1 for variant, _ in candidates)
-        self.single_word_phrase = single
+        self.phrase_start_table = table
 
 
 _ORDINALS = _lexicon._ORDINAL_WORDS
@@ -352,12 +351,15 @@ def _lookup_tokens(text: str, vocabulary: _Vocabulary, options: AnalysisOptions)
     tokens, starts, ends = word_tokens(text)
     count = len(tokens)
     entry_of = vocabulary.entry_of
-    new = set(tokens).difference(entry_of)
-    if new:
+    # One C-level pass of dict look-ups; -1 marks tokens the vocabulary lacks.
+    entries = np.array(list(map(entry_of.get, tokens, repeat(-1))), dtype=np.int64)
+    missing = np.flatnonzero(entries < 0).tolist() if count else []
+    if missing:
+        new = {tokens[index] for index in missing}
         with vocabulary.lock:
             # Sorted, so that entry ids do not depend on the order of a set.
             vocabulary.add_tokens([token for token in sorted(new) if token not in entry_of])
-    entries = np.fromiter(map(entry_of.__getitem__, tokens), dtype=np.int64, count=count)
+        entries[missing] = [entry_of[tokens[index]] for index in missing]
     first = vocabulary.entry_first.array[entries]
     per_token = vocabulary.entry_pieces.array[entries] if vocabulary.glued else None
     total = count if per_token is None else int(per_token.sum())
@@ -400,17 +402,11 @@ def _rewrite_phrases(
     count = len(words)
     if count == 0:
         return
-    positions = np.flatnonzero(vocabulary.word_starts_phrase.array[words])
-    if len(positions) == 0:
-        return
-    starter = words[positions]
-    following = words[np.minimum(positions + 1, count - 1)]
-    prefix = np.where(positions + 1 < count, (starter << 32) | following, -1)
-    single = vocabulary.single_word_phrase
-    is_single = np.zeros(len(starter), dtype=np.bool_)
-    known = starter < len(single)
-    is_single[known] = single[starter[known]]
-    positions = positions[np.isin(prefix, vocabulary.phrase_prefixes) | is_single]
+    ranks = vocabulary.word_phrase_rank.array[words]
+    # The word after the last one has rank 0: only a one-word variant can start there.
+    following = np.zeros(count, dtype=np.int64)
+    following[:-1] = ranks[1:]
+    positions = np.flatnonzero(vocabulary.phrase_start_table[ranks, following])
     if len(positions) == 0:
         return
     word_key = vocabulary.word_key.array
