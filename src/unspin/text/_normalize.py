@@ -12,13 +12,12 @@ import html
 import importlib
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
-import ftfy
 import numpy as np
 import numpy.typing as npt
 import regex
-from rapidfuzz.distance import Levenshtein
 
 __all__ = ["NormalizedText", "looks_like_html", "normalize"]
 
@@ -192,6 +191,8 @@ def _repair_unicode(text: str) -> tuple[str, OffsetArray] | None:
 def _diff_origins(before: str, after: str) -> OffsetArray:
     """For each char of ``after``, the index in ``before`` it corresponds to."""
     origin = np.empty(len(after), dtype=np.int64)
+    from rapidfuzz.distance import Levenshtein  # imported on first use: rarely needed
+
     for opcode in Levenshtein.opcodes(before, after):
         tag = opcode.tag
         i1, i2 = int(opcode.src_start), int(opcode.src_end)
@@ -214,6 +215,8 @@ def _fix_line(line: str) -> str:
         fixed = shortcut.fix(line)
         if fixed is not None:
             return fixed
+    import ftfy  # imported on first use: plain ASCII text never needs it
+
     return ftfy.fix_text(line, normalization="NFC")
 
 
@@ -242,6 +245,7 @@ class _FtfyShortcut:
         bad_triggers: re.Pattern[str],
         badness: re.Pattern[str],
         bad_width: int,
+        uncurl_quotes: Callable[[str], str],
     ) -> None:
         self._other = other_triggers
         self._entities = entities
@@ -249,6 +253,7 @@ class _FtfyShortcut:
         self._bad_triggers = bad_triggers
         self._badness = badness
         self._bad_width = bad_width
+        self._uncurl_quotes = uncurl_quotes
 
     def fix(self, line: str) -> str | None:
         """The fixed line, or None where ftfy itself must decide."""
@@ -263,7 +268,7 @@ class _FtfyShortcut:
             return None
         fixed = line
         if self._quotes.search(line):
-            fixed = ftfy.fixes.uncurl_quotes(line)
+            fixed = self._uncurl_quotes(line)
         fixed = unicodedata.normalize("NFC", fixed)
         if fixed == line:
             return line
@@ -325,6 +330,7 @@ _FTFY_EXPECTED_CONFIG = {
 
 def _build_ftfy_shortcut() -> _FtfyShortcut | None:
     """Read ftfy's trigger characters; None if ftfy is not the version understood here."""
+    import ftfy
     from ftfy import badness, chardata, fixes
 
     config = ftfy.TextFixerConfig()._asdict()
@@ -354,6 +360,7 @@ def _build_ftfy_shortcut() -> _FtfyShortcut | None:
         bad_triggers=_char_class(bad),
         badness=badness.BADNESS_RE,
         bad_width=bad_width,
+        uncurl_quotes=fixes.uncurl_quotes,
     )
 
 
