@@ -14,12 +14,18 @@ from unspin.align._account import account_rewrites, classify_match
 from unspin.align._extend import (
     Candidate,
     attach_weak_seeds,
+    background_containment,
     cluster_seeds,
+    drop_weakest_edge,
     keep_consistent_seeds,
+    keep_near_best_seeds,
     resolve_overlaps,
     score_candidate,
+    score_tokens,
+    sentence_tokens,
     trim_weak_edges,
 )
+from unspin.align._refine import refine_edges
 from unspin.align._seed import (
     ContentView,
     SeedMatrix,
@@ -54,9 +60,18 @@ class AlignOptions(NamedTuple):
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     summary: bool = True
-    summary_containment: float = 0.5
+    summary_containment: float = 0.4
     summary_gap_source: int = 40
     summary_min_containment: float = 0.65
+    summary_merge: bool = True
+    summary_max_explained: float = 0.7
+    summary_gap_suspicious: int = 2
+    summary_min_compression: float = 3.0
+    near_best_ratio: float = 0.7
+    refine: bool = True
+    chain_gap_cost: float = 0.5
+    edge_slack: int = 2
+    refine_min_order: float = 0.85
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()
 
@@ -83,8 +98,15 @@ def align(
         )
         pair = _Pair(analysis_s, view_s, analysis_r, view_r, matches)
         candidates = _find_candidates(pair, options)
-        if not candidates and options.summary:
-            candidates = _find_summary(pair, options)
+        if options.summary:
+            if not candidates:
+                candidates = _find_summary(pair, options)
+            elif options.summary_merge:
+                candidates = _absorb_into_summaries(
+                    candidates,
+                    _find_summary(pair, options),
+                    max_explained=options.summary_max_explained,
+                )
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages)
 
@@ -120,6 +142,41 @@ def _box_candidate(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> Candida
     )
 
 
+def _candidate(
+    pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
+) -> Candidate | None:
+    if options.refine:
+        return _refined_candidate(pair, seeds, members, options)
+    return _box_candidate(pair, seeds, members)
+
+
+def _refined_candidate(
+    pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
+) -> Candidate | None:
+    """The passage of a group of seeds, its edge units cut back word by word."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    edges = refine_edges(
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
+        sentence_tokens(pair.suspicious, (int(rows.min()), int(rows.max()) + 1)),
+        sentence_tokens(pair.source, (int(cols.min()), int(cols.max()) + 1)),
+        gap_cost=options.chain_gap_cost,
+        edge_slack=options.edge_slack,
+        min_order=options.refine_min_order,
+    )
+    return score_tokens(
+        pair.view_s,
+        pair.view_r,
+        pair.matches,
+        edges.suspicious_tokens,
+        edges.source_tokens,
+        len(members),
+    )
+
+
 def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     seeds = seed_sentences(
         pair.suspicious,
@@ -130,6 +187,7 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         threshold=min(options.extend_threshold, options.seed_threshold),
         min_matches=min(options.min_extend_matches, options.min_seed_matches),
     )
+    seeds = _subset(seeds, keep_near_best_seeds(seeds, ratio=options.near_best_ratio))
     # Weak seeds may extend a passage but never start one: clusters without a
     # strong seed are dropped.
     strong = (seeds.similarity >= options.seed_threshold) & (
@@ -157,7 +215,14 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        candidate = _box_candidate(pair, seeds, members)
+        candidate = _candidate(pair, seeds, members, options)
+        # A passage that does not hold up is shrunk from its weakest edge seed until
+        # it does: one stray seed at an edge must not sink a whole copied passage.
+        while (
+            candidate is None or candidate.similarity < options.min_passage_similarity
+        ) and len(members) > 1:
+            members = drop_weakest_edge(seeds, members)
+            candidate = _candidate(pair, seeds, members, options)
         if candidate is None or candidate.similarity < options.min_passage_similarity:
             continue
         words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
@@ -166,6 +231,19 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             continue
         candidates.append(candidate)
     return resolve_overlaps(candidates)
+
+
+SUMMARY_WHOLE = 1 / 3
+SUMMARY_MARGIN = 0.4
+
+
+def _widen_summary(source: TextAnalysis, candidate: Candidate, share: float) -> Candidate:
+    """A summary whose source side spans at least ``share`` of the source is a
+    summary of the whole source: its source side becomes the whole text."""
+    start, end = candidate.source_tokens
+    if end - start >= share * source.token_count:
+        return candidate._replace(source_tokens=(0, source.token_count))
+    return candidate
 
 
 def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
@@ -182,19 +260,61 @@ def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         containment_threshold=options.summary_containment,
     )
     groups = cluster_seeds(
-        seeds, gap_suspicious=options.gap_suspicious, gap_source=options.summary_gap_source
+        seeds, gap_suspicious=options.summary_gap_suspicious, gap_source=options.summary_gap_source
     )
     candidates: list[Candidate] = []
     for members in groups:
-        if len(members) < 2:
+        if len(np.unique(seeds.suspicious[members])) < 2:
             continue
         candidate = _box_candidate(pair, seeds, members)
         if candidate is None or candidate.containment < options.summary_min_containment:
             continue
+        length_s = candidate.suspicious_tokens[1] - candidate.suspicious_tokens[0]
+        length_r = candidate.source_tokens[1] - candidate.source_tokens[0]
+        if length_r < options.summary_min_compression * length_s:
+            continue
         if _content_words(pair.view_s, candidate.suspicious_tokens) < options.min_passage_words:
             continue
+        background = background_containment(
+            pair.suspicious, pair.view_s, pair.view_r, pair.matches, candidate
+        )
+        if candidate.containment < background + SUMMARY_MARGIN:
+            continue
+        candidate = _widen_summary(pair.source, candidate, SUMMARY_WHOLE)
         candidates.append(candidate)
     return resolve_overlaps(candidates)
+
+
+def _absorb_into_summaries(
+    candidates: list[Candidate], summaries: list[Candidate], *, max_explained: float
+) -> list[Candidate]:
+    """Replace the pieces of a summary found by the main pass with the summary.
+
+    The main pass finds a summary's closest sentences as separate short passages;
+    a summary candidate whose two sides contain all the pieces it overlaps stands
+    for them as one passage when it explains clearly more of the suspicious text:
+    it holds several pieces, or one that covers less than ``max_explained`` of it
+    (a copied passage next to one sentence on the same topic is no summary).
+    """
+    result = list(candidates)
+    for summary in summaries:
+        (s0, s1), (r0, r1) = summary.suspicious_tokens, summary.source_tokens
+        overlapping = [
+            c for c in result if c.suspicious_tokens[0] < s1 and c.suspicious_tokens[1] > s0
+        ]
+        inside = all(
+            c.source_tokens[0] >= r0 and c.source_tokens[1] <= r1 for c in overlapping
+        )
+        explained = sum(
+            min(c.suspicious_tokens[1], s1) - max(c.suspicious_tokens[0], s0) for c in overlapping
+        )
+        pieces = len(overlapping) >= 2 or (
+            len(overlapping) == 1 and explained < max_explained * (s1 - s0)
+        )
+        if inside and pieces:
+            result = [c for c in result if c not in overlapping]
+            result.append(summary)
+    return resolve_overlaps(result)
 
 
 def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:

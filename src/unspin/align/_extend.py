@@ -20,10 +20,15 @@ from unspin.text._analysis import TextAnalysis
 __all__ = [
     "Candidate",
     "attach_weak_seeds",
+    "background_containment",
     "cluster_seeds",
+    "drop_weakest_edge",
     "keep_consistent_seeds",
+    "keep_near_best_seeds",
     "resolve_overlaps",
     "score_candidate",
+    "score_tokens",
+    "sentence_tokens",
     "trim_weak_edges",
 ]
 
@@ -38,6 +43,27 @@ class Candidate(NamedTuple):
     similarity: float
     seeds: int
     containment: float = 0.0  # share of the suspicious side's content matched
+
+
+def keep_near_best_seeds(seeds: SeedMatrix, *, ratio: float) -> IntArray:
+    """Seeds at least ``ratio`` times as similar as the best seed of *both* their
+    sentences.
+
+    In a copy each sentence has a partner far more similar than anything else; a
+    sentence next to a copied passage that only shares the topic seeds with a copied
+    sentence whose real partner is much closer. Such secondary seeds would widen a
+    passage by a sentence of unrelated text.
+    """
+    count = len(seeds.suspicious)
+    if count == 0 or ratio <= 0:
+        return np.arange(count, dtype=np.int64)
+    best_row = np.zeros(int(seeds.suspicious.max()) + 1)
+    best_col = np.zeros(int(seeds.source.max()) + 1)
+    np.maximum.at(best_row, seeds.suspicious, seeds.similarity)
+    np.maximum.at(best_col, seeds.source, seeds.similarity)
+    best = np.maximum(best_row[seeds.suspicious], best_col[seeds.source])
+    kept: IntArray = np.flatnonzero(seeds.similarity >= ratio * best).astype(np.int64)
+    return kept
 
 
 def cluster_seeds(seeds: SeedMatrix, *, gap_suspicious: int, gap_source: int) -> list[IntArray]:
@@ -174,6 +200,48 @@ def trim_weak_edges(seeds: SeedMatrix, members: IntArray, *, ratio: float) -> In
     return members
 
 
+def drop_weakest_edge(seeds: SeedMatrix, members: IntArray) -> IntArray:
+    """The group without its weakest seed among those on an edge of its box."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    at_edge = (
+        (rows == rows.min()) | (rows == rows.max()) | (cols == cols.min()) | (cols == cols.max())
+    )
+    similarity = np.where(at_edge, seeds.similarity[members], np.inf)
+    kept: IntArray = np.delete(members, int(np.argmin(similarity)))
+    return kept
+
+
+def background_containment(
+    suspicious: TextAnalysis,
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    candidate: Candidate,
+) -> float:
+    """How much of the *rest* of the suspicious text the candidate's source side
+    contains: the share of matched types, averaged over the sentences outside the
+    candidate (weighted by their types).
+
+    A long stretch of a source on the same topic contains many words of any
+    suspicious sentence; a summary must contain its own sentences clearly better
+    than that.
+    """
+    _, types_r = _type_slice(view_r, *candidate.source_tokens)
+    if len(types_r) == 0:
+        return 0.0
+    best = np.asarray(matches.weights[:, types_r].max(axis=1).todense()).ravel()
+    start, end = candidate.suspicious_tokens
+    outside = (view_s.tokens < start) | (view_s.tokens >= end)
+    if not outside.any():
+        return 0.0
+    # Each (sentence, type) counts once.
+    pairs = np.unique(
+        view_s.sentences[outside] * len(view_s.type_keys) + view_s.types[outside]
+    )
+    types = pairs % len(view_s.type_keys)
+    return float(best[types].mean())
+
+
 def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:
     """Content positions and unique types of the tokens ``first_token:end_token``."""
     lo = int(np.searchsorted(view.tokens, first_token))
@@ -192,20 +260,13 @@ def score_candidate(
     seed_count: int,
 ) -> Candidate | None:
     """Turn a sentence box into a trimmed token passage with its similarity."""
-    tokens_s = (
-        int(suspicious.sentence_ptr[sentences_s[0]]),
-        int(suspicious.sentence_ptr[sentences_s[1]]),
-    )
-    tokens_r = (int(source.sentence_ptr[sentences_r[0]]), int(source.sentence_ptr[sentences_r[1]]))
+    tokens_s = sentence_tokens(suspicious, sentences_s)
+    tokens_r = sentence_tokens(source, sentences_r)
     positions_s, types_s = _type_slice(view_s, *tokens_s)
     positions_r, types_r = _type_slice(view_r, *tokens_r)
     if len(types_s) == 0 or len(types_r) == 0:
         return None
-    block: sparse.csr_matrix = matches.weights[types_s][:, types_r]
-    best_s = np.asarray(block.max(axis=1).todense()).ravel()
-    best_r = np.asarray(block.max(axis=0).todense()).ravel()
-    similarity = float((best_s.sum() + best_r.sum()) / (len(types_s) + len(types_r)))
-    containment = float(best_s.sum() / len(types_s))
+    best_s, best_r = _best_matches(matches, types_s, types_r)
     # Trim each side to its first and last content word that matches the other side.
     matched_types_s = types_s[best_s > 0]
     matched_types_r = types_r[best_r > 0]
@@ -215,7 +276,48 @@ def score_candidate(
         return None
     trimmed_s = _trim(view_s, tokens_s, positions_s, hits_s)
     trimmed_r = _trim(view_r, tokens_r, positions_r, hits_r)
+    similarity, containment = _similarity(best_s, best_r)
     return Candidate(trimmed_s, trimmed_r, similarity, seed_count, containment)
+
+
+def sentence_tokens(analysis: TextAnalysis, sentences: tuple[int, int]) -> tuple[int, int]:
+    """The token range of sentences ``sentences[0]:sentences[1]``."""
+    return int(analysis.sentence_ptr[sentences[0]]), int(analysis.sentence_ptr[sentences[1]])
+
+
+def score_tokens(
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    tokens_s: tuple[int, int],
+    tokens_r: tuple[int, int],
+    seed_count: int,
+) -> Candidate | None:
+    """A candidate for exactly these token ranges, with their similarity."""
+    _, types_s = _type_slice(view_s, *tokens_s)
+    _, types_r = _type_slice(view_r, *tokens_r)
+    if len(types_s) == 0 or len(types_r) == 0:
+        return None
+    similarity, containment = _similarity(*_best_matches(matches, types_s, types_r))
+    return Candidate(tokens_s, tokens_r, similarity, seed_count, containment)
+
+
+def _best_matches(
+    matches: TypeMatches, types_s: IntArray, types_r: IntArray
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The best match weight of each type of one side among the other's types."""
+    block: sparse.csr_matrix = matches.weights[types_s][:, types_r]
+    best_s = np.asarray(block.max(axis=1).todense()).ravel()
+    best_r = np.asarray(block.max(axis=0).todense()).ravel()
+    return best_s, best_r
+
+
+def _similarity(
+    best_s: npt.NDArray[np.float64], best_r: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    """Dice over matched types, and the share of the suspicious side's types matched."""
+    similarity = float((best_s.sum() + best_r.sum()) / (len(best_s) + len(best_r)))
+    return similarity, float(best_s.sum() / len(best_s))
 
 
 _KEEP_UNMATCHED_EDGE = 4
