@@ -212,6 +212,7 @@ class _Vocabulary:
         self.phrases: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
         # Indexed by the phrase ranks of two successive words: can a variant start here?
         self.phrase_start_table = np.zeros((1, 1), dtype=np.bool_)
+        self.longest_phrase = 1
         self._phrase_rank: dict[str, int] = {}
         if options.phrases:
             self._index_phrases()
@@ -326,6 +327,7 @@ class _Vocabulary:
         for candidates in self.phrases.values():
             candidates.sort(key=lambda pair: -len(pair[0]))  # longest match first
         self.phrase_start_table = table
+        self.longest_phrase = max(map(len, rewrites), default=1)
 
 
 _ORDINALS = _lexicon._ORDINAL_WORDS
@@ -415,14 +417,15 @@ def _rewrite_phrases(
         return
     word_key = vocabulary.word_key.array
     word_content = vocabulary.word_content.array
-    word_list = words.tolist()
+    longest = vocabulary.longest_phrase
     done_until = 0
     for index in positions.tolist():
         if index < done_until:
             continue
-        for variant, canonical in vocabulary.phrases[word_list[index]]:
+        window = words[index : index + longest].tolist()
+        for variant, canonical in vocabulary.phrases[window[0]]:
             end = index + len(variant)
-            if tuple(word_list[index:end]) == variant:
+            if tuple(window[: len(variant)]) == variant:
                 for offset in range(len(variant)):
                     position = index + offset
                     if offset < len(canonical):
