@@ -10,6 +10,7 @@ corpora (skipped when ``../shared`` is absent) and generated text.
 from __future__ import annotations
 
 import string
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -198,3 +199,28 @@ def test_generated_text_matches_the_reference_with_options(
     raw: str, options: AnalysisOptions
 ) -> None:
     check(raw, options=options)
+
+
+def test_threads_sharing_a_fresh_vocabulary_get_the_reference_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    from unspin.text import _analysis
+
+    monkeypatch.setattr(_analysis, "_vocabularies", {})  # every token is new
+    rng = random.Random(7)
+    # One text brings thousands of new tokens (added in sorted order); the others use
+    # only the first of them, so they find them while the first text is still adding.
+    new_words = sorted(f"Zq{rng.randrange(10**9)}x" for _ in range(4000))
+    texts = [" ".join(new_words)] + [" ".join(rng.sample(new_words[:50], 20)) for _ in range(300)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads often, so look-ups meet additions
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(analyse_text, texts))
+    finally:
+        sys.setswitchinterval(interval)
+    for text, result in zip(texts, results, strict=True):
+        assert_same_analysis(result, reference_analyse_text(text))

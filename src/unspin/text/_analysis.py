@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from itertools import repeat
 from typing import Any, ClassVar, NamedTuple
 
@@ -194,7 +194,7 @@ class _Vocabulary:
         self.entry_of: dict[str, int] = {}
         self.entry_first = _Column(np.int64)  # its first piece
         self.entry_pieces = _Column(np.int64)  # how many pieces
-        self.glued = False  # whether any entry has several pieces
+        self.glued = False  # whether any entry has several pieces (set before it is added)
         # Pieces of entries, flattened.
         self.piece_word = _Column(np.int64)
         self.piece_start = _Column(np.int64)  # relative to the token
@@ -219,11 +219,14 @@ class _Vocabulary:
 
     # -- building ------------------------------------------------------------------
 
-    def add_tokens(self, tokens: Iterable[str]) -> None:
-        """Make entries (and words) for ``tokens``, none of which has one yet."""
+    def add_tokens(self, tokens: Sequence[str]) -> None:
+        """Make entries (and words) for ``tokens``: distinct, none of which has one yet.
+
+        Callers hold :attr:`lock`. Readers do not: a token appears in
+        :attr:`entry_of` only once its columns hold it.
+        """
         unglue = self._options.unglue
         splitter = self._splitter
-        entry_of = self.entry_of
         firsts: list[int] = []
         counts: list[int] = []
         words: list[int] = []
@@ -237,7 +240,6 @@ class _Vocabulary:
                 pieces = splitter.split(token)
             else:
                 pieces = split_glued(token)
-            entry_of[token] = len(entry_of)
             firsts.append(piece_base + len(words))
             counts.append(len(pieces))
             for start, end in pieces:
@@ -252,6 +254,8 @@ class _Vocabulary:
         self.piece_word.extend(words)
         self.piece_start.extend(piece_starts)
         self.piece_end.extend(piece_ends)
+        first_id = len(self.entry_of)
+        self.entry_of.update(zip(tokens, range(first_id, len(self.entry_first)), strict=True))
 
     def word(self, form: str) -> int:
         """The word id of lowercase ``form``, adding the word if it is new.
