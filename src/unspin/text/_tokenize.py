@@ -187,6 +187,8 @@ def word_tokens(text: str) -> tuple[list[str], IntArray, IntArray]:
     turned into a space.
     """
     table = _word_chars()
+    if table is not None and text.isascii():
+        return _ascii_word_tokens(text, _ascii_spacer(table))
     if table is None:
         matches = list(_WORD.finditer(text))
         starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
@@ -200,6 +202,26 @@ def word_tokens(text: str) -> tuple[list[str], IntArray, IntArray]:
     spaced = np.where(is_word, code_points, np.uint32(32))
     tokens = spaced.tobytes().decode("utf-32-le").split()
     return tokens, starts.astype(np.int64, copy=False), ends.astype(np.int64, copy=False)
+
+
+def _ascii_word_tokens(text: str, spacer: bytes) -> tuple[list[str], IntArray, IntArray]:
+    """``word_tokens`` of ASCII text: the same steps on bytes, which is faster."""
+    spaced = text.encode("ascii").translate(spacer)
+    is_word = np.frombuffer(spaced, dtype=np.uint8) != 32
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1).astype(np.int64, copy=False)
+    ends = np.flatnonzero(edges == -1).astype(np.int64, copy=False)
+    return spaced.decode("ascii").split(), starts, ends
+
+
+_ascii_spacers: list[bytes] = []
+
+
+def _ascii_spacer(table: BoolArray) -> bytes:
+    """A ``bytes.translate`` table: word characters stay, every other byte is a space."""
+    if not _ascii_spacers:
+        _ascii_spacers.append(bytes(code if table[code] else 32 for code in range(256)))
+    return _ascii_spacers[0]
 
 
 # A lowercase ASCII letter followed by an uppercase one: the only place where
