@@ -355,9 +355,7 @@ def _percentiles_ms(seconds: list[float], percents: tuple[int, ...]) -> list[flo
     ordered = sorted(seconds)
     if not ordered:
         return [0.0 for _ in percents]
-    return [
-        1000 * ordered[max(0, -(-percent * len(ordered) // 100) - 1)] for percent in percents
-    ]
+    return [1000 * ordered[max(0, -(-percent * len(ordered) // 100) - 1)] for percent in percents]
 
 
 # --- eval ---------------------------------------------------------------------------------
