@@ -263,3 +263,18 @@ def test_normalize_matches_the_reference_on_scars_and_long_lines() -> None:
         "\u2019" * 10 + "\r\n" + "\u00c3\u00a9" * 10 + "\n\n\u201cq\u201d",
     ):
         _same_normalization(raw)
+
+
+def test_the_ftfy_shortcut_is_off_for_an_ftfy_that_runs_other_steps() -> None:
+    import ftfy
+
+    from unspin.text._normalize import _FTFY_FIXER_STEPS, _ftfy_fixer_steps
+
+    assert _ftfy_fixer_steps(ftfy.fix_and_explain) == _FTFY_FIXER_STEPS
+
+    def fix_and_explain(text: str) -> None:
+        for fixer in ["fix_c1_controls", "fix_something_new"]:
+            print(fixer)
+
+    assert _ftfy_fixer_steps(fix_and_explain) == ["fix_c1_controls", "fix_something_new"]
+    assert _ftfy_fixer_steps(print) is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import importlib
+import inspect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -328,6 +329,29 @@ _FTFY_EXPECTED_CONFIG = {
 }
 
 
+# The steps fix_and_explain runs after entities and mojibake, in its order (ftfy 6.1-6.3).
+_FTFY_FIXER_STEPS = [
+    "fix_c1_controls",
+    "fix_latin_ligatures",
+    "fix_character_width",
+    "uncurl_quotes",
+    "fix_line_breaks",
+    "fix_surrogates",
+    "remove_terminal_escapes",
+    "remove_control_chars",
+]
+
+
+def _ftfy_fixer_steps(fix_and_explain: Callable[..., Any]) -> list[str] | None:
+    """The fixer names in ``fix_and_explain``'s ``for fixer in [...]`` loop, as written."""
+    try:
+        source = inspect.getsource(fix_and_explain)
+        start = source.index("for fixer in [")
+        return re.findall(r"\"(\w+)\"", source[start : source.index("]", start)])
+    except (OSError, TypeError, ValueError):
+        return None
+
+
 def _build_ftfy_shortcut() -> _FtfyShortcut | None:
     """Read ftfy's trigger characters; None if ftfy is not the version understood here."""
     import ftfy
@@ -337,6 +361,8 @@ def _build_ftfy_shortcut() -> _FtfyShortcut | None:
     config.pop("explain", None)
     if not ftfy.__version__.startswith("6.") or config != _FTFY_EXPECTED_CONFIG:
         return None
+    if _ftfy_fixer_steps(ftfy.fix_and_explain) != _FTFY_FIXER_STEPS:
+        return None  # a version that runs other steps than the ones reasoned about here
     try:
         c1 = _required_chars(chardata.C1_CONTROL_RE)
         quotes = _required_chars(chardata.SINGLE_QUOTE_RE)
