@@ -208,3 +208,11 @@ def test_glue_splitter_matches_split_glued_on_generated_tokens(token: str) -> No
     from unspin.text._tokenize import split_glued
 
     assert _splitter().split(token) == split_glued(token)  # type: ignore[attr-defined]
+
+
+def test_lowercasing_is_idempotent_on_every_code_point() -> None:
+    # GlueSplitter looks lowercased pieces up as they are, where Lexicon normalizes them
+    # (lowercasing again): the same only because lowercasing is idempotent.
+    for code in range(0x110000):
+        lowered = chr(code).lower()
+        assert lowered.lower() == lowered, hex(code)
