@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from unspin.align._seed import ContentView, SeedMatrix, TypeMatches
 from unspin.text._analysis import TextAnalysis
@@ -20,11 +19,11 @@ from unspin.text._analysis import TextAnalysis
 __all__ = [
     "Candidate",
     "attach_weak_seeds",
-    "background_containment",
     "cluster_seeds",
     "drop_weakest_edge",
     "keep_consistent_seeds",
     "keep_near_best_seeds",
+    "merge_consecutive",
     "resolve_overlaps",
     "score_candidate",
     "score_tokens",
@@ -43,6 +42,7 @@ class Candidate(NamedTuple):
     similarity: float
     seeds: int
     containment: float = 0.0  # share of the suspicious side's content matched
+    summary: bool = False  # found by the summary pass
 
 
 def keep_near_best_seeds(seeds: SeedMatrix, *, ratio: float) -> IntArray:
@@ -211,37 +211,6 @@ def drop_weakest_edge(seeds: SeedMatrix, members: IntArray) -> IntArray:
     return kept
 
 
-def background_containment(
-    suspicious: TextAnalysis,
-    view_s: ContentView,
-    view_r: ContentView,
-    matches: TypeMatches,
-    candidate: Candidate,
-) -> float:
-    """How much of the *rest* of the suspicious text the candidate's source side
-    contains: the share of matched types, averaged over the sentences outside the
-    candidate (weighted by their types).
-
-    A long stretch of a source on the same topic contains many words of any
-    suspicious sentence; a summary must contain its own sentences clearly better
-    than that.
-    """
-    _, types_r = _type_slice(view_r, *candidate.source_tokens)
-    if len(types_r) == 0:
-        return 0.0
-    best = np.asarray(matches.weights[:, types_r].max(axis=1).todense()).ravel()
-    start, end = candidate.suspicious_tokens
-    outside = (view_s.tokens < start) | (view_s.tokens >= end)
-    if not outside.any():
-        return 0.0
-    # Each (sentence, type) counts once.
-    pairs = np.unique(
-        view_s.sentences[outside] * len(view_s.type_keys) + view_s.types[outside]
-    )
-    types = pairs % len(view_s.type_keys)
-    return float(best[types].mean())
-
-
 def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:
     """Content positions and unique types of the tokens ``first_token:end_token``."""
     lo = int(np.searchsorted(view.tokens, first_token))
@@ -306,9 +275,12 @@ def _best_matches(
     matches: TypeMatches, types_s: IntArray, types_r: IntArray
 ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
     """The best match weight of each type of one side among the other's types."""
-    block: sparse.csr_matrix = matches.weights[types_s][:, types_r]
-    best_s = np.asarray(block.max(axis=1).todense()).ravel()
-    best_r = np.asarray(block.max(axis=0).todense()).ravel()
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_s[types_s] = True
+    selected_r[types_r] = True
+    best_s = matches.best_a(selected_s, selected_r)[types_s]
+    best_r = matches.best_b(selected_s, selected_r)[types_r]
     return best_s, best_r
 
 
@@ -336,8 +308,58 @@ def _trim(
     return first, end
 
 
-def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the strongest of candidates that claim the same suspicious words."""
+def merge_consecutive(candidates: list[Candidate], *, max_gap_share: float) -> list[Candidate]:
+    """Join passages that follow each other in both texts with a small gap.
+
+    A long copy can break where a stretch was rewritten beyond recognition (a
+    paragraph with no seed), and the parts found on either side of a break can
+    overlap by a few words once their edges are refined; the parts still run on
+    in both texts. A gap (or overlap) is small when it is at most
+    ``max_gap_share`` of the shorter part, on each side.
+    """
+    if max_gap_share <= 0 or len(candidates) < 2:
+        return candidates
+    ordered = sorted(candidates, key=lambda c: c.suspicious_tokens)
+    merged = [ordered[0]]
+    for candidate in ordered[1:]:
+        last = merged[-1]
+        (a0, a1), (b0, b1) = last.suspicious_tokens, last.source_tokens
+        (c0, c1), (d0, d1) = candidate.suspicious_tokens, candidate.source_tokens
+        limit_s = max_gap_share * min(a1 - a0, c1 - c0)
+        limit_r = max_gap_share * min(b1 - b0, d1 - d0)
+        consecutive = (
+            not last.summary
+            and not candidate.summary
+            and a0 < c0
+            and a1 < c1
+            and b0 < d0
+            and b1 < d1
+            and abs(c0 - a1) <= limit_s
+            and abs(d0 - b1) <= limit_r
+        )
+        if not consecutive:
+            merged.append(candidate)
+            continue
+        length_a, length_c = a1 - a0, c1 - c0
+        merged[-1] = Candidate(
+            suspicious_tokens=(a0, c1),
+            source_tokens=(b0, d1),
+            similarity=(last.similarity * length_a + candidate.similarity * length_c)
+            / (length_a + length_c),
+            seeds=last.seeds + candidate.seeds,
+            containment=(last.containment * length_a + candidate.containment * length_c)
+            / (length_a + length_c),
+        )
+    return merged
+
+
+def resolve_overlaps(candidates: list[Candidate], *, keep_share: float = 0.5) -> list[Candidate]:
+    """Keep the strongest of candidates that claim the same suspicious words.
+
+    A weaker candidate that only overlaps a stronger one at an edge (two parts of
+    one long copy, refined to share a few words) keeps its free part, when that is
+    at least ``keep_share`` of it; one mostly inside a stronger one goes.
+    """
     ranked = sorted(
         candidates,
         key=lambda c: c.similarity * (c.suspicious_tokens[1] - c.suspicious_tokens[0]),
@@ -346,13 +368,21 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     for candidate in ranked:
         start, end = candidate.suspicious_tokens
-        clash = False
         for other in kept:
-            overlap = min(end, other.suspicious_tokens[1]) - max(start, other.suspicious_tokens[0])
-            if overlap > 0:
-                clash = True
+            other_start, other_end = other.suspicious_tokens
+            if other_end <= start or end <= other_start:
+                continue
+            if other_start <= start:
+                start = max(start, other_end)  # overlaps at its start
+            elif other_end >= end:
+                end = min(end, other_start)  # overlaps at its end
+            else:
+                end = start  # holds a stronger candidate inside: no free edge part
+            if end <= start:
                 break
-        if not clash:
-            kept.append(candidate)
+        if end - start >= keep_share * (
+            candidate.suspicious_tokens[1] - candidate.suspicious_tokens[0]
+        ):
+            kept.append(candidate._replace(suspicious_tokens=(start, end)))
     kept.sort(key=lambda c: c.suspicious_tokens)
     return kept

@@ -49,12 +49,14 @@ def _mapped_keys(
     key of the source type it best matches in the box (a key of its own when it
     matches none), with the weight of that match."""
     unique_s, inverse_s = np.unique(types_s, return_inverse=True)
-    unique_r = np.unique(types_r)
-    block = matches.weights[unique_s][:, unique_r].tocsr()
-    best_column = np.asarray(block.argmax(axis=1)).ravel()
-    best_weight = np.asarray(block.max(axis=1).todense()).ravel()
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_s[unique_s] = True
+    selected_r[types_r] = True
+    best_weight, best_type = matches.best_choice_a(selected_s, selected_r)
+    best_weight, best_type = best_weight[unique_s], best_type[unique_s]
     unmatched = -1 - np.arange(len(unique_s), dtype=np.int64)  # never a source key
-    mapped = np.where(best_weight > 0, view_r.type_keys[unique_r[best_column]], unmatched)
+    mapped = np.where(best_weight > 0, view_r.type_keys[np.maximum(best_type, 0)], unmatched)
     return mapped[inverse_s], view_r.type_keys[types_r], best_weight[inverse_s]
 
 
@@ -90,6 +92,27 @@ def _densest_chain(
         if total > best_total:
             best_total, best_first, best_last = total, first, index
     return best_first, best_last
+
+
+EDGE_GAP = 2
+
+
+def _without_stray_ends(
+    pairs_s: IntArray, pairs_r: IntArray, first: int, last: int, max_gap: int
+) -> tuple[int, int]:
+    """Drop aligned pairs at the chain's ends that a gap of more than ``max_gap``
+    words (on either side) separates from the rest: a word repeated just before a
+    copy ("museum news" above "The museum reopened") aligns as well as the copied
+    one, and the alignment takes the first."""
+
+    def gap(k: int) -> int:  # words skipped between pair k and pair k + 1
+        return int(max(pairs_s[k + 1] - pairs_s[k], pairs_r[k + 1] - pairs_r[k])) - 1
+
+    while first < last and gap(first) > max_gap:
+        first += 1
+    while last > first and gap(last - 1) > max_gap:
+        last -= 1
+    return first, last
 
 
 class _Prefix(NamedTuple):
@@ -153,6 +176,11 @@ def _new_edges(
     return start, end
 
 
+# Content words aligned at each end of a long passage: its edges are decided
+# near them, and aligning all of a long copy word by word would cost its square.
+WINDOW = 240
+
+
 def refine_edges(
     suspicious: TextAnalysis,
     view_s: ContentView,
@@ -172,38 +200,109 @@ def refine_edges(
 
     Only passages that kept their word order (at least ``min_order`` of the words
     of the shorter side in the in-order alignment) are refined: where words were
-    shuffled, an in-order chain ends at random places.
+    shuffled, an in-order chain ends at random places. A long passage is aligned
+    in two windows, one at each end.
     """
     wide_s, wide_r = _with_margin(suspicious, box_s), _with_margin(source, box_r)
+    box_lo_s, box_hi_s = (int(x) for x in np.searchsorted(view_s.tokens, box_s))
+    box_lo_r, box_hi_r = (int(x) for x in np.searchsorted(view_r.tokens, box_r))
     lo_s, hi_s = (int(x) for x in np.searchsorted(view_s.tokens, wide_s))
     lo_r, hi_r = (int(x) for x in np.searchsorted(view_r.tokens, wide_r))
-    if hi_s <= lo_s or hi_r <= lo_r:
+    if box_hi_s <= box_lo_s or box_hi_r <= box_lo_r:
         return Edges(box_s, box_r)
-    keys_s, keys_r, weight_s = _mapped_keys(
-        view_s, view_r, matches, view_s.types[lo_s:hi_s], view_r.types[lo_r:hi_r]
-    )
-    pairs_s, pairs_r = _aligned_pairs(keys_s, keys_r)
-    if len(pairs_s) == 0:
-        return Edges(box_s, box_r)
-    inside_s = np.searchsorted(view_s.tokens, box_s) - lo_s
-    inside_r = np.searchsorted(view_r.tokens, box_r) - lo_r
-    in_box = (
-        (pairs_s >= inside_s[0]) & (pairs_s < inside_s[1])
-        & (pairs_r >= inside_r[0]) & (pairs_r < inside_r[1])
-    )
-    shorter = min(inside_s[1] - inside_s[0], inside_r[1] - inside_r[0])
-    if in_box.sum() < min_order * shorter:
-        return Edges(box_s, box_r)
-    first, last = _densest_chain(pairs_s, pairs_r, weight_s[pairs_s], gap_cost)
-    chain_s = (
-        int(view_s.tokens[lo_s + pairs_s[first]]),
-        int(view_s.tokens[lo_s + pairs_s[last]]) + 1,
-    )
-    chain_r = (
-        int(view_r.tokens[lo_r + pairs_r[first]]),
-        int(view_r.tokens[lo_r + pairs_r[last]]) + 1,
-    )
+    aligner = _Aligner(view_s, view_r, matches, gap_cost, min_order)
+    if max(box_hi_s - box_lo_s, box_hi_r - box_lo_r) <= 2 * WINDOW:
+        chain = aligner.chain(
+            (lo_s, hi_s), (lo_r, hi_r), (box_lo_s, box_hi_s), (box_lo_r, box_hi_r)
+        )
+        if chain is None:
+            return Edges(box_s, box_r)
+        chain_s, chain_r = chain
+    else:
+        head = aligner.chain(
+            (lo_s, box_lo_s + WINDOW),
+            (lo_r, box_lo_r + WINDOW),
+            (box_lo_s, box_lo_s + WINDOW),
+            (box_lo_r, box_lo_r + WINDOW),
+        )
+        tail = aligner.chain(
+            (box_hi_s - WINDOW, hi_s),
+            (box_hi_r - WINDOW, hi_r),
+            (box_hi_s - WINDOW, box_hi_s),
+            (box_hi_r - WINDOW, box_hi_r),
+        )
+        chain_s = (head[0][0] if head else box_s[0], tail[0][1] if tail else box_s[1])
+        chain_r = (head[1][0] if head else box_r[0], tail[1][1] if tail else box_r[1])
+    chain_s, chain_r = _grow_identical(suspicious, source, chain_s, chain_r)
     return Edges(
         _new_edges(suspicious, box_s, chain_s, edge_slack),
         _new_edges(source, box_r, chain_r, edge_slack),
     )
+
+
+class _Aligner(NamedTuple):
+    view_s: ContentView
+    view_r: ContentView
+    matches: TypeMatches
+    gap_cost: float
+    min_order: float
+
+    def chain(
+        self,
+        window_s: tuple[int, int],
+        window_r: tuple[int, int],
+        inner_s: tuple[int, int],
+        inner_r: tuple[int, int],
+    ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Token ranges of the densest in-order chain of matching words between
+        the content words ``window_s`` and ``window_r`` (positions in the views),
+        or None when the words ``inner_*`` (the part inside the passage) are not
+        in order enough to trust one."""
+        view_s, view_r = self.view_s, self.view_r
+        (lo_s, hi_s), (lo_r, hi_r) = window_s, window_r
+        keys_s, keys_r, weight_s = _mapped_keys(
+            view_s, view_r, self.matches, view_s.types[lo_s:hi_s], view_r.types[lo_r:hi_r]
+        )
+        pairs_s, pairs_r = _aligned_pairs(keys_s, keys_r)
+        if len(pairs_s) == 0:
+            return None
+        in_inner = (
+            (pairs_s >= inner_s[0] - lo_s)
+            & (pairs_s < inner_s[1] - lo_s)
+            & (pairs_r >= inner_r[0] - lo_r)
+            & (pairs_r < inner_r[1] - lo_r)
+        )
+        shorter = min(inner_s[1] - inner_s[0], inner_r[1] - inner_r[0])
+        if in_inner.sum() < self.min_order * shorter:
+            return None
+        first, last = _densest_chain(pairs_s, pairs_r, weight_s[pairs_s], self.gap_cost)
+        first, last = _without_stray_ends(pairs_s, pairs_r, first, last, EDGE_GAP)
+        chain_s = (
+            int(view_s.tokens[lo_s + pairs_s[first]]),
+            int(view_s.tokens[lo_s + pairs_s[last]]) + 1,
+        )
+        chain_r = (
+            int(view_r.tokens[lo_r + pairs_r[first]]),
+            int(view_r.tokens[lo_r + pairs_r[last]]) + 1,
+        )
+        return chain_s, chain_r
+
+
+def _grow_identical(
+    suspicious: TextAnalysis,
+    source: TextAnalysis,
+    chain_s: tuple[int, int],
+    chain_r: tuple[int, int],
+    limit: int = 40,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Extend both chains outwards over tokens with equal keys: the words of a
+    verbatim edge the in-order alignment paired elsewhere."""
+    (a0, a1), (b0, b1) = chain_s, chain_r
+    keys_s, keys_r = suspicious.keys, source.keys
+    steps = 0
+    while a0 > 0 and b0 > 0 and steps < limit and keys_s[a0 - 1] == keys_r[b0 - 1]:
+        a0, b0, steps = a0 - 1, b0 - 1, steps + 1
+    steps = 0
+    while a1 < len(keys_s) and b1 < len(keys_r) and steps < limit and keys_s[a1] == keys_r[b1]:
+        a1, b1, steps = a1 + 1, b1 + 1, steps + 1
+    return (a0, a1), (b0, b1)

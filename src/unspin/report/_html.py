@@ -42,8 +42,6 @@ from unspin.align import (
     RewriteKind,
     Span,
     Verdict,
-    _account,
-    _engine,
 )
 from unspin.report._csv import report_to_csv
 from unspin.report._display import display_pieces
@@ -252,26 +250,33 @@ def _thresholds(options: AlignOptions) -> list[tuple[str, str]]:
             f"{options.gap_suspicious} sentences (suspicious), {options.gap_source} (source)",
         ),
         ("a passage is kept at similarity", f"≥ {options.min_passage_similarity:g}"),
-        ("a passage has at least", f"{options.min_passage_words} content words on each side"),
+        (
+            "a passage has at least",
+            f"{options.min_passage_words} content words on each side, "
+            f"{options.min_pair_words} on both together",
+        ),
     ]
     if options.summary:
         rows.append(
             (
-                "summary pass (when nothing else is found): containment",
-                f"≥ {options.summary_min_containment:g}",
+                "a summary: its words contained in the source",
+                f"≥ {options.summary_min_containment:g}, and "
+                f"{options.summary_margin:g} more than the rest of the text",
             )
         )
-    minor = getattr(_account, "_MINOR_CHANGES_MIN_EQUAL", None)
-    if isinstance(minor, float):
-        rows.append(("minor changes: words unchanged", f"≥ {minor:.0%}, else spun / paraphrased"))
-    copy = getattr(_engine, "_COPY_MIN_COVERAGE", None)
-    if isinstance(copy, float):
-        rows.append(
-            (
-                "verdict copy or spun copy: suspicious words in passages",
-                f"≥ {copy:.0%} (spun copy when most passage words are spun), else partial copy",
-            )
+    rows.append(
+        (
+            "minor changes: words unchanged",
+            f"≥ {options.minor_changes_min_equal:.0%}, else spun / paraphrased",
         )
+    )
+    rows.append(
+        (
+            "verdict copy or spun copy: suspicious words in passages",
+            f"≥ {options.copy_min_coverage:.0%} (spun copy when most passage words are spun), "
+            "else partial copy",
+        )
+    )
     return rows
 
 
