@@ -150,6 +150,9 @@ class _Column:
         return self._size
 
 
+_Phrase = tuple[tuple[int, ...], tuple[int, ...]]  # (variant, canonical) as word ids
+
+
 class _PendingWords:
     """Columns of words made since the last flush, as lists."""
 
@@ -208,11 +211,13 @@ class _Vocabulary:
         self.word_phrase_rank = _Column(np.int64)  # 0 unless it opens a phrase
         self.concepts = _Column(np.int64)
         self._pending = _PendingWords()
-        # Phrases, as word ids: starting word -> [(variant, canonical)], longest first.
-        self.phrases: dict[int, list[tuple[tuple[int, ...], tuple[int, ...]]]] = {}
+        # Phrases, as word ids: first two words -> the variants [(variant, canonical)]
+        # that can start with them, longest first; one-word variants by their word.
+        self.phrases_by_pair: dict[tuple[int, int], list[_Phrase]] = {}
+        self.phrases_of_one_word: dict[int, list[_Phrase]] = {}
         # Indexed by the phrase ranks of two successive words: can a variant start here?
         self.phrase_start_table = np.zeros((1, 1), dtype=np.bool_)
-        self.longest_phrase = 1
+        self.longest_phrase = 2
         self._phrase_rank: dict[str, int] = {}
         if options.phrases:
             self._index_phrases()
@@ -319,19 +324,28 @@ class _Vocabulary:
         leading = sorted({word for variant in rewrites for word in variant[:2]})
         self._phrase_rank = {word: rank for rank, word in enumerate(leading, start=1)}
         table = np.zeros((len(leading) + 1, len(leading) + 1), dtype=np.bool_)
+        by_first: dict[int, list[_Phrase]] = {}
         for variant, canonical in rewrites.items():
             entry = (tuple(map(self.word, variant)), tuple(map(self.word, canonical)))
-            self.phrases.setdefault(entry[0][0], []).append(entry)
+            by_first.setdefault(entry[0][0], []).append(entry)
             first = self._phrase_rank[variant[0]]
             if len(variant) == 1:
                 table[first, :] = True  # a one-word variant starts whatever follows
             else:
                 table[first, self._phrase_rank[variant[1]]] = True
         self._flush()
-        for candidates in self.phrases.values():
+        for first, candidates in by_first.items():
             candidates.sort(key=lambda pair: -len(pair[0]))  # longest match first
+            # The variants that can match after (first, second), in the same order.
+            for second in {variant[1] for variant, _ in candidates if len(variant) > 1}:
+                self.phrases_by_pair[first, second] = [
+                    pair for pair in candidates if len(pair[0]) == 1 or pair[0][1] == second
+                ]
+            singles = [pair for pair in candidates if len(pair[0]) == 1]
+            if singles:
+                self.phrases_of_one_word[first] = singles
         self.phrase_start_table = table
-        self.longest_phrase = max(map(len, rewrites), default=1)
+        self.longest_phrase = max(2, *map(len, rewrites))  # windows hold two words at least
 
 
 _ORDINALS = _lexicon._ORDINAL_WORDS
@@ -422,12 +436,17 @@ def _rewrite_phrases(
     word_key = vocabulary.word_key.array
     word_content = vocabulary.word_content.array
     longest = vocabulary.longest_phrase
+    # The words from each candidate position on, as lists (-1 past the end).
+    padded = np.concatenate([words, np.full(longest - 1, -1, dtype=words.dtype)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, longest)[positions].tolist()
+    by_pair = vocabulary.phrases_by_pair
+    of_one_word = vocabulary.phrases_of_one_word
     done_until = 0
-    for index in positions.tolist():
+    for index, window in zip(positions.tolist(), windows, strict=True):
         if index < done_until:
             continue
-        window = words[index : index + longest].tolist()
-        for variant, canonical in vocabulary.phrases[window[0]]:
+        candidates = by_pair.get((window[0], window[1])) or of_one_word.get(window[0], [])
+        for variant, canonical in candidates:
             end = index + len(variant)
             if tuple(window[: len(variant)]) == variant:
                 for offset in range(len(variant)):
