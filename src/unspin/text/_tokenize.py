@@ -311,6 +311,10 @@ class GlueSplitter:
         value = self._index.get(word)
         if value is not None:
             return bool(value & self._is_word_flag)
+        # Out of the table, only numbers are words; a run of letters and digits is a
+        # number only if it starts with a digit or is a number word.
+        if not "0" <= word[:1] <= "9" and word not in _NUMBER_WORDS:
+            return False
         return Lexicon.default().number_form(word) is not None
 
 
@@ -318,6 +322,9 @@ _SUFFIX_CUTS_BY_LAST: Final[dict[str, tuple[tuple[str, int], ...]]] = {
     last: tuple((suffix, -len(suffix)) for suffix in _INFLECTION_SUFFIXES if suffix[-1] == last)
     for last in {suffix[-1] for suffix in _INFLECTION_SUFFIXES}
 }
+
+
+_NUMBER_WORDS: Final = frozenset(_lexicon._CARDINAL_WORDS) | frozenset(_lexicon._ORDINAL_WORDS)
 
 
 def _is_word_flag() -> int:
