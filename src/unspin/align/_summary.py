@@ -42,21 +42,23 @@ def background_containment(
     view_s: ContentView, view_r: ContentView, matches: TypeMatches, candidate: Candidate
 ) -> float:
     """How much of the *rest* of the suspicious text the candidate's source side
-    contains: the share of types matched, over the sentences outside the candidate
-    (each type counted once per sentence)."""
+    contains: the share of types matched, over the sentences outside the
+    candidate's sentences (each type counted once per sentence)."""
     lo, hi = np.searchsorted(view_r.tokens, candidate.source_tokens)
     types_r = view_r.types[lo:hi]
-    if len(types_r) == 0:
+    start, end = np.searchsorted(view_s.tokens, candidate.suspicious_tokens)
+    if len(types_r) == 0 or end <= start:
+        return 0.0
+    occurrences = view_s.occurrences
+    outside = (occurrences.sentences < view_s.sentences[start]) | (
+        occurrences.sentences > view_s.sentences[end - 1]
+    )
+    if not outside.any():
         return 0.0
     selected_r = np.zeros(matches.count_b, dtype=np.bool_)
     selected_r[types_r] = True
     best = matches.best_a(np.ones(matches.count_a, dtype=np.bool_), selected_r)
-    start, end = candidate.suspicious_tokens
-    outside = (view_s.tokens < start) | (view_s.tokens >= end)
-    if not outside.any():
-        return 0.0
-    entries = np.unique(view_s.sentences[outside] * view_s.type_count + view_s.types[outside])
-    return float(best[entries % view_s.type_count].mean())
+    return float(best[occurrences.types[outside]].mean())
 
 
 def find_summaries(
@@ -77,6 +79,11 @@ def find_summaries(
         if len(np.unique(seeds.suspicious[members])) < 2:
             continue
         rows, cols = seeds.suspicious[members], seeds.source[members]
+        ptr_s, ptr_r = suspicious.sentence_ptr, source.sentence_ptr
+        box_s = int(ptr_s[rows.max() + 1] - ptr_s[rows.min()])
+        box_r = int(ptr_r[cols.max() + 1] - ptr_r[cols.min()])
+        if box_r < options.min_compression * box_s / 2:
+            continue  # far too little source for a summary, even after trimming
         candidate = score_candidate(
             suspicious,
             view_s,
