@@ -8,7 +8,16 @@ It reads WordNet's ``index.*`` files (lemma -> synsets, in sense order) and its
 morphological exception lists (``*.exc``), and writes:
 
 * ``src/unspin/data/lexicon.tsv.gz``: the table that :mod:`unspin.text._lexicon` loads;
-* ``src/unspin/data/WORDNET-LICENSE.txt``: the WordNet licence, which must ship with it.
+* ``src/unspin/data/WORDNET-LICENSE.txt``: the WordNet licence, which must ship with it;
+* ``src/unspin/data/forms.bin.gz``: the surface-form table (:mod:`unspin.text._forms`),
+  what :class:`~unspin.text.Lexicon` answers about every word form it knows, asked once
+  here so that analysis does not redo the morphology in every process.
+
+The form table depends on the lexicon table *and* on the code of
+``src/unspin/text/_lexicon.py``; after changing that code, rebuild it alone (no WordNet
+needed) with::
+
+    python scripts/build_lexicon.py --forms-only
 
 The output is deterministic (sorted rows, gzip header with mtime 0), so rebuilding
 from the same WordNet gives byte-identical files.
@@ -39,6 +48,8 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The form table is computed by, and fingerprinted with, this checkout's code.
+sys.path.insert(0, str(REPO_ROOT / "src"))
 DEFAULT_WORDNET_DIR = Path("/usr/share/wordnet")
 DEFAULT_LICENSE_FILE = Path("/usr/share/doc/wordnet-base/copyright")
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "src" / "unspin" / "data"
@@ -158,6 +169,19 @@ def write_gzip_deterministic(text: str, path: Path) -> None:
     path.write_bytes(buffer.getvalue())
 
 
+def write_form_table(lexicon_path: Path, output_path: Path) -> int:
+    """Build the surface-form table from the lexicon table at ``lexicon_path``."""
+    from unspin.text._forms import build_form_table, lexicon_fingerprint
+    from unspin.text._lexicon import Lexicon, _parse_table
+
+    data = lexicon_path.read_bytes()
+    lexicon = Lexicon._over(_parse_table(data, source=str(lexicon_path)))
+    table = build_form_table(lexicon, fingerprint=lexicon_fingerprint(data))
+    output_path.write_bytes(table)
+    print(f"wrote {output_path} ({len(table) / 1_000_000:.2f} MB)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -178,7 +202,20 @@ def main(argv: list[str] | None = None) -> int:
         default=DEFAULT_OUTPUT_DIR,
         help="where to write lexicon.tsv.gz and WORDNET-LICENSE.txt (default: %(default)s)",
     )
+    parser.add_argument(
+        "--forms-only",
+        action="store_true",
+        help="only rebuild forms.bin.gz from the lexicon.tsv.gz already in --output-dir",
+    )
     args = parser.parse_args(argv)
+
+    table_path = args.output_dir / "lexicon.tsv.gz"
+    forms_path = args.output_dir / "forms.bin.gz"
+    if args.forms_only:
+        if not table_path.is_file():
+            print(f"error: {table_path} not found; build it first", file=sys.stderr)
+            return 1
+        return write_form_table(table_path, forms_path)
 
     missing = [
         path
@@ -197,13 +234,12 @@ def main(argv: list[str] | None = None) -> int:
 
     text = build_table(args.wordnet_dir)
     args.output_dir.mkdir(parents=True, exist_ok=True)
-    table_path = args.output_dir / "lexicon.tsv.gz"
     write_gzip_deterministic(text, table_path)
     shutil.copyfile(args.license_file, args.output_dir / "WORDNET-LICENSE.txt")
 
     size_mb = table_path.stat().st_size / 1_000_000
     print(f"wrote {table_path} ({size_mb:.2f} MB, {text.count(chr(10))} lines)")
-    return 0
+    return write_form_table(table_path, forms_path)
 
 
 if __name__ == "__main__":

@@ -266,6 +266,10 @@ def test_pan_then_eval(tmp_path: Path, jobs: str) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.strip().splitlines()
     assert lines[0].startswith("pairs 2  passages 1  seconds ")
+    fields = lines[0].split()
+    p50 = float(fields[fields.index("pair_p50_ms") + 1])
+    p95 = float(fields[fields.index("pair_p95_ms") + 1])
+    assert 0 < p50 <= p95
     assert lines[-1].split()[0] == "wall_s" and float(lines[-1].split()[1]) > 0
     assert sorted(p.name for p in out.iterdir()) == [
         "suspicious-document00001-source-document00001.xml",
@@ -396,3 +400,11 @@ def test_the_program_exit_codes_and_streams(tmp_path: Path) -> None:
     usage = _program("compare", SPUN, ORIGINAL, "--format", "xml")
     assert usage.returncode == 2
     assert "Traceback" not in usage.stderr and "xml" in usage.stderr
+
+
+def test_pair_latency_percentiles_are_nearest_rank() -> None:
+    from unspin.cli import _percentiles_ms
+
+    assert _percentiles_ms([i / 1000 for i in range(100, 0, -1)], (50, 95)) == [50.0, 95.0]
+    assert _percentiles_ms([0.002, 0.004], (50, 95)) == [2.0, 4.0]
+    assert _percentiles_ms([], (50,)) == [0.0]

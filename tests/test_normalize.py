@@ -159,3 +159,122 @@ def test_html_detection() -> None:
     assert looks_like_html("<!DOCTYPE html><html><body>x</body></html>")
     assert looks_like_html("Some text <p>and a paragraph</p>")
     assert not looks_like_html("5 < 6 and 7 > 3, plain text")
+
+
+# --- the fast path against the reference ---------------------------------------------------
+#
+# normalize() skips ftfy on lines where it provably changes nothing or only uncurls
+# quotes (_FtfyShortcut). It must give exactly what reference_normalize (ftfy on every
+# non-ASCII line) gives.
+
+
+def _ftfy_characters() -> list[str]:
+    """Characters that set off ftfy's steps, and their neighbours."""
+    from ftfy import badness, chardata
+
+    chars = set("&#;<>'\"\r\n\t\x1b[mA aZz09.,é")
+    for category in badness.MOJIBAKE_CATEGORIES.values():
+        chars.update(char for char in category if char != "-")
+    for table in (chardata.LIGATURES, chardata.WIDTH_MAP, chardata.CONTROL_CHARS):
+        chars.update(map(chr, list(table)[::7]))
+    chars.update("\u2018\u2019\u201a\u201b\u201c\u201d\u201e\u201f\u02bc\u2028\u2029\x85")
+    chars.update(chr(code) for code in range(0x80, 0xA0))
+    chars.update("\u0301\u0308\u0338\u00a0\ufeff\ud800\udc00")
+    return sorted(chars)
+
+
+_FTFY_ALPHABET = _ftfy_characters()
+_ftfy_line = st.text(alphabet=st.sampled_from(_FTFY_ALPHABET), max_size=24)
+_entity = st.sampled_from(["&amp;", "&eacute;", "&#233;", "&#x263a;", "&EACUTE;", "&bogus;"])
+_mojibake = st.sampled_from(["Ã©", "â€™", "â€œ", "Ã\xa0", "Ã ", "вЂ", "Ã¨s", "ÃƒÂ©"])
+_line_with_pieces = st.lists(
+    st.one_of(_ftfy_line, _entity, _mojibake, st.text(max_size=5)), max_size=8
+).map("".join)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.one_of(_ftfy_line, _line_with_pieces))
+def test_a_line_is_fixed_as_ftfy_fixes_it(line: str) -> None:
+    import ftfy
+
+    from unspin.text._normalize import _fix_line
+
+    expected = ftfy.fix_text(line, normalization="NFC")
+    assert _fix_line(line) == expected
+
+
+def test_every_single_character_is_fixed_as_ftfy_fixes_it() -> None:
+    import ftfy
+
+    from unspin.text._normalize import _ftfy_shortcut
+
+    shortcut = _ftfy_shortcut()
+    if shortcut is None:
+        pytest.skip("the shortcut is off for this ftfy version")
+    for code in range(0x80, 0x10000):
+        line = f"a{chr(code)}b"
+        fixed = shortcut.fix(line)
+        if fixed is not None:  # None sends the line to ftfy itself
+            assert fixed == ftfy.fix_text(line, normalization="NFC"), hex(code)
+
+
+def test_the_ftfy_shortcut_is_on_for_ftfy_6() -> None:
+    import ftfy
+
+    from unspin.text._normalize import _ftfy_shortcut
+
+    if not ftfy.__version__.startswith("6."):
+        pytest.skip(f"ftfy {ftfy.__version__}")
+    shortcut = _ftfy_shortcut()
+    assert shortcut is not None
+    assert (
+        shortcut.fix("caf\u00e9 \u2019quoted\u2019\u00a0text\n") == "caf\u00e9 'quoted'\u00a0text\n"
+    )
+    assert shortcut.fix("The caf\u00c3\u00a9 opened.") is None  # mojibake: ftfy decides
+
+
+def _same_normalization(raw: str, html_input: bool | None = None) -> None:
+    from unspin.text._reference import reference_normalize
+
+    got = normalize(raw, html_input=html_input)
+    expected = reference_normalize(raw, html_input=html_input)
+    assert got.text == expected.text
+    assert got.offsets.dtype == expected.offsets.dtype
+    assert np.array_equal(got.offsets, expected.offsets)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_mixed_text, _line_with_pieces, st.just("\n")), max_size=6).map("".join))
+def test_normalize_matches_the_reference(raw: str) -> None:
+    _same_normalization(raw)
+
+
+@settings(max_examples=75, deadline=None)
+@given(_mixed_text)
+def test_normalize_matches_the_reference_when_html_is_forced(raw: str) -> None:
+    _same_normalization(raw, html_input=True)
+
+
+def test_normalize_matches_the_reference_on_scars_and_long_lines() -> None:
+    for raw in (
+        "a\u00a0b P TAGEND c&nbsp;d &amp;nbsp; e\u00a0",
+        "x\u00a0" * 500,
+        ("caf\u00e9 " * 3000 + "\n") * 3,
+        "\u2019" * 10 + "\r\n" + "\u00c3\u00a9" * 10 + "\n\n\u201cq\u201d",
+    ):
+        _same_normalization(raw)
+
+
+def test_the_ftfy_shortcut_is_off_for_an_ftfy_that_runs_other_steps() -> None:
+    import ftfy
+
+    from unspin.text._normalize import _FTFY_FIXER_STEPS, _ftfy_fixer_steps
+
+    assert _ftfy_fixer_steps(ftfy.fix_and_explain) == _FTFY_FIXER_STEPS
+
+    def fix_and_explain(text: str) -> None:
+        for fixer in ["fix_c1_controls", "fix_something_new"]:
+            print(fixer)
+
+    assert _ftfy_fixer_steps(fix_and_explain) == ["fix_c1_controls", "fix_something_new"]
+    assert _ftfy_fixer_steps(print) is None

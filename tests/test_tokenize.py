@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,3 +117,102 @@ def test_every_word_character_is_in_a_span(text: str) -> None:
     for index, char in enumerate(text):
         if _is_word_char(char):
             assert index in covered, (text, index)
+
+
+# --- the fast path against the reference ---------------------------------------------------
+
+
+def _reference_tokens(text: str) -> tuple[list[str], list[int], list[int]]:
+    from unspin.text._tokenize import _WORD
+
+    matches = list(_WORD.finditer(text))
+    return [m.group() for m in matches], [m.start() for m in matches], [m.end() for m in matches]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_glue_prone_text, st.text(), st.text(st.characters(max_codepoint=127))))
+def test_word_tokens_are_the_word_pattern_matches(text: str) -> None:
+    from unspin.text._tokenize import word_tokens
+
+    tokens, starts, ends = word_tokens(text)
+    assert (tokens, starts.tolist(), ends.tolist()) == _reference_tokens(text)
+    assert starts.dtype == ends.dtype == np.int64
+
+
+def test_word_tokens_of_every_code_point() -> None:
+    from unspin.text._tokenize import word_tokens
+
+    every = "".join(chr(code) for code in range(0x110000) if not 0xD800 <= code < 0xE000)
+    # Each character alone between spaces, so a word character is a one-character token.
+    text = " ".join(every)
+    tokens, starts, ends = word_tokens(text)
+    assert (tokens, starts.tolist(), ends.tolist()) == _reference_tokens(text)
+
+
+def _splitter() -> object:
+    from unspin.text._forms import form_table
+    from unspin.text._tokenize import GlueSplitter
+
+    table = form_table()
+    assert table is not None
+    return GlueSplitter(table)
+
+
+_GLUED_TOKENS = [
+    "WhenNorth",
+    "Morethan",
+    "by2020",
+    "theNorth",
+    "Putinconference",
+    "Whenthe",
+    "Kimhas",
+    "iPhone",
+    "McDonald",
+    "NATO",
+    "NATOsummit",
+    "aNorth",
+    "2nd",
+    "1990s",
+    "mp3player",
+    "Caf\u00e9society",
+    "\u0130stanbulcity",
+    "stra\u00dfebahn",
+    "\u00c9t\u00e9tim",
+    "newspaper",
+    "breakfastmeeting",
+    "Xyzzyplugh",
+    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+]
+
+
+@pytest.mark.parametrize("token", _GLUED_TOKENS)
+def test_glue_splitter_splits_as_split_glued(token: str) -> None:
+    from unspin.text._tokenize import split_glued
+
+    assert _splitter().split(token) == split_glued(token)  # type: ignore[attr-defined]
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["When", "North", "the", "than", "More", "2020", "s", "ing", "Kim"]),
+            st.from_regex(r"[A-Za-z]{1,9}", fullmatch=True),
+            st.text(st.characters(categories=("L", "M", "N")), min_size=1, max_size=6),
+        ),
+        min_size=1,
+        max_size=4,
+    ).map("".join)
+)
+def test_glue_splitter_matches_split_glued_on_generated_tokens(token: str) -> None:
+    from unspin.text._tokenize import split_glued
+
+    assert _splitter().split(token) == split_glued(token)  # type: ignore[attr-defined]
+
+
+def test_lowercasing_is_idempotent_on_every_code_point() -> None:
+    # GlueSplitter looks lowercased pieces up as they are, where Lexicon normalizes them
+    # (lowercasing again): the same only because lowercasing is idempotent.
+    for code in range(0x110000):
+        lowered = chr(code).lower()
+        assert lowered.lower() == lowered, hex(code)

@@ -306,7 +306,8 @@ def pan(
 ) -> None:
     """Align every pair of a PAN text-alignment corpus, writing PAN XML detections.
 
-    Prints a summary line, then `wall_s <seconds>` (read by the benchmarks)."""
+    Prints a summary line (with per-pair latency percentiles), then `wall_s <seconds>`
+    (read by the benchmarks)."""
     with _guarded():
         started = time.perf_counter()
         total = len(read_pairs(pairs))
@@ -341,11 +342,20 @@ def pan(
                 err=True,
             )
         passages = sum(outcome.passages for outcome in outcomes)
+        p50, p95 = _percentiles_ms([outcome.seconds for outcome in outcomes], (50, 95))
         typer.echo(
             f"pairs {len(outcomes)}  passages {passages}  seconds {seconds:.2f}  "
-            f"warnings {len(failed)}"
+            f"warnings {len(failed)}  pair_p50_ms {p50:.1f}  pair_p95_ms {p95:.1f}"
         )
         typer.echo(f"wall_s {seconds:.3f}")
+
+
+def _percentiles_ms(seconds: list[float], percents: tuple[int, ...]) -> list[float]:
+    """Nearest-rank percentiles of ``seconds``, in milliseconds (0 for no values)."""
+    ordered = sorted(seconds)
+    if not ordered:
+        return [0.0 for _ in percents]
+    return [1000 * ordered[max(0, -(-percent * len(ordered) // 100) - 1)] for percent in percents]
 
 
 # --- eval ---------------------------------------------------------------------------------

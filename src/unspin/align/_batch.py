@@ -1,16 +1,17 @@
 """Batch alignment of a PAN-layout corpus, on all cores.
 
-Pairs are grouped by suspicious document and handed to worker processes in chunks,
-each worker keeping a small cache of analysed documents: a suspicious document
-appears in several pairs and sources repeat, so most texts are analysed once.
+Pairs that share documents are handed to worker processes together, in chunks of
+whole connected components (:func:`plan_chunks`): a suspicious document appears in
+several pairs and sources repeat, and this way each document is read and analysed
+exactly once, then dropped when its last pair is done.
 """
 
 from __future__ import annotations
 
 import os
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -21,7 +22,14 @@ from unspin.io._files import read_document
 from unspin.report._pan import alignment_to_pan_features, write_pan_xml
 from unspin.text._analysis import TextAnalysis, analyse_text
 
-__all__ = ["PairOutcome", "align_pan_corpus", "pan_output_name", "read_pairs"]
+__all__ = [
+    "PairOutcome",
+    "align_pan_corpus",
+    "default_jobs",
+    "pan_output_name",
+    "plan_chunks",
+    "read_pairs",
+]
 
 
 class PairOutcome(NamedTuple):
@@ -54,28 +62,33 @@ def pan_output_name(suspicious: str, source: str) -> str:
     return f"{Path(suspicious).stem}-{Path(source).stem}.xml"
 
 
-class _AnalysisCache:
-    """Least-recently-used cache of analysed files."""
+class _ChunkDocuments:
+    """The analysed documents of one chunk, each analysed once and kept until its last
+    pair in the chunk is done. A document that cannot be used is remembered as its
+    error, so it is read only once too."""
 
-    def __init__(self, options: AlignOptions, capacity: int = 64) -> None:
+    def __init__(self, chunk: Sequence[tuple[Path, Path]], options: AlignOptions) -> None:
         self._options = options
-        self._capacity = capacity
-        self._entries: OrderedDict[Path, TextAnalysis] = OrderedDict()
+        self._uses = Counter(path for pair in chunk for path in pair)
+        self._entries: dict[Path, TextAnalysis | InputError] = {}
 
     def get(self, path: Path) -> TextAnalysis:
-        analysis = self._entries.get(path)
-        if analysis is not None:
-            self._entries.move_to_end(path)
-            return analysis
-        document = read_document(path)
-        analysis = analyse_text(document.text, options=self._options.analysis)
-        self._entries[path] = analysis
-        if len(self._entries) > self._capacity:
-            self._entries.popitem(last=False)
-        return analysis
+        entry = self._entries.get(path)
+        if entry is None:
+            try:
+                document = read_document(path)
+                entry = analyse_text(document.text, options=self._options.analysis)
+            except InputError as error:
+                entry = error
+            self._entries[path] = entry
+        if isinstance(entry, InputError):
+            raise entry
+        return entry
 
-
-_worker_state: dict[str, object] = {}
+    def done_with(self, path: Path) -> None:
+        self._uses[path] -= 1
+        if self._uses[path] <= 0:
+            self._entries.pop(path, None)
 
 
 def _align_chunk(
@@ -85,37 +98,89 @@ def _align_chunk(
     out_dir: str,
     options: AlignOptions,
 ) -> list[PairOutcome]:
-    cache = _worker_state.get("cache")
-    if not isinstance(cache, _AnalysisCache):
-        cache = _AnalysisCache(options)
-        _worker_state["cache"] = cache
+    paths = [(Path(suspicious_dir) / s, Path(source_dir) / r) for s, r in chunk]
+    documents = _ChunkDocuments(paths, options)
     outcomes: list[PairOutcome] = []
-    for suspicious, source in chunk:
+    for (suspicious, source), (suspicious_path, source_path) in zip(chunk, paths, strict=True):
         started = time.perf_counter()
+        output = Path(out_dir) / pan_output_name(suspicious, source)
         try:
-            analysis_s = cache.get(Path(suspicious_dir) / suspicious)
-            analysis_r = cache.get(Path(source_dir) / source)
+            analysis_s = documents.get(suspicious_path)
+            analysis_r = documents.get(source_path)
             result = align(analysis_s, analysis_r, options=options)
         except InputError as exc:
             # An unusable document has no detections; the batch goes on.
-            write_pan_xml(Path(out_dir) / pan_output_name(suspicious, source), suspicious, [])
+            write_pan_xml(output, suspicious, [])
             outcomes.append(
                 PairOutcome(suspicious, source, 0, time.perf_counter() - started, str(exc))
             )
-            continue
-        features = alignment_to_pan_features(result, suspicious=suspicious, source=source)
-        write_pan_xml(Path(out_dir) / pan_output_name(suspicious, source), suspicious, features)
-        outcomes.append(
-            PairOutcome(suspicious, source, len(features), time.perf_counter() - started)
-        )
+        else:
+            features = alignment_to_pan_features(result, suspicious=suspicious, source=source)
+            write_pan_xml(output, suspicious, features)
+            outcomes.append(
+                PairOutcome(suspicious, source, len(features), time.perf_counter() - started)
+            )
+        documents.done_with(suspicious_path)
+        documents.done_with(source_path)
     return outcomes
 
 
-def _chunks(pairs: list[tuple[str, str]], size: int) -> Iterator[list[tuple[str, str]]]:
-    # Sorted by suspicious document, so a document's pairs share a worker's cache.
-    ordered = sorted(pairs)
-    for start in range(0, len(ordered), size):
-        yield ordered[start : start + size]
+def plan_chunks(pairs: Sequence[tuple[str, str]], size: int) -> list[list[tuple[str, str]]]:
+    """Pairs in chunks such that every document's pairs share one chunk.
+
+    Pairs that share a document, directly or through other pairs, form a connected
+    component of the suspicious-source graph; a chunk holds whole components, so each
+    document is read and analysed exactly once in the batch. Components are packed
+    into chunks of about ``size`` pairs (a larger component is a chunk of its own),
+    largest first, so the last chunks to finish are small and the workers end
+    together. Within a component, pairs are sorted.
+    """
+    parent: dict[tuple[bool, str], tuple[bool, str]] = {}
+
+    def root(node: tuple[bool, str]) -> tuple[bool, str]:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]  # path halving
+            node = parent[node]
+        return node
+
+    for suspicious, source in pairs:
+        a, b = root((True, suspicious)), root((False, source))
+        if a != b:
+            parent[a] = b
+    components: dict[tuple[bool, str], list[tuple[str, str]]] = {}
+    for pair in pairs:
+        components.setdefault(root((True, pair[0])), []).append(pair)
+    ordered = sorted((sorted(c) for c in components.values()), key=lambda c: (-len(c), c[0]))
+    chunks: list[list[tuple[str, str]]] = []
+    current: list[tuple[str, str]] = []
+    for component in ordered:
+        if current and len(current) + len(component) > size:
+            chunks.append(current)
+            current = []
+        current.extend(component)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def _warm_up() -> None:
+    """Load the per-process tables before workers are forked, so they share them."""
+    from unspin.text._forms import form_table
+    from unspin.text._normalize import _ftfy_shortcut
+    from unspin.text._tokenize import _word_chars
+
+    form_table()
+    _word_chars()
+    _ftfy_shortcut()
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def align_pan_corpus(
@@ -139,21 +204,21 @@ def align_pan_corpus(
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     # Passages only: the word-level account is not part of PAN output.
     options = (options or AlignOptions())._replace(rewrites=False)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or default_jobs()
+    chunks = plan_chunks(pairs, chunk_size)
     outcomes: list[PairOutcome] = []
     arguments = (str(source_dir), str(suspicious_dir), str(out_dir), options)
-    if jobs == 1:
-        for chunk in _chunks(pairs, chunk_size):
+    if jobs == 1 or len(chunks) <= 1:
+        for chunk in chunks:
             done = _align_chunk(chunk, *arguments)
             outcomes.extend(done)
             if progress:
                 progress(len(done))
-        return outcomes
-    pool = ProcessPoolExecutor(max_workers=jobs)
+        return _in_pair_order(outcomes)
+    _warm_up()
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)))
     try:
-        futures = [
-            pool.submit(_align_chunk, chunk, *arguments) for chunk in _chunks(pairs, chunk_size)
-        ]
+        futures = [pool.submit(_align_chunk, chunk, *arguments) for chunk in chunks]
         for future in futures:
             done = future.result()
             outcomes.extend(done)
@@ -164,4 +229,8 @@ def align_pan_corpus(
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown()
-    return outcomes
+    return _in_pair_order(outcomes)
+
+
+def _in_pair_order(outcomes: list[PairOutcome]) -> list[PairOutcome]:
+    return sorted(outcomes, key=lambda outcome: (outcome.suspicious, outcome.source))

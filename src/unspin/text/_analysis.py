@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from typing import NamedTuple
+import threading
+from collections.abc import Sequence
+from itertools import repeat
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import regex
 
+from unspin.text import _lexicon
+from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table
 from unspin.text._lexicon import Lexicon
 from unspin.text._normalize import NormalizedText, normalize
-from unspin.text._tokenize import split_glued
+from unspin.text._tokenize import GlueSplitter, split_glued, word_tokens
 
 __all__ = ["AnalysisOptions", "TextAnalysis", "analyse_text", "stable_key"]
 
@@ -67,45 +72,10 @@ class TextAnalysis(NamedTuple):
         ]
 
 
-_key_cache: dict[str, int] = {}
-
-
 def stable_key(term: str) -> int:
     """A 63-bit id of ``term``, the same in every process (unlike ``hash``)."""
-    key = _key_cache.get(term)
-    if key is None:
-        digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
-        key = int.from_bytes(digest, "little") >> 1
-        _key_cache[term] = key
-    return key
-
-
-class _TermInfo(NamedTuple):
-    key: int
-    content: bool
-    concepts: tuple[int, ...]
-
-
-_term_cache: dict[tuple[str, bool, int], _TermInfo] = {}
-
-
-def _term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermInfo:
-    cache_key = (form, options.synonyms, options.max_senses)
-    info = _term_cache.get(cache_key)
-    if info is not None:
-        return info
-    number = lexicon.number_form(form)
-    if number is not None:
-        info = _TermInfo(stable_key(number), True, ())
-    elif lexicon.is_stopword(form) or lexicon.is_filler(form):
-        info = _TermInfo(stable_key(lexicon.lemma(form)), False, ())
-    else:
-        lemma = lexicon.lemma(form)
-        concepts = lexicon.concepts(form)[: options.max_senses] if options.synonyms else ()
-        # Single letters and bare tokens like "s" (from "Korea's") carry no content.
-        info = _TermInfo(stable_key(lemma), len(form) > 1, concepts)
-    _term_cache[cache_key] = info
-    return info
+    digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "little") >> 1
 
 
 # Sentence ends: terminal punctuation (and closing quotes) before whitespace, a
@@ -127,9 +97,7 @@ def analyse_text(
     lexicon = lexicon or Lexicon.default()
     normalized = normalize(raw, html_input=options.html_input)
     text = normalized.text
-    tokens = _lookup_tokens(text, lexicon, options)
-    if options.phrases:
-        _rewrite_phrases(tokens, lexicon, options)
+    tokens = _lookup_tokens(text, _vocabulary(lexicon, options), options)
     starts, ends = _raw_token_spans(normalized, tokens.starts, tokens.ends)
     sentence_ptr = _segment(text, tokens.starts, tokens.content)
     return TextAnalysis(
@@ -151,92 +119,345 @@ class _Tokens(NamedTuple):
     content: BoolArray
     concept_ptr: IntArray
     concept_ids: IntArray
-    forms: list[str]  # lowercase form of each token
 
 
-class _Entry(NamedTuple):
-    """Everything about one distinct raw token string, computed once per process."""
-
-    relative: tuple[tuple[int, int], ...]  # spans of its words (several if glued)
-    forms: tuple[str, ...]
-    infos: tuple[_TermInfo, ...]
+# --- the vocabulary: per-process memory of every token and word form seen --------------
 
 
-_entry_cache: dict[tuple[str, bool, bool, int], _Entry] = {}
+class _Column:
+    """A growable numpy array: appended to in batches, read as one array."""
+
+    __slots__ = ("_data", "_size")
+
+    def __init__(self, dtype: type[np.generic]) -> None:
+        self._data: npt.NDArray[Any] = np.zeros(1024, dtype=dtype)
+        self._size = 0
+
+    def extend(self, values: Sequence[int] | Sequence[bool]) -> None:
+        size = self._size + len(values)
+        if size > len(self._data):
+            grown = np.zeros(max(size, 2 * len(self._data)), dtype=self._data.dtype)
+            grown[: self._size] = self._data[: self._size]
+            self._data = grown
+        self._data[self._size : size] = values
+        self._size = size
+
+    @property
+    def array(self) -> npt.NDArray[Any]:
+        return self._data[: self._size]
+
+    def __len__(self) -> int:
+        return self._size
 
 
-def _entry(token: str, lexicon: Lexicon, options: AnalysisOptions) -> _Entry:
-    cache_key = (token, options.unglue, options.synonyms, options.max_senses)
-    entry = _entry_cache.get(cache_key)
-    if entry is None:
-        relative = split_glued(token) if options.unglue else ((0, len(token)),)
-        forms = tuple(token[a:b].lower() for a, b in relative)
-        infos = tuple(_term_info(form, lexicon, options) for form in forms)
-        entry = _Entry(relative, forms, infos)
-        _entry_cache[cache_key] = entry
-    return entry
+_Phrase = tuple[tuple[int, ...], tuple[int, ...]]  # (variant, canonical) as word ids
 
 
-def _lookup_tokens(text: str, lexicon: Lexicon, options: AnalysisOptions) -> _Tokens:
-    """Tokenize and look every token up, working per distinct token string.
+class _PendingWords:
+    """Columns of words made since the last flush, as lists."""
 
-    A document repeats its words, so the per-token work is reduced to a dict
-    lookup and numpy gathers; lexicon work happens once per distinct string.
+    __slots__ = ("concept_counts", "concept_starts", "concepts", "content", "keys", "phrase_rank")
+
+    def __init__(self) -> None:
+        self.keys: list[int] = []
+        self.content: list[bool] = []
+        self.concept_starts: list[int] = []
+        self.concept_counts: list[int] = []
+        self.concepts: list[int] = []
+        self.phrase_rank: list[int] = []
+
+
+class _Vocabulary:
+    """Every distinct token string and word form analysis has met, as numpy columns.
+
+    A document repeats its words and a corpus repeats its vocabulary, so the lexicon is
+    consulted once per new string per process; each text then costs a dict look-up
+    per token and numpy gathers. A token is an *entry* (its pieces after un-gluing,
+    usually one); each piece is a *word* (one per distinct lowercase form, with its
+    lemma key, content flag and concepts). Word ids stand for forms when phrases are
+    matched.
     """
-    matches = list(_WORD.finditer(text))
-    distinct: dict[str, int] = {}
-    token_ids = np.fromiter(
-        (distinct.setdefault(m.group(), len(distinct)) for m in matches),
-        dtype=np.int64,
-        count=len(matches),
-    )
-    match_starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
-    entries = [_entry(token, lexicon, options) for token in distinct]
-    # Flatten the distinct strings' words (usually one each) into arrays.
-    word_counts = np.fromiter((len(e.infos) for e in entries), dtype=np.int64, count=len(entries))
-    word_ptr = np.zeros(len(entries) + 1, dtype=np.int64)
-    np.cumsum(word_counts, out=word_ptr[1:])
-    infos = [info for e in entries for info in e.infos]
-    forms = [form for e in entries for form in e.forms]
-    relative_starts = np.fromiter((a for e in entries for a, _ in e.relative), dtype=np.int64)
-    relative_ends = np.fromiter((b for e in entries for _, b in e.relative), dtype=np.int64)
-    word_keys = np.fromiter((i.key for i in infos), dtype=np.int64, count=len(infos))
-    word_content = np.fromiter((i.content for i in infos), dtype=np.bool_, count=len(infos))
-    word_concepts = [i.concepts for i in infos]
-    # Each token expands to its string's words.
-    per_token = word_counts[token_ids] if len(entries) else np.zeros(0, dtype=np.int64)
-    first_word = np.repeat(word_ptr[token_ids], per_token)
-    token_base = np.repeat(match_starts, per_token)
-    within = np.arange(len(first_word)) - np.repeat(np.cumsum(per_token) - per_token, per_token)
-    words = first_word + within
-    concept_counts = np.fromiter(
-        (len(c) for c in word_concepts), dtype=np.int64, count=len(word_concepts)
-    )
-    concept_word_ptr = np.zeros(len(word_concepts) + 1, dtype=np.int64)
-    np.cumsum(concept_counts, out=concept_word_ptr[1:])
-    flat_concepts = np.fromiter(
-        (c for concepts in word_concepts for c in concepts),
-        dtype=np.int64,
-        count=int(concept_word_ptr[-1]),
-    )
-    token_concept_counts = concept_counts[words] if len(words) else np.zeros(0, dtype=np.int64)
+
+    # Past this many entries the vocabulary starts afresh, so a stream of unique
+    # strings (ids, typos, a web crawl) cannot grow it without bound.
+    MAX_ENTRIES: ClassVar[int] = 2_000_000
+
+    def __init__(self, lexicon: Lexicon, options: AnalysisOptions) -> None:
+        self._lexicon = lexicon
+        self._options = options
+        table = form_table()
+        if table is not None and (
+            lexicon._own_table is not None or lexicon.max_senses != table.max_senses
+        ):
+            table = None  # the table answers for the packaged default lexicon only
+        self._table = table
+        self._splitter = GlueSplitter(table) if table is not None and options.unglue else None
+        self.lock = threading.Lock()
+        # Entries: distinct raw token strings.
+        self.entry_of: dict[str, int] = {}
+        self.entry_first = _Column(np.int64)  # its first piece
+        self.entry_pieces = _Column(np.int64)  # how many pieces
+        self.glued = False  # whether any entry has several pieces (set before it is added)
+        # Pieces of entries, flattened.
+        self.piece_word = _Column(np.int64)
+        self.piece_start = _Column(np.int64)  # relative to the token
+        self.piece_end = _Column(np.int64)
+        # Words: distinct lowercase forms.
+        self.word_of: dict[str, int] = {}
+        self.word_key = _Column(np.int64)
+        self.word_content = _Column(np.bool_)
+        self.word_concept_start = _Column(np.int64)
+        self.word_concept_count = _Column(np.int64)
+        self.word_phrase_rank = _Column(np.int64)  # 0 unless it opens a phrase
+        self.concepts = _Column(np.int64)
+        self._pending = _PendingWords()
+        # Phrases, as word ids: first two words -> the variants [(variant, canonical)]
+        # that can start with them, longest first; one-word variants by their word.
+        self.phrases_by_pair: dict[tuple[int, int], list[_Phrase]] = {}
+        self.phrases_of_one_word: dict[int, list[_Phrase]] = {}
+        # Indexed by the phrase ranks of two successive words: can a variant start here?
+        self.phrase_start_table = np.zeros((1, 1), dtype=np.bool_)
+        self.longest_phrase = 2
+        self._phrase_rank: dict[str, int] = {}
+        if options.phrases:
+            self._index_phrases()
+
+    # -- building ------------------------------------------------------------------
+
+    def add_tokens(self, tokens: Sequence[str]) -> None:
+        """Make entries (and words) for ``tokens``: distinct, none of which has one yet.
+
+        Callers hold :attr:`lock`. Readers do not: a token appears in
+        :attr:`entry_of` only once its columns hold it.
+        """
+        unglue = self._options.unglue
+        splitter = self._splitter
+        firsts: list[int] = []
+        counts: list[int] = []
+        words: list[int] = []
+        piece_starts: list[int] = []
+        piece_ends: list[int] = []
+        piece_base = len(self.piece_word)
+        for token in tokens:
+            if not unglue:
+                pieces: tuple[tuple[int, int], ...] = ((0, len(token)),)
+            elif splitter is not None:
+                pieces = splitter.split(token)
+            else:
+                pieces = split_glued(token)
+            firsts.append(piece_base + len(words))
+            counts.append(len(pieces))
+            for start, end in pieces:
+                words.append(self.word(token[start:end].lower()))
+                piece_starts.append(start)
+                piece_ends.append(end)
+            if len(pieces) > 1:
+                self.glued = True
+        self._flush()
+        self.entry_first.extend(firsts)
+        self.entry_pieces.extend(counts)
+        self.piece_word.extend(words)
+        self.piece_start.extend(piece_starts)
+        self.piece_end.extend(piece_ends)
+        first_id = len(self.entry_of)
+        self.entry_of.update(zip(tokens, range(first_id, len(self.entry_first)), strict=True))
+
+    def word(self, form: str) -> int:
+        """The word id of lowercase ``form``, adding the word if it is new.
+
+        New words wait in ``_pending`` until :meth:`_flush` appends them to the
+        columns in one go.
+        """
+        word = self.word_of.get(form)
+        if word is not None:
+            return word
+        key, content, concepts = self._term_info(form)
+        word = len(self.word_of)
+        self.word_of[form] = word
+        pending = self._pending
+        pending.keys.append(key)
+        pending.content.append(content)
+        pending.concept_starts.append(len(self.concepts) + len(pending.concepts))
+        pending.concept_counts.append(len(concepts))
+        pending.concepts.extend(concepts)
+        pending.phrase_rank.append(self._phrase_rank.get(form, 0))
+        return word
+
+    def _flush(self) -> None:
+        pending = self._pending
+        self.word_key.extend(pending.keys)
+        self.word_content.extend(pending.content)
+        self.word_concept_start.extend(pending.concept_starts)
+        self.word_concept_count.extend(pending.concept_counts)
+        self.concepts.extend(pending.concepts)
+        self.word_phrase_rank.extend(pending.phrase_rank)
+        self._pending = _PendingWords()
+
+    def _term_info(self, form: str) -> tuple[int, bool, tuple[int, ...]]:
+        """Lemma key, content flag and concepts of a word form (see the reference)."""
+        table = self._table
+        if table is None:
+            from unspin.text._reference import _term_info
+
+            info = _term_info(form, self._lexicon, self._options)
+            return info.key, info.content, info.concepts
+        key = form if form.isascii() else _lexicon._normalize(form)
+        # A token has no hyphen, so only these can be numbers (see Lexicon.number_form).
+        if "0" <= key[:1] <= "9" or key in _lexicon._CARDINAL_WORDS or key in _ORDINALS:
+            number = self._lexicon.number_form(form)
+            if number is not None:
+                return stable_key(number), True, ()
+        value = table.index.get(key)
+        if value is None:  # the lexicon knows nothing of it
+            return stable_key(key), len(form) > 1, ()
+        lemma = stable_key(table.lemma(value))
+        if value & (IS_STOPWORD | IS_FILLER):
+            return lemma, False, ()
+        options = self._options
+        concepts = table.concepts(value)[: options.max_senses] if options.synonyms else ()
+        # Single letters and bare tokens like "s" (from "Korea's") carry no content.
+        return lemma, len(form) > 1, concepts
+
+    def _index_phrases(self) -> None:
+        rewrites = self._lexicon.phrase_rewrites()
+        # Words that open or continue a variant get ranks 1.., every other word 0.
+        leading = sorted({word for variant in rewrites for word in variant[:2]})
+        self._phrase_rank = {word: rank for rank, word in enumerate(leading, start=1)}
+        table = np.zeros((len(leading) + 1, len(leading) + 1), dtype=np.bool_)
+        by_first: dict[int, list[_Phrase]] = {}
+        for variant, canonical in rewrites.items():
+            entry = (tuple(map(self.word, variant)), tuple(map(self.word, canonical)))
+            by_first.setdefault(entry[0][0], []).append(entry)
+            first = self._phrase_rank[variant[0]]
+            if len(variant) == 1:
+                table[first, :] = True  # a one-word variant starts whatever follows
+            else:
+                table[first, self._phrase_rank[variant[1]]] = True
+        self._flush()
+        for first, candidates in by_first.items():
+            candidates.sort(key=lambda pair: -len(pair[0]))  # longest match first
+            # The variants that can match after (first, second), in the same order.
+            for second in {variant[1] for variant, _ in candidates if len(variant) > 1}:
+                self.phrases_by_pair[first, second] = [
+                    pair for pair in candidates if len(pair[0]) == 1 or pair[0][1] == second
+                ]
+            singles = [pair for pair in candidates if len(pair[0]) == 1]
+            if singles:
+                self.phrases_of_one_word[first] = singles
+        self.phrase_start_table = table
+        self.longest_phrase = max(2, *map(len, rewrites))  # windows hold two words at least
+
+
+_ORDINALS = _lexicon._ORDINAL_WORDS
+
+_vocabularies: dict[tuple[int, bool, bool, int], _Vocabulary] = {}
+_vocabularies_lock = threading.Lock()
+
+
+def _vocabulary(lexicon: Lexicon, options: AnalysisOptions) -> _Vocabulary:
+    """The process's vocabulary for ``lexicon`` and the options that shape it."""
+    if lexicon._own_table is not None:
+        return _Vocabulary(lexicon, options)  # not shared: its table is not the package's
+    cache_key = (lexicon.max_senses, options.unglue, options.synonyms, options.max_senses)
+    vocabulary = _vocabularies.get(cache_key)
+    if vocabulary is None or len(vocabulary.entry_of) > _Vocabulary.MAX_ENTRIES:
+        with _vocabularies_lock:
+            vocabulary = _vocabularies.get(cache_key)
+            if vocabulary is None or len(vocabulary.entry_of) > _Vocabulary.MAX_ENTRIES:
+                # Phrases are indexed unconditionally in the shared one.
+                vocabulary = _Vocabulary(lexicon, options._replace(phrases=True))
+                _vocabularies[cache_key] = vocabulary
+    return vocabulary
+
+
+def _lookup_tokens(text: str, vocabulary: _Vocabulary, options: AnalysisOptions) -> _Tokens:
+    """Tokenize and look every token up: a dict look-up per token, then numpy gathers."""
+    tokens, starts, ends = word_tokens(text)
+    count = len(tokens)
+    entry_of = vocabulary.entry_of
+    # One C-level pass of dict look-ups; -1 marks tokens the vocabulary lacks.
+    entries = np.array(list(map(entry_of.get, tokens, repeat(-1))), dtype=np.int64)
+    missing = np.flatnonzero(entries < 0).tolist() if count else []
+    if missing:
+        new = {tokens[index] for index in missing}
+        with vocabulary.lock:
+            # Sorted, so that entry ids do not depend on the order of a set.
+            vocabulary.add_tokens([token for token in sorted(new) if token not in entry_of])
+        entries[missing] = [entry_of[tokens[index]] for index in missing]
+    first = vocabulary.entry_first.array[entries]
+    per_token = vocabulary.entry_pieces.array[entries] if vocabulary.glued else None
+    total = count if per_token is None else int(per_token.sum())
+    if per_token is None or total == count:
+        pieces = first
+    else:
+        # Glued tokens stand for several words: expand each token to its pieces.
+        token_of_piece = np.repeat(np.arange(count), per_token)
+        within = np.arange(total) - np.repeat(np.cumsum(per_token) - per_token, per_token)
+        pieces = first[token_of_piece] + within
+        base = starts[token_of_piece]
+        starts = base + vocabulary.piece_start.array[pieces]
+        ends = base + vocabulary.piece_end.array[pieces]
+    words = vocabulary.piece_word.array[pieces]
+    keys = vocabulary.word_key.array[words]
+    content = vocabulary.word_content.array[words]
+    concept_counts = vocabulary.word_concept_count.array[words]
     concept_ptr = np.zeros(len(words) + 1, dtype=np.int64)
-    np.cumsum(token_concept_counts, out=concept_ptr[1:])
-    gather = np.repeat(concept_word_ptr[words], token_concept_counts) + (
-        np.arange(int(concept_ptr[-1])) - np.repeat(concept_ptr[:-1], token_concept_counts)
+    np.cumsum(concept_counts, out=concept_ptr[1:])
+    gather = np.repeat(vocabulary.word_concept_start.array[words], concept_counts) + (
+        np.arange(int(concept_ptr[-1])) - np.repeat(concept_ptr[:-1], concept_counts)
     )
-    return _Tokens(
-        starts=token_base + relative_starts[words],
-        ends=token_base + relative_ends[words],
-        keys=word_keys[words],
-        content=word_content[words].copy(),
-        concept_ptr=concept_ptr,
-        concept_ids=flat_concepts[gather],
-        forms=[forms[w] for w in words.tolist()],
-    )
+    concept_ids = vocabulary.concepts.array[gather]
+    if options.phrases:
+        _rewrite_phrases(words, keys, content, vocabulary)
+    return _Tokens(starts, ends, keys, content, concept_ptr, concept_ids)
 
 
-_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+def _rewrite_phrases(
+    words: IntArray, keys: IntArray, content: BoolArray, vocabulary: _Vocabulary
+) -> None:
+    """Give variant phrases the keys of their canonical form, token for token.
+
+    At each position the longest variant that matches wins, and the words it covers
+    are not looked at again; a variant longer than its canonical phrase leaves tokens
+    over, which lose their content flag instead of being removed, so spans stay one
+    per token. Only positions whose first two words start some variant (or whose
+    word is a one-word variant) are looked at in Python.
+    """
+    count = len(words)
+    if count == 0:
+        return
+    ranks = vocabulary.word_phrase_rank.array[words]
+    # The word after the last one has rank 0: only a one-word variant can start there.
+    following = np.zeros(count, dtype=np.int64)
+    following[:-1] = ranks[1:]
+    positions = np.flatnonzero(vocabulary.phrase_start_table[ranks, following])
+    if len(positions) == 0:
+        return
+    word_key = vocabulary.word_key.array
+    word_content = vocabulary.word_content.array
+    longest = vocabulary.longest_phrase
+    # The words from each candidate position on, as lists (-1 past the end).
+    padded = np.concatenate([words, np.full(longest - 1, -1, dtype=words.dtype)])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, longest)[positions].tolist()
+    by_pair = vocabulary.phrases_by_pair
+    of_one_word = vocabulary.phrases_of_one_word
+    done_until = 0
+    for index, window in zip(positions.tolist(), windows, strict=True):
+        if index < done_until:
+            continue
+        candidates = by_pair.get((window[0], window[1])) or of_one_word.get(window[0], [])
+        for variant, canonical in candidates:
+            end = index + len(variant)
+            if tuple(window[: len(variant)]) == variant:
+                for offset in range(len(variant)):
+                    position = index + offset
+                    if offset < len(canonical):
+                        keys[position] = word_key[canonical[offset]]
+                        content[position] = word_content[canonical[offset]]
+                    else:
+                        content[position] = False
+                done_until = end
+                break
 
 
 def _raw_token_spans(
@@ -248,52 +469,6 @@ def _raw_token_spans(
     raw_starts = offsets[starts]
     raw_ends = offsets[ends - 1] + 1
     return raw_starts, np.maximum(raw_ends, raw_starts + 1)
-
-
-def _rewrite_phrases(tokens: _Tokens, lexicon: Lexicon, options: AnalysisOptions) -> None:
-    """Give variant phrases the keys of their canonical form, token for token.
-
-    A variant longer than its canonical phrase leaves tokens over; they lose their
-    content flag instead of being removed, so spans stay one per token.
-    """
-    table = _phrase_index(lexicon)
-    forms = tokens.forms
-    # Only positions whose word can start a phrase need a closer look.
-    starts = [i for i, form in enumerate(forms) if form in table]
-    done_until = 0
-    for index in starts:
-        if index < done_until:
-            continue
-        candidates = table[forms[index]]
-        if candidates:
-            for variant, canonical in candidates:
-                end = index + len(variant)
-                if tuple(forms[index:end]) == variant:
-                    for offset in range(len(variant)):
-                        position = index + offset
-                        if offset < len(canonical):
-                            info = _term_info(canonical[offset], lexicon, options)
-                            tokens.keys[position] = info.key
-                            tokens.content[position] = info.content
-                        else:
-                            tokens.content[position] = False
-                    done_until = end
-                    break
-
-
-_phrase_tables: dict[int, dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]] = {}
-
-
-def _phrase_index(lexicon: Lexicon) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
-    table = _phrase_tables.get(id(lexicon))
-    if table is None:
-        table = {}
-        for variant, canonical in lexicon.phrase_rewrites().items():
-            table.setdefault(variant[0], []).append((variant, canonical))
-        for candidates in table.values():
-            candidates.sort(key=lambda pair: -len(pair[0]))  # longest match first
-        _phrase_tables[id(lexicon)] = table
-    return table
 
 
 def _segment(text: str, token_starts: IntArray, content: BoolArray) -> IntArray:

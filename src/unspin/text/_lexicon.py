@@ -16,7 +16,7 @@ import gzip
 import re
 import threading
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Final, TypeVar
@@ -448,6 +448,16 @@ class _LexiconTable:
     def __contains__(self, lemma: str) -> bool:
         return lemma in self._raw_rows
 
+    def lemma_parts_of_speech(self) -> Iterator[tuple[str, str]]:
+        """Every lemma with its POS letters ("nv"), in table order."""
+        for lemma, raw in self._raw_rows.items():
+            yield lemma, raw.partition("\t")[0]
+
+    def exception_forms(self) -> Iterator[str]:
+        """Every irregular form that the exception lists give base forms for."""
+        for forms in self._exceptions.values():
+            yield from forms
+
     def senses(self, lemma: str) -> dict[str, tuple[int, ...]]:
         """POS letter -> synset ids of ``lemma`` in sense order; empty if unknown."""
         parsed = self._parsed.get(lemma)
@@ -587,6 +597,9 @@ _shared_table_lock = threading.Lock()
 def _get_shared_table() -> _LexiconTable:
     """The packaged table, loaded on first call and kept for the life of the process."""
     global _shared_table
+    table = _shared_table
+    if table is not None:  # the common case: no lock once it is loaded
+        return table
     with _shared_table_lock:
         if _shared_table is None:
             _shared_table = _load_table()
@@ -625,6 +638,7 @@ class Lexicon:
         self._lemma_cache: dict[str, str] = {}
         self._concepts_cache: dict[str, tuple[int, ...]] = {}
         self._base_forms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
+        self._own_table: _LexiconTable | None = None
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -633,9 +647,16 @@ class Lexicon:
             cls._default = cls()
         return cls._default
 
+    @classmethod
+    def _over(cls, table: _LexiconTable, *, max_senses: int = 8) -> Lexicon:
+        """A lexicon over ``table`` instead of the packaged one (for the build script)."""
+        lexicon = cls(max_senses=max_senses)
+        lexicon._own_table = table
+        return lexicon
+
     @property
     def _table(self) -> _LexiconTable:
-        return _get_shared_table()
+        return self._own_table or _get_shared_table()
 
     # ----------------------------------------------------------------- base forms
 

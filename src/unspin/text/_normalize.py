@@ -9,13 +9,16 @@ user's raw input: that is what makes every reported span land on the right chara
 from __future__ import annotations
 
 import html
-from typing import NamedTuple
+import importlib
+import inspect
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
-import ftfy
 import numpy as np
 import numpy.typing as npt
 import regex
-from rapidfuzz.distance import Levenshtein
 
 __all__ = ["NormalizedText", "looks_like_html", "normalize"]
 
@@ -159,36 +162,38 @@ def _strip_html(text: str) -> tuple[str, OffsetArray]:
 def _repair_unicode(text: str) -> tuple[str, OffsetArray] | None:
     """Fix mojibake and odd characters line by line; None when nothing changed.
 
-    ftfy gives no offset map, so each changed line is re-aligned to its original
-    with a character diff; lines are short, which keeps the diff cheap.
+    ftfy gives no offset map, so each line whose length changed is re-aligned to its
+    original with a character diff; lines are short, which keeps the diff cheap. Lines
+    that keep their length map 1:1, so a run of them takes one ``arange``.
     """
     if text.isascii():
         return None
     pieces: list[str] = []
     origins: list[OffsetArray] = []
     changed = False
-    position = 0
+    position = 0  # in text
+    run_start = 0  # where the current run of lines that kept their length began
     for line in text.splitlines(keepends=True):
-        fixed = line if line.isascii() else ftfy.fix_text(line, normalization="NFC")
-        if fixed == line or len(fixed) == len(line):
-            # Same length (quotes uncurled, spaces unified): characters map 1:1.
-            pieces.append(fixed)
-            origins.append(np.arange(position, position + len(line), dtype=np.int64))
-            changed = changed or fixed != line
-        else:
+        fixed = line if line.isascii() else _fix_line(line)
+        pieces.append(fixed)
+        if fixed != line:
             changed = True
-            pieces.append(fixed)
-            origins.append(position + _diff_origins(line, fixed))
+            if len(fixed) != len(line):
+                origins.append(np.arange(run_start, position, dtype=np.int64))
+                origins.append(position + _diff_origins(line, fixed))
+                run_start = position + len(line)
         position += len(line)
     if not changed:
         return None
-    offsets = np.concatenate([*origins, np.array([len(text)], dtype=np.int64)])
-    return "".join(pieces), offsets
+    origins.append(np.arange(run_start, len(text) + 1, dtype=np.int64))
+    return "".join(pieces), np.concatenate(origins)
 
 
 def _diff_origins(before: str, after: str) -> OffsetArray:
     """For each char of ``after``, the index in ``before`` it corresponds to."""
     origin = np.empty(len(after), dtype=np.int64)
+    from rapidfuzz.distance import Levenshtein  # imported on first use: rarely needed
+
     for opcode in Levenshtein.opcodes(before, after):
         tag = opcode.tag
         i1, i2 = int(opcode.src_start), int(opcode.src_end)
@@ -203,6 +208,287 @@ def _diff_origins(before: str, after: str) -> OffsetArray:
     return origin
 
 
+def _fix_line(line: str) -> str:
+    """``ftfy.fix_text(line, normalization="NFC")``, without running ftfy where it
+    provably changes nothing or only uncurls quotes (see :class:`_FtfyShortcut`)."""
+    shortcut = _ftfy_shortcut()
+    if shortcut is not None:
+        fixed = shortcut.fix(line)
+        if fixed is not None:
+            return fixed
+    import ftfy  # imported on first use: plain ASCII text never needs it
+
+    return ftfy.fix_text(line, normalization="NFC")
+
+
+class _FtfyShortcut:
+    """What ftfy does to a line none of whose characters can set off its fixes.
+
+    ``ftfy.fix_text`` runs a fixed list of steps on each line until nothing changes:
+    HTML entities, mojibake (only when ``badness.is_bad``), C1 controls, ligatures,
+    character width, curly quotes, line breaks, surrogates, terminal escapes, control
+    characters, then NFC. Each step acts only on certain characters, read here from
+    ftfy's own tables and patterns: a step whose characters are absent leaves the line
+    alone, and so does entity decoding where its pattern finds nothing. ``is_bad`` is a
+    regular expression every match of which holds one of a known set of characters
+    and is at most ``bad_width`` long, so it only needs searching in windows around
+    those characters. A line on which uncurling quotes is the only step that can act
+    gets ftfy's own ``uncurl_quotes`` and NFC, provided the result passes a second
+    round unchanged, as ftfy requires; every other line goes to ftfy itself.
+    ``tests/test_normalize.py`` compares the two on generated lines.
+    """
+
+    def __init__(
+        self,
+        other_triggers: re.Pattern[str],
+        entities: re.Pattern[str],
+        quotes: re.Pattern[str],
+        bad_triggers: re.Pattern[str],
+        badness: re.Pattern[str],
+        bad_width: int,
+        uncurl_quotes: Callable[[str], str],
+    ) -> None:
+        self._other = other_triggers
+        self._entities = entities
+        self._quotes = quotes
+        self._bad_triggers = bad_triggers
+        self._badness = badness
+        self._bad_width = bad_width
+        self._uncurl_quotes = uncurl_quotes
+
+    def fix(self, line: str) -> str | None:
+        """The fixed line, or None where ftfy itself must decide."""
+        # ftfy decodes entities only in a line without "<", decided once per line.
+        entities = self._entities if "<" not in line else None
+        if (
+            len(line) > _FTFY_MAX_SEGMENT
+            or self._other.search(line)
+            or (entities is not None and "&" in line and entities.search(line))
+            or self._looks_bad(line)
+        ):
+            return None
+        fixed = line
+        if self._quotes.search(line):
+            fixed = self._uncurl_quotes(line)
+        fixed = unicodedata.normalize("NFC", fixed)
+        if fixed == line:
+            return line
+        # ftfy goes round again on a changed line: that round must change nothing.
+        if (
+            self._other.search(fixed)
+            or (entities is not None and "&" in fixed and entities.search(fixed))
+            or self._quotes.search(fixed)
+            or self._looks_bad(fixed)
+            or not unicodedata.is_normalized("NFC", fixed)
+        ):
+            return None
+        return fixed
+
+    def _looks_bad(self, line: str) -> bool:
+        """``ftfy.badness.is_bad(line)``, searched only near the characters it needs."""
+        width = self._bad_width
+        window_start = window_end = -1
+        for match in self._bad_triggers.finditer(line):
+            position = match.start()
+            if position - width + 1 > window_end:  # not inside the current window
+                if window_end >= 0 and self._badness.search(line, window_start, window_end):
+                    return True
+                window_start = max(0, position - width + 1)
+            window_end = min(len(line), position + width)
+        return window_end >= 0 and self._badness.search(line, window_start, window_end) is not None
+
+
+_FTFY_MAX_SEGMENT = 1_000_000  # ftfy cuts longer lines into segments: leave those to it
+_ftfy_shortcuts: list[_FtfyShortcut | None] = []
+
+
+def _ftfy_shortcut() -> _FtfyShortcut | None:
+    if not _ftfy_shortcuts:
+        _ftfy_shortcuts.append(_build_ftfy_shortcut())
+    return _ftfy_shortcuts[0]
+
+
+# ftfy's defaults, as fix_text(line, normalization="NFC") uses them; with other
+# defaults the steps the shortcut reasons about would not be the ones ftfy runs.
+_FTFY_EXPECTED_CONFIG = {
+    "unescape_html": "auto",
+    "remove_terminal_escapes": True,
+    "fix_encoding": True,
+    "restore_byte_a0": True,
+    "replace_lossy_sequences": True,
+    "decode_inconsistent_utf8": True,
+    "fix_c1_controls": True,
+    "fix_latin_ligatures": True,
+    "fix_character_width": True,
+    "uncurl_quotes": True,
+    "fix_line_breaks": True,
+    "fix_surrogates": True,
+    "remove_control_chars": True,
+    "normalization": "NFC",
+    "max_decode_length": _FTFY_MAX_SEGMENT,
+}
+
+
+# The steps fix_and_explain runs after entities and mojibake, in its order (ftfy 6.1-6.3).
+_FTFY_FIXER_STEPS = [
+    "fix_c1_controls",
+    "fix_latin_ligatures",
+    "fix_character_width",
+    "uncurl_quotes",
+    "fix_line_breaks",
+    "fix_surrogates",
+    "remove_terminal_escapes",
+    "remove_control_chars",
+]
+
+
+def _ftfy_fixer_steps(fix_and_explain: Callable[..., Any]) -> list[str] | None:
+    """The fixer names in ``fix_and_explain``'s ``for fixer in [...]`` loop, as written."""
+    try:
+        source = inspect.getsource(fix_and_explain)
+        start = source.index("for fixer in [")
+        return re.findall(r"\"(\w+)\"", source[start : source.index("]", start)])
+    except (OSError, TypeError, ValueError):
+        return None
+
+
+def _build_ftfy_shortcut() -> _FtfyShortcut | None:
+    """Read ftfy's trigger characters; None if ftfy is not the version understood here."""
+    import ftfy
+    from ftfy import badness, chardata, fixes
+
+    config = ftfy.TextFixerConfig()._asdict()
+    config.pop("explain", None)
+    if not ftfy.__version__.startswith("6.") or config != _FTFY_EXPECTED_CONFIG:
+        return None
+    if _ftfy_fixer_steps(ftfy.fix_and_explain) != _FTFY_FIXER_STEPS:
+        return None  # a version that runs other steps than the ones reasoned about here
+    try:
+        c1 = _required_chars(chardata.C1_CONTROL_RE)
+        quotes = _required_chars(chardata.SINGLE_QUOTE_RE)
+        quotes |= _required_chars(chardata.DOUBLE_QUOTE_RE)
+        surrogates = _required_chars(fixes.SURROGATE_RE)
+        escapes = _required_chars(fixes.ANSI_RE)
+        bad = _required_chars(badness.BADNESS_RE)
+        bad_width = _window_width(badness.BADNESS_RE)
+    except (_NotUnderstood, ImportError, AttributeError, TypeError, ValueError):
+        return None
+    if bad_width is None:
+        return None
+    other = c1 | surrogates | escapes
+    other |= {"\r", "\u2028", "\u2029", "\x85"}  # what fixes.fix_line_breaks replaces
+    for table in (chardata.LIGATURES, chardata.WIDTH_MAP, chardata.CONTROL_CHARS):
+        other.update(map(chr, table))
+    return _FtfyShortcut(
+        other_triggers=_char_class(other - quotes),
+        entities=chardata.HTML_ENTITY_RE,  # what fixes.unescape_html replaces
+        quotes=_char_class(quotes),
+        bad_triggers=_char_class(bad),
+        badness=badness.BADNESS_RE,
+        bad_width=bad_width,
+        uncurl_quotes=fixes.uncurl_quotes,
+    )
+
+
+def _re_internals() -> tuple[Any, Any]:
+    """The standard library's regex parser (private, hence looked up by name)."""
+    return importlib.import_module("re._constants"), importlib.import_module("re._parser")
+
+
+class _NotUnderstood(Exception):
+    """A pattern uses a construct the shortcut does not reason about."""
+
+
+_Parsed = list[tuple[Any, Any]]  # re's parse tree: (opcode, argument) pairs
+
+
+def _required_chars(pattern: re.Pattern[str]) -> set[str]:
+    """Characters at least one of which every match of ``pattern`` contains."""
+    constants, parser = _re_internals()
+
+    if pattern.flags & re.IGNORECASE:
+        raise _NotUnderstood(pattern.pattern)
+
+    def of_class(items: _Parsed) -> set[str] | None:
+        chars: set[str] = set()
+        for op, value in items:
+            if op is constants.LITERAL:
+                chars.add(chr(value))
+            elif op is constants.RANGE:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:
+                return None  # negated classes and categories
+        return chars
+
+    def required(sequence: _Parsed) -> set[str] | None:
+        # Every element that must match offers a set; keep the one with least ASCII.
+        best: set[str] | None = None
+        for op, value in sequence:
+            found: set[str] | None = None
+            if op is constants.LITERAL:
+                found = {chr(value)}
+            elif op is constants.IN:
+                found = of_class(list(value))
+            elif op in (constants.MAX_REPEAT, constants.MIN_REPEAT) and value[0] >= 1:
+                found = required(list(value[2]))
+            elif op is constants.SUBPATTERN:
+                found = required(list(value[-1]))
+            elif op is constants.BRANCH:
+                alternatives = [required(list(alternative)) for alternative in value[1]]
+                if all(alternative is not None for alternative in alternatives):
+                    found = set().union(*(a for a in alternatives if a is not None))
+            if found is not None and (best is None or _cost(found) < _cost(best)):
+                best = found
+        return best
+
+    chars = required(list(parser.parse(pattern.pattern, pattern.flags)))
+    if chars is None:
+        raise _NotUnderstood(pattern.pattern)
+    return chars
+
+
+def _cost(chars: set[str]) -> tuple[int, int]:
+    return sum(char.isascii() for char in chars), len(chars)
+
+
+def _window_width(pattern: re.Pattern[str]) -> int | None:
+    """The longest match of ``pattern``, if bounded and if windows are safe for it.
+
+    Searching ``[pos, endpos)`` finds exactly the matches inside that window when the
+    pattern has no look-around, no back-reference and no anchor but ``^`` (which never
+    matches after a ``pos`` > 0).
+    """
+    constants, parser = _re_internals()
+
+    unsafe = {constants.ASSERT, constants.ASSERT_NOT, constants.GROUPREF, constants.GROUPREF_EXISTS}
+
+    def safe(sequence: _Parsed) -> bool:
+        for op, value in sequence:
+            if op in unsafe or (op is constants.AT and value is not constants.AT_BEGINNING):
+                return False
+            if op in (constants.MAX_REPEAT, constants.MIN_REPEAT):
+                inner = [list(value[2])]
+            elif op is constants.SUBPATTERN:
+                inner = [list(value[-1])]
+            elif op is constants.BRANCH:
+                inner = [list(alternative) for alternative in value[1]]
+            else:
+                inner = []
+            if not all(safe(part) for part in inner):
+                return False
+        return True
+
+    parsed = parser.parse(pattern.pattern, pattern.flags)
+    low, high = parsed.getwidth()
+    if not safe(list(parsed)) or low < 1 or high >= constants.MAXREPEAT:
+        return None
+    return int(high)
+
+
+def _char_class(chars: set[str]) -> re.Pattern[str]:
+    return re.compile("[" + "".join(re.escape(char) for char in sorted(chars)) + "]")
+
+
 # --- scraper scars ----------------------------------------------------------------------
 
 # Tag remnants left by scrapers ("P TAGEND", "BR TAGEND") and stray entities, blanked
@@ -211,8 +497,9 @@ _SCAR = regex.compile(r"(?:\b[A-Z]{1,10}\s?)?TAGEND\b|&nbsp;?|&amp;nbsp;?|\u00a0
 
 
 def _blank_scars(text: str) -> str:
-    if "TAGEND" not in text and "nbsp" not in text and "\u00a0" not in text:
-        return text
+    if "TAGEND" not in text and "nbsp" not in text:
+        # Only the one-character alternative can match: a plain replace does the same.
+        return text.replace("\u00a0", " ") if "\u00a0" in text else text
     blanked: str = _SCAR.sub(lambda m: " " * len(m.group()), text)
     return blanked
 

@@ -9,13 +9,25 @@ both sides of a comparison are split alike.
 
 from __future__ import annotations
 
+import re
+import threading
 from functools import lru_cache
+from typing import TYPE_CHECKING, Final
 
+import numpy as np
+import numpy.typing as npt
 import regex
 
+from unspin.text import _lexicon
 from unspin.text._lexicon import Lexicon
 
-__all__ = ["split_glued", "word_spans"]
+if TYPE_CHECKING:
+    from unspin.text._forms import FormTable
+
+__all__ = ["GlueSplitter", "split_glued", "word_spans", "word_tokens"]
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 # Letters and digits; apostrophes and hyphens separate tokens ("Korea's" -> "Korea", "s").
 _WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
@@ -127,3 +139,195 @@ def _is_part(lexicon: Lexicon, part: str) -> bool:
     if len(part) <= 2:
         return lexicon.is_stopword(part)
     return _quickly_known(lexicon, part)
+
+
+# --- the fast path -----------------------------------------------------------------------
+#
+# Analysis tokenizes megabytes of text and un-glues every distinct token it meets, so it
+# uses the two functions below instead of ``_WORD.finditer`` and ``split_glued``. They
+# give the same answers (``tests/test_tokenize.py`` and ``tests/test_analysis.py``
+# compare them), faster: tokens are found by a table look-up over the text's code
+# points in numpy, and pieces are checked against the precomputed form table.
+
+_UNICODE_SIZE: Final = 0x110000
+_word_char_table: list[BoolArray | None] = []
+_word_char_lock = threading.Lock()
+
+
+def _word_chars() -> BoolArray | None:
+    """For every code point, whether ``_WORD`` counts it as a word character.
+
+    Built once per process by running ``_WORD`` itself over all code points, so both
+    agree by construction. ``None`` (use ``_WORD``) if some word character is
+    whitespace to ``str.split``, which the fast tokenizer relies on never happening.
+    """
+    if _word_char_table:
+        return _word_char_table[0]
+    with _word_char_lock:
+        if not _word_char_table:
+            every_char = (
+                np.arange(_UNICODE_SIZE, dtype=np.uint32)
+                .tobytes()
+                .decode("utf-32-le", "surrogatepass")
+            )
+            table = np.zeros(_UNICODE_SIZE, dtype=np.bool_)
+            for match in _WORD.finditer(every_char):
+                table[match.start() : match.end()] = True
+            spaces = [match.start() for match in re.finditer(r"\s", every_char)]
+            _word_char_table.append(None if table[spaces].any() else table)
+        return _word_char_table[0]
+
+
+def word_tokens(text: str) -> tuple[list[str], IntArray, IntArray]:
+    """The word tokens of ``text`` (before un-gluing) and their spans, as arrays.
+
+    The same tokens as ``_WORD.finditer(text)`` gives, found with numpy: each code
+    point is classified by a table, tokens are the runs of word characters, and their
+    strings come from one ``str.split`` of the text with every other character
+    turned into a space.
+    """
+    table = _word_chars()
+    if table is not None and text.isascii():
+        return _ascii_word_tokens(text, _ascii_spacer(table))
+    if table is None:
+        matches = list(_WORD.finditer(text))
+        starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+        ends = np.fromiter((m.end() for m in matches), dtype=np.int64, count=len(matches))
+        return [m.group() for m in matches], starts, ends
+    code_points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    is_word = table[code_points]
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)
+    spaced = np.where(is_word, code_points, np.uint32(32))
+    tokens = spaced.tobytes().decode("utf-32-le").split()
+    return tokens, starts.astype(np.int64, copy=False), ends.astype(np.int64, copy=False)
+
+
+def _ascii_word_tokens(text: str, spacer: bytes) -> tuple[list[str], IntArray, IntArray]:
+    """``word_tokens`` of ASCII text: the same steps on bytes, which is faster."""
+    spaced = text.encode("ascii").translate(spacer)
+    is_word = np.frombuffer(spaced, dtype=np.uint8) != 32
+    edges = np.diff(is_word.view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    starts = np.flatnonzero(edges == 1).astype(np.int64, copy=False)
+    ends = np.flatnonzero(edges == -1).astype(np.int64, copy=False)
+    return spaced.decode("ascii").split(), starts, ends
+
+
+_ascii_spacers: list[bytes] = []
+
+
+def _ascii_spacer(table: BoolArray) -> bytes:
+    """A ``bytes.translate`` table: word characters stay, every other byte is a space."""
+    if not _ascii_spacers:
+        _ascii_spacers.append(bytes(code if table[code] else 32 for code in range(256)))
+    return _ascii_spacers[0]
+
+
+# A lowercase ASCII letter followed by an uppercase one: the only place where
+# ``_CASE_GLUE`` can cut an ASCII word.
+_ASCII_CASE_CHANGE = re.compile(r"[a-z][A-Z]")
+
+
+class GlueSplitter:
+    """``split_glued``, answered from the form table instead of ``Lexicon`` calls.
+
+    The pieces it looks up are lowercased runs of letters, which ``Lexicon``'s own
+    normalization leaves as they are (lowercasing is idempotent on every code point),
+    so the table's answers are the lexicon's.
+    """
+
+    def __init__(self, table: FormTable) -> None:
+        self._index = table.index
+        self._lemmas = table.lemma_forms
+        self._is_word_flag = _is_word_flag()
+
+    def split(self, token: str) -> tuple[tuple[int, int], ...]:
+        """Relative spans of the words glued together in ``token`` (one span if none)."""
+        length = len(token)
+        if token.isascii():
+            if token.isalpha() and _ASCII_CASE_CHANGE.search(token) is None:
+                # No digit, no lower-to-upper change: neither pattern can cut it.
+                return self._split_by_lexicon(token, 0, length)
+            if token.isdigit():
+                return ((0, length),)
+        pieces: list[tuple[int, int]] = []
+        for start, end in _split_at(token, _LETTER_DIGIT, 0, length):
+            for case_start, case_end in _split_at(token, _CASE_GLUE, start, end):
+                pieces.extend(self._split_by_lexicon(token, case_start, case_end))
+        return tuple(pieces)
+
+    def _split_by_lexicon(self, token: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        piece = token[start:end]
+        if len(piece) < _MIN_GLUED_LENGTH or not piece.isalpha():
+            return ((start, end),)
+        lowered = piece.lower()
+        if piece.isupper() or self._quickly_known(lowered) or self._is_word(lowered):
+            return ((start, end),)
+        is_part = self._is_part
+        left_capitalized = piece[0].isupper()
+        lowered_length = len(lowered)  # lowercasing may lengthen ("İ" -> "i̇")
+        best = 0
+        best_rank = (0, 0)
+        for cut in range(1, len(piece)):
+            right = lowered[cut:]
+            if not is_part(right):
+                continue  # both kinds of split need a known right part
+            shorter = min(cut, lowered_length - cut)
+            left = lowered[:cut]
+            if is_part(left):
+                rank = (2, shorter)
+            elif (
+                left_capitalized and cut >= 2 and (right in _lexicon._STOPWORDS or len(right) >= 4)
+            ):
+                rank = (1, shorter)
+            else:
+                continue
+            if rank > best_rank:
+                best, best_rank = cut, rank
+        if not best:
+            return ((start, end),)
+        return ((start, start + best), (start + best, end))
+
+    def _quickly_known(self, word: str) -> bool:
+        """``_quickly_known``: the suffixes to try are looked up by the last letter."""
+        lemmas = self._lemmas
+        if word in lemmas or word in _lexicon._STOPWORDS:
+            return True
+        for suffix, cut in _SUFFIX_CUTS_BY_LAST.get(word[-1:], ()):
+            if word.endswith(suffix) and word[:cut] in lemmas:
+                return True
+        return False
+
+    def _is_part(self, part: str) -> bool:
+        if len(part) == 1:
+            return part in ("a", "i")
+        if len(part) <= 2:
+            return part in _lexicon._STOPWORDS
+        return self._quickly_known(part)
+
+    def _is_word(self, word: str) -> bool:
+        """``Lexicon.is_word`` of a lowercase ASCII word of five letters or more."""
+        value = self._index.get(word)
+        if value is not None:
+            return bool(value & self._is_word_flag)
+        # Out of the table, only numbers are words; a run of letters and digits is a
+        # number only if it starts with a digit or is a number word.
+        if not "0" <= word[:1] <= "9" and word not in _NUMBER_WORDS:
+            return False
+        return Lexicon.default().number_form(word) is not None
+
+
+_SUFFIX_CUTS_BY_LAST: Final[dict[str, tuple[tuple[str, int], ...]]] = {
+    last: tuple((suffix, -len(suffix)) for suffix in _INFLECTION_SUFFIXES if suffix[-1] == last)
+    for last in {suffix[-1] for suffix in _INFLECTION_SUFFIXES}
+}
+
+
+_NUMBER_WORDS: Final = frozenset(_lexicon._CARDINAL_WORDS) | frozenset(_lexicon._ORDINAL_WORDS)
+
+
+def _is_word_flag() -> int:
+    from unspin.text._forms import IS_WORD
+
+    return IS_WORD
