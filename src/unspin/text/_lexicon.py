@@ -732,7 +732,8 @@ class Lexicon:
             return key
         for pos in _PARTS_OF_SPEECH:
             base = self._preferred_base(key, pos)
-            if base is not None:
+            # A letter is no base of a longer word ("fs" is no plural of "f").
+            if base is not None and (len(base) > 1 or len(key) == 1):
                 return base
         return key
 
