@@ -37,7 +37,12 @@ from unspin.align._seed import (
     score_sentence_pairs,
     select_seeds,
 )
-from unspin.align._summary import SummaryOptions, absorb_into_summaries, find_summaries
+from unspin.align._summary import (
+    SummaryOptions,
+    absorb_into_summaries,
+    find_summaries,
+    windowed_seeds,
+)
 from unspin.align._types import Alignment, MatchType, Passage, Span, Verdict
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
@@ -74,8 +79,10 @@ class AlignOptions(NamedTuple):
         pair with a near-verbatim passage (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
     Summaries
-        ``summary``: look for summaries (containment of a suspicious sentence in a
-        source sentence ``summary_containment``, gaps ``summary_gap_*``, the
+        ``summary``: look for summaries (a suspicious sentence contained
+        ``summary_containment`` in the source sentences ``summary_window`` around
+        one that contains at least ``summary_pair_containment`` of it; at least
+        ``summary_min_sentences`` such sentences, gaps ``summary_gap_*``; the
         passage contained ``summary_min_containment`` and ``summary_margin`` more
         than the rest of the text, its source ``summary_min_compression`` times
         longer; over ``summary_whole_source_share`` of the source, the whole
@@ -112,8 +119,11 @@ class AlignOptions(NamedTuple):
     outshone_verbatim: float = 0.9
     outshone_min_words: int = 40
     summary: bool = True
-    summary_containment: float = 0.4
+    summary_window: int = 1
+    summary_containment: float = 0.5
+    summary_pair_containment: float = 0.15
     summary_gap_suspicious: int = 2
+    summary_min_sentences: int = 3
     summary_gap_source: int = 40
     summary_min_containment: float = 0.65
     summary_margin: float = 0.4
@@ -153,7 +163,7 @@ def align(
                 matches,
                 # Only what a seed of either pass can use.
                 keep_similarity=min(options.extend_threshold, options.seed_threshold),
-                keep_containment=options.summary_containment if options.summary else 2.0,
+                keep_containment=options.summary_pair_containment if options.summary else 2.0,
             ),
         )
         candidates = _find_passages(pair, options)
@@ -312,11 +322,12 @@ def _passage_of(
 
 
 def _find_summaries(pair: _Pair, options: AlignOptions) -> list[Candidate]:
-    seeds = select_seeds(
+    seeds = windowed_seeds(
         pair.scores,
-        threshold=2.0,  # containment only
+        pair.source.sentence_count,
+        radius=options.summary_window,
+        threshold=options.summary_containment,
         min_matches=options.min_seed_matches,
-        containment_threshold=options.summary_containment,
     )
     return find_summaries(
         pair.suspicious,
@@ -333,6 +344,7 @@ def _find_summaries(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             margin=options.summary_margin,
             whole_source_share=options.summary_whole_source_share,
             min_words=options.min_passage_words,
+            min_sentences=options.summary_min_sentences,
         ),
     )
 

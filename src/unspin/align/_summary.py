@@ -18,10 +18,16 @@ import numpy as np
 import numpy.typing as npt
 
 from unspin.align._extend import Candidate, cluster_seeds, resolve_overlaps, score_candidate
-from unspin.align._seed import ContentView, SeedMatrix, TypeMatches
+from unspin.align._seed import ContentView, PairScores, SeedMatrix, TypeMatches
 from unspin.text._analysis import TextAnalysis
 
-__all__ = ["SummaryOptions", "absorb_into_summaries", "background_containment", "find_summaries"]
+__all__ = [
+    "SummaryOptions",
+    "absorb_into_summaries",
+    "background_containment",
+    "find_summaries",
+    "windowed_seeds",
+]
 
 IntArray = npt.NDArray[np.int64]
 
@@ -36,6 +42,7 @@ class SummaryOptions(NamedTuple):
     margin: float
     whole_source_share: float
     min_words: int
+    min_sentences: int
 
 
 def background_containment(
@@ -61,6 +68,45 @@ def background_containment(
     return float(best[occurrences.types[outside]].mean())
 
 
+def windowed_seeds(
+    scores: PairScores,
+    source_sentences: int,
+    *,
+    radius: int,
+    threshold: float,
+    min_matches: float,
+) -> SeedMatrix:
+    """Summary seeds: (suspicious sentence, source sentence) pairs whose suspicious
+    sentence the source sentences around it (``radius`` on each side) contain.
+
+    A summary sentence fuses several sentences of its source, so no single one of
+    them contains much of it; the ones around it together do. Containments of the
+    window's pairs are added (capped at 1), which counts a word found in two of
+    them twice: an upper bound, with the threshold set accordingly.
+    """
+    width = max(source_sentences, 1)
+    keys = scores.suspicious * width + scores.source
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    containment = scores.containment[order]
+    matched = scores.matched[order]
+    rows, cols = scores.suspicious[order], scores.source[order]
+    lo = np.searchsorted(keys, rows * width + np.maximum(cols - radius, 0), side="left")
+    hi = np.searchsorted(keys, rows * width + np.minimum(cols + radius, width - 1), side="right")
+    total = np.concatenate([[0.0], np.cumsum(containment)])
+    total_matched = np.concatenate([[0.0], np.cumsum(matched)])
+    window = np.minimum(total[hi] - total[lo], 1.0)
+    window_matched = total_matched[hi] - total_matched[lo]
+    keep = (window >= threshold) & (window_matched >= min_matches) & (containment > 0)
+    return SeedMatrix(
+        suspicious=rows[keep],
+        source=cols[keep],
+        similarity=scores.similarity[order][keep],
+        matched=window_matched[keep],
+        containment=window[keep],
+    )
+
+
 def find_summaries(
     suspicious: TextAnalysis,
     view_s: ContentView,
@@ -76,7 +122,7 @@ def find_summaries(
         seeds, gap_suspicious=options.gap_suspicious, gap_source=options.gap_source
     )
     for members in groups:
-        if len(np.unique(seeds.suspicious[members])) < 2:
+        if len(np.unique(seeds.suspicious[members])) < options.min_sentences:
             continue
         rows, cols = seeds.suspicious[members], seeds.source[members]
         ptr_s, ptr_r = suspicious.sentence_ptr, source.sentence_ptr

@@ -1,0 +1,87 @@
+"""The summary pass: a short passage condensing a long source is one passage against
+the whole source; a passage merely on the source's topic is not a summary."""
+
+from __future__ import annotations
+
+from unspin import AlignOptions, align
+
+# Written for these tests: a report of twenty-four sentences and a four-sentence summary
+# of it (reworded, in the report's order, taking words from all over it).
+REPORT = " ".join(
+    (
+        "The regional water board published its annual report on the state of the rivers.",
+        "Levels of nitrate in the northern tributaries fell for the third year running.",
+        "Farmers along the valley had planted hedges and grass strips beside the streams.",
+        "Inspectors took more than four thousand samples between March and November.",
+        "Fish counts near the old weir rose sharply after a ladder was built in spring.",
+        "Salmon were seen above the town bridge for the first time in forty years.",
+        "The board warned that plastic waste in the estuary remains a serious problem.",
+        "Volunteers removed nine tonnes of rubbish from the mud flats during the summer.",
+        "A new treatment plant will open next year on the eastern edge of the city.",
+        "It is expected to halve the sewage that reaches the river after heavy storms.",
+        "The cost of the plant is shared between the board and the national government.",
+        "Critics argue that the works should have started a decade ago.",
+        "The report also lists the wetlands where rare birds have returned to breed.",
+        "Otters were recorded on six of the eleven rivers that the survey covers.",
+        "Anglers say that the trout season was the best they can remember.",
+        "Two factories were fined for releasing dye into a canal in the spring.",
+        "The board has asked for the power to inspect drains on private land.",
+        "Its budget for the coming year is slightly lower than last year's.",
+        "Most of the money will go to repairing flood banks damaged in the winter.",
+        "Schools in the valley now take pupils on field trips to test the water.",
+        "A website lets residents report pollution with a photograph and a map.",
+        "More than two thousand reports were sent in during the first six months.",
+        "The board will hold public meetings in every district to discuss the findings.",
+    )
+)
+SUMMARY = " ".join(
+    (
+        "The water board's report says nitrate in the northern tributaries fell again, "
+        "thanks to hedges that farmers planted by the streams.",
+        "Fish and salmon returned after a ladder was built at the weir.",
+        "Plastic in the estuary is still a problem, and factories were fined for dye.",
+        "A new plant will halve the sewage after storms, and public meetings will discuss "
+        "the findings in every district.",
+    )
+)
+HOST_BEFORE = (
+    "The city library extended its opening hours on weekdays and added a reading room for "
+    "students. Its new director wants to lend tools and musical instruments as well as books."
+)
+HOST_AFTER = (
+    "In sport, the local football club won its fourth match in a row and moved to the top of "
+    "the table, to the delight of the crowd that filled the small stadium on Saturday."
+)
+# On the report's topic, but not condensed from it.
+TOPICAL = (
+    "Rivers everywhere suffer from farming and from towns. Nitrate from fields and sewage "
+    "from storms harm fish, and plastic gathers in estuaries. Many water boards now ask "
+    "farmers to plant hedges beside streams, and volunteers clean the banks in summer."
+)
+
+
+def test_a_summary_is_one_passage_against_the_whole_source() -> None:
+    suspicious = HOST_BEFORE + "\n\n" + SUMMARY + "\n\n" + HOST_AFTER
+    result = align(suspicious, REPORT)
+    assert len(result.passages) == 1
+    passage = result.passages[0]
+    start = suspicious.index(SUMMARY)
+    # The summary's first and last sentences bound the passage (a word at an edge may go).
+    assert start <= passage.suspicious.start <= start + 20
+    assert start + len(SUMMARY) - 30 <= passage.suspicious.end <= start + len(SUMMARY)
+    assert passage.source.start == 0 and passage.source.end == len(REPORT)
+    # A summary is scored by how much of it its source contains.
+    assert passage.score >= 0.65
+
+
+def test_without_the_summary_pass_the_summary_is_missed_or_only_in_pieces() -> None:
+    suspicious = HOST_BEFORE + "\n\n" + SUMMARY + "\n\n" + HOST_AFTER
+    result = align(suspicious, REPORT, options=AlignOptions(summary=False))
+    covered = sum(p.source.length for p in result.passages)
+    assert covered < 0.5 * len(REPORT)
+
+
+def test_a_text_on_the_same_topic_is_no_summary() -> None:
+    suspicious = HOST_BEFORE + "\n\n" + TOPICAL + "\n\n" + HOST_AFTER
+    result = align(suspicious, REPORT)
+    assert result.passages == ()
