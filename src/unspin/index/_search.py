@@ -1,0 +1,179 @@
+"""Finding the sources of a query: rank candidates by fingerprint evidence, then let
+alignment decide.
+
+Retrieval only proposes. Each query fingerprint found in the index counts for every
+document holding it with its idf, ``ln(1 + N / df)``, so a rare shared fingerprint (a name
+pair, an unusual skeleton) weighs far more than a common one, and fingerprints in more
+than ``max_df`` of the index are ignored outright. A document's *evidence* is the sum over
+the distinct query fingerprints it holds.
+
+Verification decides. Candidates are aligned with the query, strongest evidence first,
+while their evidence clears ``min_evidence``. When a candidate is confirmed, the query
+fingerprints inside its passages are *explained*: the evidence of the remaining candidates
+is recounted without them, so a page stitched from three sources gets each source
+verified on the part it supplied, while documents that only echo an already-found source
+(near-duplicates, articles on the same story) are not aligned for nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin.align import Alignment, Verdict, align
+from unspin.index._fingerprint import QueryFingerprints
+from unspin.index._segment import Segment
+from unspin.index._types import Candidate, SearchOptions, SourceMatch
+from unspin.text._analysis import TextAnalysis
+
+__all__ = ["Evidence", "Verified", "covered_share", "gather_evidence", "verify_candidates"]
+
+_MIN_MAX_DF = 50
+_DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
+
+
+class Evidence(NamedTuple):
+    """Retrieval's account of one query: per query fingerprint its weight, and per
+    candidate document (strongest first) which fingerprints it holds."""
+
+    weights: npt.NDArray[np.float64]  # per query fingerprint (0: absent or too common)
+    documents: npt.NDArray[np.int64]  # candidate document numbers, by evidence
+    scores: npt.NDArray[np.float64]  # their evidence
+    hits: list[npt.NDArray[np.int64]]  # per candidate: indexes of its query fingerprints
+
+
+def gather_evidence(
+    query: QueryFingerprints,
+    segments: Sequence[Segment],
+    live: npt.NDArray[np.bool_],
+    document_count: int,
+    *,
+    max_df: float,
+    keep: int,
+) -> Evidence:
+    """Score every document sharing a fingerprint with the query; keep the ``keep`` best."""
+    fingerprints = query.fingerprint
+    count = len(fingerprints)
+    ranges = [segment.ranges(fingerprints) for segment in segments]
+    df = np.zeros(count, dtype=np.int64)
+    for low, high in ranges:
+        df += high - low
+    ceiling = max(_MIN_MAX_DF, int(max_df * document_count))
+    usable = (df > 0) & (df <= ceiling)
+    weights = np.zeros(count, dtype=np.float64)
+    weights[usable] = np.log1p(max(document_count, 1) / df[usable])
+    docs_parts: list[npt.NDArray[np.int64]] = []
+    fp_parts: list[npt.NDArray[np.int64]] = []
+    for segment, (low, high) in zip(segments, ranges, strict=True):
+        lengths = np.where(usable, high - low, 0)
+        total = int(lengths.sum())
+        if not total:
+            continue
+        owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        starts = np.repeat(low - (np.cumsum(lengths) - lengths), lengths)
+        positions = starts + np.arange(total, dtype=np.int64)
+        keys = np.asarray(segment.keys[positions])
+        docs_parts.append((keys & _DOCUMENT_MASK).astype(np.int64))
+        fp_parts.append(owners)
+    if not docs_parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Evidence(weights, empty, np.zeros(0, dtype=np.float64), [])
+    docs = np.concatenate(docs_parts)
+    owners = np.concatenate(fp_parts)
+    alive = docs < len(live)
+    alive[alive] = live[docs[alive]]
+    docs, owners = docs[alive], owners[alive]
+    unique, inverse = np.unique(docs, return_inverse=True)
+    scores = np.bincount(inverse, weights=weights[owners], minlength=len(unique))
+    best = np.argsort(-scores, kind="stable")[:keep]
+    hits = []
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], best), np.searchsorted(inverse[order], best, "right")
+    for low, high in zip(*bounds, strict=True):
+        hits.append(owners[order[low:high]])
+    return Evidence(weights, unique[best], scores[best], hits)
+
+
+class Verified(NamedTuple):
+    matches: tuple[SourceMatch, ...]
+    candidates: tuple[Candidate, ...]
+    spans: list[tuple[int, int]]
+
+
+def verify_candidates(
+    evidence: Evidence,
+    ids: dict[int, str],
+    query_offsets: npt.NDArray[np.int64],
+    query_analysis: Callable[[], TextAnalysis],
+    source: Callable[[int], tuple[str, TextAnalysis] | None],
+    options: SearchOptions,
+) -> Verified:
+    """Align candidates, strongest remaining evidence first, explaining away the query
+    fingerprints inside each confirmed source's passages (see the module docstring)."""
+    explained = np.zeros(len(evidence.weights), dtype=np.bool_)
+    pending = list(range(len(evidence.documents)))
+    outcomes: dict[int, tuple[bool, bool]] = {}
+    matches: list[SourceMatch] = []
+    spans: list[tuple[int, int]] = []
+    aligned = 0
+    while pending and aligned < options.max_verified:
+        residual = [
+            float(evidence.weights[hits[~explained[hits]]].sum())
+            for hits in (evidence.hits[i] for i in pending)
+        ]
+        best = int(np.argmax(residual))
+        if residual[best] < options.min_evidence:
+            break
+        candidate = pending.pop(best)
+        found = source(int(evidence.documents[candidate]))
+        if found is None:  # removed since the snapshot was taken
+            continue
+        source_id, source_analysis = found
+        alignment = align(query_analysis(), source_analysis, options=options.align)
+        aligned += 1
+        copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
+        outcomes[candidate] = (True, copy)
+        if not copy:
+            continue
+        matches.append(_match(source_id, float(evidence.scores[candidate]), alignment))
+        for passage in alignment.passages:
+            start, end = passage.suspicious
+            spans.append((start, end))
+            explained |= (query_offsets >= start) & (query_offsets < end)
+    matches.sort(key=lambda match: (-match.score, -match.evidence))
+    candidates = tuple(
+        Candidate(
+            id=ids.get(int(evidence.documents[i]), ""),
+            evidence=round(float(evidence.scores[i]), 2),
+            verified=outcomes.get(i, (False, False))[0],
+            copy=outcomes.get(i, (False, False))[1],
+        )
+        for i in range(len(evidence.documents))
+        if int(evidence.documents[i]) in ids
+    )
+    return Verified(tuple(matches[: options.top]), candidates, spans)
+
+
+def _match(source_id: str, evidence: float, alignment: Alignment) -> SourceMatch:
+    return SourceMatch(
+        id=source_id,
+        score=alignment.score,
+        verdict=alignment.verdict,
+        query_coverage=alignment.suspicious_coverage,
+        source_coverage=alignment.source_coverage,
+        evidence=round(evidence, 2),
+        alignment=alignment,
+    )
+
+
+def covered_share(analysis: TextAnalysis, spans: list[tuple[int, int]]) -> float:
+    """The share of the query's words inside any of ``spans`` (raw character ranges)."""
+    if not spans or analysis.token_count == 0:
+        return 0.0
+    covered = np.zeros(analysis.token_count, dtype=np.bool_)
+    for start, end in spans:
+        covered |= (analysis.starts >= start) & (analysis.starts < end)
+    return round(float(covered.mean()), 4)

@@ -1,0 +1,145 @@
+"""Immutable posting segments: sorted arrays on disk, memory-mapped for queries.
+
+A segment file holds the postings of one ingest batch (or of several, once merged)::
+
+    offset 0   magic  b"UNSPSEG1"
+           8   uint64 posting count N
+          16   uint64 reserved (0)
+          24   uint64 reserved (0)
+          32   uint64[N] keys:   fingerprint << 32 | document number, ascending
+     32 + 8N   uint16[N] blocks: block of the fingerprint's first occurrence
+
+all little-endian. A fingerprint's postings are the keys in
+``[fingerprint << 32, (fingerprint + 1) << 32)``, found by binary search on the mapped
+array, so a query reads a few pages per fingerprint and memory stays flat however large
+the index grows. Files are written to a temporary name, fsynced, renamed, and the
+directory fsynced, before the transaction that makes them part of the index commits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Final, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin._exceptions import CorruptIndexError
+
+__all__ = ["Segment", "merge_postings", "segment_keys", "write_segment"]
+
+MAGIC: Final = b"UNSPSEG1"
+HEADER_BYTES: Final = 32
+
+Keys = npt.NDArray[np.uint64]
+Blocks = npt.NDArray[np.uint16]
+
+
+def segment_keys(fingerprint: npt.NDArray[np.uint32], document: npt.NDArray[np.uint32]) -> Keys:
+    """Posting keys: fingerprint in the high 32 bits, document number in the low."""
+    return (fingerprint.astype(np.uint64) << np.uint64(32)) | document.astype(np.uint64)
+
+
+def file_size(count: int) -> int:
+    return HEADER_BYTES + 10 * count
+
+
+def _fsync_directory(directory: Path) -> None:
+    descriptor = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_segment(path: Path, keys: Keys, blocks: Blocks) -> int:
+    """Write a segment durably (sorted by key here); return its size in bytes."""
+    order = np.argsort(keys, kind="stable")
+    keys = np.ascontiguousarray(keys[order], dtype="<u8")
+    blocks = np.ascontiguousarray(blocks[order], dtype="<u2")
+    header = MAGIC + np.array([len(keys), 0, 0], dtype="<u8").tobytes()
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with temporary.open("wb") as handle:
+            handle.write(header)
+            handle.write(keys.tobytes())
+            handle.write(blocks.tobytes())
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+    _fsync_directory(path.parent)
+    return file_size(len(keys))
+
+
+class Segment:
+    """A memory-mapped segment file (read-only)."""
+
+    def __init__(self, path: Path, *, expected_count: int | None = None) -> None:
+        self.path = path
+        try:
+            size = path.stat().st_size
+            with path.open("rb") as handle:
+                header = handle.read(HEADER_BYTES)
+        except FileNotFoundError:
+            raise CorruptIndexError(f"{path}: segment file is missing") from None
+        except OSError as exc:
+            raise CorruptIndexError(f"{path}: cannot read ({exc.strerror})") from None
+        if len(header) < HEADER_BYTES or header[:8] != MAGIC:
+            raise CorruptIndexError(f"{path}: not an unspin segment file")
+        count = int(np.frombuffer(header, dtype="<u8", count=1, offset=8)[0])
+        if size != file_size(count) or (expected_count is not None and count != expected_count):
+            raise CorruptIndexError(f"{path}: segment file is truncated or damaged")
+        self.count = count
+        if count:
+            self.keys: Keys = np.memmap(
+                path, dtype="<u8", mode="r", offset=HEADER_BYTES, shape=(count,)
+            )
+            self.blocks: Blocks = np.memmap(
+                path, dtype="<u2", mode="r", offset=HEADER_BYTES + 8 * count, shape=(count,)
+            )
+        else:
+            self.keys = np.zeros(0, dtype=np.uint64)
+            self.blocks = np.zeros(0, dtype=np.uint16)
+
+    def ranges(
+        self, fingerprints: npt.NDArray[np.uint32]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """For each (sorted) fingerprint, the [lo, hi) range of its postings."""
+        low = fingerprints.astype(np.uint64) << np.uint64(32)
+        high = low + (np.uint64(1) << np.uint64(32))
+        return (
+            np.searchsorted(self.keys, low).astype(np.int64),
+            np.searchsorted(self.keys, high).astype(np.int64),
+        )
+
+
+class MergedPostings(NamedTuple):
+    keys: Keys
+    blocks: Blocks
+
+
+def merge_postings(segments: list[Segment], live: npt.NDArray[np.bool_]) -> MergedPostings:
+    """The postings of ``segments`` together, without those of dead documents.
+
+    ``live[n]`` says whether document number ``n`` is still in the index; numbers past
+    the end of ``live`` count as dead.
+    """
+    keys = (
+        np.concatenate([np.asarray(s.keys) for s in segments])
+        if segments
+        else np.zeros(0, np.uint64)
+    )
+    blocks = (
+        np.concatenate([np.asarray(s.blocks) for s in segments])
+        if segments
+        else np.zeros(0, np.uint16)
+    )
+    documents = (keys & np.uint64(0xFFFFFFFF)).astype(np.int64)
+    alive = documents < len(live)
+    alive[alive] = live[documents[alive]]
+    return MergedPostings(keys[alive], blocks[alive])
