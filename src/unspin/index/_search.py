@@ -87,7 +87,7 @@ def gather_evidence(
     alive[alive] = live[docs[alive]]
     docs, owners = docs[alive], owners[alive]
     unique, inverse = np.unique(docs, return_inverse=True)
-    scores = np.bincount(inverse, weights=weights[owners], minlength=len(unique))
+    scores = np.bincount(inverse, weights=weights[owners], minlength=len(unique)).astype(np.float64)
     best = np.argsort(-scores, kind="stable")[:keep]
     hits = []
     order = np.argsort(inverse, kind="stable")
