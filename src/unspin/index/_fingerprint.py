@@ -63,7 +63,10 @@ _WILDCARD: Final = np.uint64(0x5BD1E9955BD1E994 & ~3 | _FUNCTION)
 _PAIR_SALT: Final = np.uint64(0x9E3779B97F4A7C15)
 _SKIP_SALT: Final = np.uint64(0xC2B2AE3D27D4EB4F)
 _SKELETON_SALT: Final = np.uint64(0x165667B19E3779F9)
+_ROLL_FACTOR: Final = np.uint64(0x100000001B3)
 _MAX_BLOCK: Final = 65535
+# Batches of documents are fingerprinted together; a batch index must fit in 16 bits.
+_MAX_BATCH: Final = 65536
 
 
 class FingerprintOptions(NamedTuple):
@@ -171,11 +174,19 @@ _WORD = re.compile(r"\w+")
 _ASCII_WORD = re.compile(rb"\w+")
 
 
-def _codes(text: str, tables: _Tables) -> list[int]:
+def _words(text: str) -> tuple[list[bytes] | list[str], bool]:
+    """The lowercase words of ``text``, and whether they are ASCII bytes.
+
+    Words are found in the lowercased text when lowercasing keeps every character in
+    place (nearly always), else in the raw text and lowercased one by one ("İ" lowers to
+    two characters); :func:`fingerprint_query` makes the same choice.
+    """
     lowered = text.lower()
     if lowered.isascii():
-        return list(map(tables.ascii.__getitem__, _ASCII_WORD.findall(lowered.encode("ascii"))))
-    return list(map(tables.text.__getitem__, _WORD.findall(lowered)))
+        return _ASCII_WORD.findall(lowered.encode("ascii")), True
+    if len(lowered) == len(text):
+        return _WORD.findall(lowered), False
+    return [word.lower() for word in _WORD.findall(text)], False
 
 
 def _mix(values: U64) -> U64:
@@ -190,50 +201,46 @@ def _mix(values: U64) -> U64:
 
 class _Fingerprints(NamedTuple):
     hashes: U64  # 64-bit mixed hashes
-    document: I64  # document in the batch
-    position: I64  # token position in the document
+    owner: I64  # document in the batch << 32 | token position in the document
 
 
-def _fingerprints(codes: U64, document: I64, position: I64, n: int) -> _Fingerprints:
-    """All fingerprints of a batch of token-code streams (concatenated, with owners)."""
+def _fingerprints(codes: U64, owner: I64, n: int, sample: int) -> _Fingerprints:
+    """The sampled fingerprints of a batch of token-code streams (concatenated; ``owner``
+    as in :class:`_Fingerprints`). Sampling keeps hashes divisible by ``sample``."""
     kept = (codes & _KIND_MASK) != np.uint64(_DROPPED)
-    codes, document, position = codes[kept], document[kept], position[kept]
+    codes, owner = codes[kept], owner[kept]
+    document = owner >> 32
     content = (codes & _KIND_MASK) == np.uint64(_CONTENT)
-    parts: list[_Fingerprints] = []
+    modulus = np.uint64(max(sample, 1))
+    hashes: list[U64] = []
+    owners: list[I64] = []
+
+    def keep(values: U64, first: I64, last: I64, owned: I64) -> None:
+        mask = (values % modulus == np.uint64(0)) & ((first >> 32) == (last >> 32))
+        hashes.append(values[mask])
+        owners.append(owned[mask])
+
     # Class pairs: neighbouring content words, and content words one apart.
-    words, word_doc, word_pos = codes[content], document[content], position[content]
+    words, word_owner = codes[content], owner[content]
     for gap, salt in ((1, _PAIR_SALT), (2, _SKIP_SALT)):
-        same = word_doc[:-gap] == word_doc[gap:]
-        left, right = words[:-gap][same], words[gap:][same]
-        parts.append(
-            _Fingerprints(
-                _mix(_mix(left ^ salt) + right), word_doc[:-gap][same], word_pos[:-gap][same]
-            )
-        )
+        if len(words) > gap:
+            values = _mix(words[:-gap] * _ROLL_FACTOR + (words[gap:] ^ salt))
+            keep(values, word_owner[:-gap], word_owner[gap:], word_owner[:-gap])
     # Skeleton n-grams: function words, each run of content words one wildcard.
-    skeleton = np.where(content, _WILDCARD, codes)
     repeat = np.zeros(len(codes), dtype=np.bool_)
     repeat[1:] = content[1:] & content[:-1] & (document[1:] == document[:-1])
-    skeleton, sk_doc, sk_pos = skeleton[~repeat], document[~repeat], position[~repeat]
+    skeleton = np.where(content, _WILDCARD, codes)[~repeat]
+    skeleton_owner = owner[~repeat]
     if len(skeleton) >= n:
         count = len(skeleton) - n + 1
-        rolling = _mix(skeleton[:count] ^ _SKELETON_SALT)
+        # Polynomial rolling hash (wrapping multiply-add), mixed once at the end.
+        rolling = skeleton[:count] ^ _SKELETON_SALT
         for offset in range(1, n):
-            rolling = _mix(rolling + skeleton[offset : offset + count])
-        same = sk_doc[:count] == sk_doc[n - 1 :]
-        parts.append(_Fingerprints(rolling[same], sk_doc[:count][same], sk_pos[:count][same]))
-    return _Fingerprints(
-        np.concatenate([p.hashes for p in parts]),
-        np.concatenate([p.document for p in parts]),
-        np.concatenate([p.position for p in parts]),
-    )
-
-
-def _sampled(prints: _Fingerprints, sample: int) -> _Fingerprints:
-    if sample <= 1:
-        return prints
-    keep = (prints.hashes % np.uint64(sample)) == np.uint64(0)
-    return _Fingerprints(prints.hashes[keep], prints.document[keep], prints.position[keep])
+            rolling = rolling * _ROLL_FACTOR + skeleton[offset : offset + count]
+        keep(_mix(rolling), skeleton_owner[:count], skeleton_owner[n - 1 :], skeleton_owner[:count])
+    if not hashes:
+        return _Fingerprints(np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.int64))
+    return _Fingerprints(np.concatenate(hashes), np.concatenate(owners))
 
 
 def _plain_text(text: str, html: bool) -> str:
@@ -249,26 +256,57 @@ def fingerprint_documents(
 ) -> DocumentPostings:
     """The sampled fingerprints of a batch of documents (see :class:`DocumentPostings`)."""
     options = options or FingerprintOptions()
+    if len(texts) > _MAX_BATCH:
+        parts = [
+            fingerprint_documents(
+                texts[start : start + _MAX_BATCH],
+                html=None if html is None else html[start : start + _MAX_BATCH],
+                options=options,
+                lexicon=lexicon,
+            )
+            for start in range(0, len(texts), _MAX_BATCH)
+        ]
+        return DocumentPostings(
+            np.concatenate([p.document + np.uint32(i * _MAX_BATCH) for i, p in enumerate(parts)]),
+            np.concatenate([p.fingerprint for p in parts]),
+            np.concatenate([p.block for p in parts]),
+        )
     tables = _tables_for(lexicon)
-    streams = [
-        _codes(_plain_text(text, bool(html and html[i])), tables) for i, text in enumerate(texts)
-    ]
-    lengths = np.fromiter(map(len, streams), dtype=np.int64, count=len(streams))
+    ascii_lookup, text_lookup = tables.ascii.__getitem__, tables.text.__getitem__
+    words = [_words(_plain_text(text, bool(html and html[i]))) for i, text in enumerate(texts)]
+    lengths = np.fromiter((len(w) for w, _ in words), dtype=np.int64, count=len(words))
     total = int(lengths.sum())
-    codes = np.fromiter(itertools.chain.from_iterable(streams), dtype=np.uint64, count=total)
-    document = np.repeat(np.arange(len(streams), dtype=np.int64), lengths)
+    codes = np.fromiter(
+        itertools.chain.from_iterable(
+            map(ascii_lookup if is_ascii else text_lookup, w)  # type: ignore[arg-type]
+            for w, is_ascii in words
+        ),
+        dtype=np.uint64,
+        count=total,
+    )
     starts = np.cumsum(lengths) - lengths
-    position = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
-    prints = _sampled(_fingerprints(codes, document, position, options.skeleton_n), options.sample)
-    fingerprint = (prints.hashes >> np.uint64(32)).astype(np.uint32)
-    block = np.minimum(prints.position // options.block_tokens, _MAX_BLOCK).astype(np.uint16)
-    # One row per (document, fingerprint): its first block.
-    order = np.lexsort((block, fingerprint, prints.document))
-    doc_sorted = prints.document[order].astype(np.uint32)
-    fp_sorted, block_sorted = fingerprint[order], block[order]
-    first = np.ones(len(order), dtype=np.bool_)
-    first[1:] = (doc_sorted[1:] != doc_sorted[:-1]) | (fp_sorted[1:] != fp_sorted[:-1])
-    return DocumentPostings(doc_sorted[first], fp_sorted[first], block_sorted[first])
+    owner = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
+    owner |= np.repeat(np.arange(len(words), dtype=np.int64) << 32, lengths)
+    prints = _fingerprints(codes, owner, options.skeleton_n, options.sample)
+    position = prints.owner & 0xFFFFFFFF
+    block = np.minimum(position // options.block_tokens, _MAX_BLOCK).astype(np.uint64)
+    # One row per (document, fingerprint), with its first block: sort one packed key,
+    # document << 48 | fingerprint << 16 | block.
+    packed = (
+        ((prints.owner >> 32).astype(np.uint64) << np.uint64(48))
+        | ((prints.hashes >> np.uint64(32)) << np.uint64(16))
+        | block
+    )
+    packed.sort()
+    head = packed >> np.uint64(16)
+    first = np.ones(len(packed), dtype=np.bool_)
+    first[1:] = head[1:] != head[:-1]
+    packed = packed[first]
+    return DocumentPostings(
+        (packed >> np.uint64(48)).astype(np.uint32),
+        ((packed >> np.uint64(16)) & np.uint64(0xFFFFFFFF)).astype(np.uint32),
+        (packed & np.uint64(0xFFFF)).astype(np.uint16),
+    )
 
 
 def fingerprint_query(
@@ -286,22 +324,22 @@ def fingerprint_query(
         plain, raw_offsets = normalized.text, normalized.offsets
     else:
         plain, raw_offsets = text, None
-    # Lowercase word by word: lowering the whole text can change its length.
-    matches = list(_WORD.finditer(plain))
-    codes = np.fromiter(
-        (table[m.group().lower()] for m in matches), dtype=np.uint64, count=len(matches)
-    )
+    lowered = plain.lower()
+    if len(lowered) == len(plain):  # the same choice as _words()
+        matches = list(_WORD.finditer(lowered))
+        forms = [m.group() for m in matches]
+    else:
+        matches = list(_WORD.finditer(plain))
+        forms = [m.group().lower() for m in matches]
+    codes = np.fromiter(map(table.__getitem__, forms), dtype=np.uint64, count=len(forms))
     offsets = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
     if raw_offsets is not None and len(offsets):
         offsets = raw_offsets[offsets]
     positions = np.arange(len(matches), dtype=np.int64)
-    prints = _sampled(
-        _fingerprints(codes, np.zeros(len(matches), dtype=np.int64), positions, options.skeleton_n),
-        options.sample,
-    )
+    prints = _fingerprints(codes, positions, options.skeleton_n, options.sample)
     fingerprint = (prints.hashes >> np.uint64(32)).astype(np.uint32)
-    order = np.lexsort((prints.position, fingerprint))
-    fingerprint, token = fingerprint[order], prints.position[order]
+    order = np.lexsort((prints.owner, fingerprint))
+    fingerprint, token = fingerprint[order], prints.owner[order]
     first = np.ones(len(order), dtype=np.bool_)
     first[1:] = fingerprint[1:] != fingerprint[:-1]
     return QueryFingerprints(fingerprint[first], offsets[token[first]])

@@ -196,6 +196,8 @@ class Index:
         (``None``, the default: as long as it takes; ``0``: raise
         :class:`~unspin.IndexLockedError` at once).
         """
+        if batch_size < 1:
+            raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         with self._store.writer(wait=wait) as store:
             writer = IndexWriter(self, store, batch_size)
             yield writer

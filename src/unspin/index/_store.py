@@ -60,7 +60,7 @@ FORMAT_NAME: Final = "unspin-index"
 FORMAT_VERSION: Final = 1
 # Segments of one level are merged into one of the next when there are this many.
 MERGE_FACTOR: Final = 8
-_TEXT_COMPRESSION: Final = 3
+_TEXT_COMPRESSION: Final = 1
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -361,11 +361,20 @@ def _decompress(blob: bytes, path: Path) -> str:
         raise CorruptIndexError(f"{path}: damaged document text in the index ({exc})") from None
 
 
+_held_locks: set[tuple[int, int]] = set()
+
+
 @contextlib.contextmanager
 def _exclusive_lock(directory: Path, *, wait: float | None) -> Iterator[None]:
     """fcntl lock on ``directory/write.lock``, released when the block ends or the
-    process dies (the kernel drops it), so a killed writer never leaves a stale lock."""
+    process dies (the kernel drops it), so a killed writer never leaves a stale lock.
+    A second writer in the same process is refused at once (waiting would deadlock)."""
     descriptor = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    status = os.fstat(descriptor)
+    identity = (status.st_dev, status.st_ino)
+    if identity in _held_locks:
+        os.close(descriptor)
+        raise IndexLockedError(f"{directory}: this process is already writing to this index")
     try:
         deadline = None if wait is None else time.monotonic() + wait
         while True:
@@ -380,9 +389,11 @@ def _exclusive_lock(directory: Path, *, wait: float | None) -> Iterator[None]:
                         f"{directory}: another process is writing to this index"
                     ) from None
                 time.sleep(0.05)
+        _held_locks.add(identity)
         try:
             yield
         finally:
+            _held_locks.discard(identity)
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)
