@@ -15,6 +15,7 @@ verification.
 
 from __future__ import annotations
 
+from unspin.index._check import CheckedDocument, check_documents
 from unspin.index._fingerprint import (
     FINGERPRINT_SCHEME,
     DocumentPostings,
@@ -38,6 +39,7 @@ __all__ = [
     "DEFAULT_BATCH_SIZE",
     "FINGERPRINT_SCHEME",
     "Candidate",
+    "CheckedDocument",
     "DocumentPostings",
     "FingerprintOptions",
     "Index",
@@ -49,6 +51,7 @@ __all__ = [
     "SearchResult",
     "SourceMatch",
     "StoredDocument",
+    "check_documents",
     "fingerprint_documents",
     "fingerprint_query",
 ]
