@@ -520,19 +520,14 @@ def _byte_progress(label: str, total: int, console: Console) -> Progress:
 class _Skips:
     """Collects skipped inputs; prints the first few as warnings and a count at the end."""
 
-    def __init__(self, console: Console, shown: int = 5) -> None:
+    def __init__(self, shown: int = 5) -> None:
         self.count = 0
-        self._console = console
         self._shown = shown
 
     def __call__(self, skipped: SkippedInput) -> None:
         self.count += 1
         if self.count <= self._shown:
-            self._console.print(
-                f"unspin: warning: skipped {skipped.where}: {skipped.reason}",
-                markup=False,
-                highlight=False,
-            )
+            typer.echo(f"unspin: warning: skipped {skipped.where}: {skipped.reason}", err=True)
 
     def summary(self) -> str:
         return f", skipped {self.count} unreadable" if self.count else ""
@@ -589,7 +584,7 @@ def index_add(
     with _guarded():
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)  # also refuses missing inputs up front
-        skips = _Skips(stderr)
+        skips = _Skips()
         counts = IngestCounts()
         with Index.open(index_dir, create=True) as index:
             with _byte_progress("indexing", total, stderr) as progress:
@@ -796,7 +791,7 @@ def check(
     with _guarded():
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)
-        skips = _Skips(stderr)
+        skips = _Skips()
         target = out.expanduser()
         if target.is_dir():
             raise _OutputError(f"{out}: is a directory, cannot write the report there")
