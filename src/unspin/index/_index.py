@@ -25,7 +25,13 @@ import numpy.typing as npt
 
 from unspin._exceptions import CorruptIndexError
 from unspin.index._fingerprint import FingerprintOptions, fingerprint_documents, fingerprint_query
-from unspin.index._search import covered_share, gather_evidence, verify_candidates
+from unspin.index._search import (
+    Query,
+    SourceText,
+    covered_share,
+    gather_evidence,
+    verify_candidates,
+)
 from unspin.index._segment import Segment, segment_keys
 from unspin.index._store import NewDocument, Store, StoredDocument, StoreWriter, metadata_summary
 from unspin.index._types import IndexInfo, IngestCounts, SearchOptions, SearchResult
@@ -153,7 +159,7 @@ class Index:
         self.path = store.path
         self.fingerprint_options: FingerprintOptions = store.fingerprint_options
         self._snapshot: _Snapshot | None = None
-        self._analyses: OrderedDict[int, tuple[str, TextAnalysis]] = OrderedDict()
+        self._analyses: OrderedDict[int, SourceText] = OrderedDict()
 
     @classmethod
     def open(
@@ -314,16 +320,21 @@ class Index:
                 cached_query.append(analyse_text(text, options=analysis_options))
             return cached_query[0]
 
-        def source(num: int) -> tuple[str, TextAnalysis] | None:
+        def source(num: int) -> SourceText | None:
             return self._source_analysis(num, options.align.analysis)
 
-        verified = verify_candidates(evidence, ids, query.offset, query_analysis, source, options)
+        verified = verify_candidates(
+            evidence,
+            ids,
+            Query(text, is_html, query.offset, query_analysis),
+            source,
+            options,
+            self.fingerprint_options,
+        )
         coverage = covered_share(query_analysis(), verified.spans) if verified.spans else 0.0
         return SearchResult(verified.matches, coverage, verified.candidates)
 
-    def _source_analysis(
-        self, num: int, analysis_options: AnalysisOptions
-    ) -> tuple[str, TextAnalysis] | None:
+    def _source_analysis(self, num: int, analysis_options: AnalysisOptions) -> SourceText | None:
         cached = self._analyses.get(num)
         if cached is not None:
             self._analyses.move_to_end(num)
@@ -334,7 +345,8 @@ class Index:
         analysis = analyse_text(
             document.text, options=analysis_options._replace(html_input=document.html)
         )
-        self._analyses[num] = (document.id, analysis)
+        entry = SourceText(document.id, analysis, document.html)
+        self._analyses[num] = entry
         while len(self._analyses) > _ANALYSIS_CACHE_SIZE:
             self._analyses.popitem(last=False)
-        return document.id, analysis
+        return entry

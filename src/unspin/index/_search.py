@@ -24,12 +24,21 @@ import numpy as np
 import numpy.typing as npt
 
 from unspin.align import Alignment, Verdict, align
-from unspin.index._fingerprint import QueryFingerprints
+from unspin.index._fingerprint import FingerprintOptions, QueryFingerprints, fingerprint_documents
 from unspin.index._segment import Segment
 from unspin.index._types import Candidate, SearchOptions, SourceMatch
 from unspin.text._analysis import TextAnalysis
 
-__all__ = ["Evidence", "Verified", "covered_share", "gather_evidence", "verify_candidates"]
+__all__ = [
+    "Evidence",
+    "Query",
+    "SourceText",
+    "Verified",
+    "covered_share",
+    "gather_evidence",
+    "structural_support",
+    "verify_candidates",
+]
 
 _MIN_MAX_DF = 50
 _DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
@@ -97,6 +106,55 @@ def gather_evidence(
     return Evidence(weights, unique[best], scores[best], hits)
 
 
+class Query(NamedTuple):
+    """The query as verification needs it: raw text, HTML flag, the raw offset of each
+    query fingerprint, and its analysis (computed on first use)."""
+
+    text: str
+    html: bool
+    offsets: npt.NDArray[np.int64]
+    analysis: Callable[[], TextAnalysis]
+
+
+class SourceText(NamedTuple):
+    """A candidate source as verification needs it."""
+
+    id: str
+    analysis: TextAnalysis  # its ``raw`` is the stored text
+    html: bool
+
+
+def structural_support(
+    alignment: Alignment,
+    query_text: str,
+    query_html: bool,
+    source_text: str,
+    source_html: bool,
+    options: FingerprintOptions,
+) -> int:
+    """How many fingerprints (all of them, unsampled) each passage's query text shares with
+    its source text, summed over the passages.
+
+    Spinning keeps a sentence's skeleton and most word classes, so a spun passage shares
+    many; two reporters writing up the same story in their own sentences share few, even
+    where alignment finds the sentences similar. A cheap second opinion on alignment.
+    """
+    texts: list[str] = []
+    flags: list[bool] = []
+    for passage in alignment.passages:
+        texts += [query_text[slice(*passage.suspicious)], source_text[slice(*passage.source)]]
+        flags += [query_html, source_html]
+    if not texts:
+        return 0
+    postings = fingerprint_documents(texts, html=flags, options=options._replace(sample=1))
+    total = 0
+    for number in range(0, len(texts), 2):
+        query = postings.fingerprint[postings.document == number]
+        source = postings.fingerprint[postings.document == number + 1]
+        total += len(np.intersect1d(query, source, assume_unique=True))
+    return total
+
+
 class Verified(NamedTuple):
     matches: tuple[SourceMatch, ...]
     candidates: tuple[Candidate, ...]
@@ -106,13 +164,17 @@ class Verified(NamedTuple):
 def verify_candidates(
     evidence: Evidence,
     ids: dict[int, str],
-    query_offsets: npt.NDArray[np.int64],
-    query_analysis: Callable[[], TextAnalysis],
-    source: Callable[[int], tuple[str, TextAnalysis] | None],
+    query: Query,
+    source: Callable[[int], SourceText | None],
     options: SearchOptions,
+    fingerprint_options: FingerprintOptions,
 ) -> Verified:
     """Align candidates, strongest remaining evidence first, explaining away the query
-    fingerprints inside each confirmed source's passages (see the module docstring)."""
+    fingerprints inside each confirmed source's passages (see the module docstring).
+
+    A candidate is confirmed when alignment finds a copy, its score reaches
+    ``options.min_score`` and its passages' :func:`structural_support` reaches
+    ``options.min_support``."""
     explained = np.zeros(len(evidence.weights), dtype=np.bool_)
     pending = list(range(len(evidence.documents)))
     outcomes: dict[int, tuple[bool, bool]] = {}
@@ -131,18 +193,28 @@ def verify_candidates(
         found = source(int(evidence.documents[candidate]))
         if found is None:  # removed since the snapshot was taken
             continue
-        source_id, source_analysis = found
-        alignment = align(query_analysis(), source_analysis, options=options.align)
+        alignment = align(query.analysis(), found.analysis, options=options.align)
         aligned += 1
         copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
+        support = 0
+        if copy:
+            support = structural_support(
+                alignment,
+                query.text,
+                query.html,
+                found.analysis.raw,
+                found.html,
+                fingerprint_options,
+            )
+            copy = support >= options.min_support
         outcomes[candidate] = (True, copy)
         if not copy:
             continue
-        matches.append(_match(source_id, float(evidence.scores[candidate]), alignment))
+        matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
         for passage in alignment.passages:
             start, end = passage.suspicious
             spans.append((start, end))
-            explained |= (query_offsets >= start) & (query_offsets < end)
+            explained |= (query.offsets >= start) & (query.offsets < end)
     matches.sort(key=lambda match: (-match.score, -match.evidence))
     candidates = tuple(
         Candidate(
@@ -157,7 +229,7 @@ def verify_candidates(
     return Verified(tuple(matches[: options.top]), candidates, spans)
 
 
-def _match(source_id: str, evidence: float, alignment: Alignment) -> SourceMatch:
+def _match(source_id: str, evidence: float, support: int, alignment: Alignment) -> SourceMatch:
     return SourceMatch(
         id=source_id,
         score=alignment.score,
@@ -165,6 +237,7 @@ def _match(source_id: str, evidence: float, alignment: Alignment) -> SourceMatch
         query_coverage=alignment.suspicious_coverage,
         source_coverage=alignment.source_coverage,
         evidence=round(evidence, 2),
+        support=support,
         alignment=alignment,
     )
 

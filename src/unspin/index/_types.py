@@ -23,8 +23,10 @@ class SearchOptions(NamedTuple):
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source) a candidate needs to be aligned at all. ``max_df``: fingerprints
     in more documents than this share of the index (or 50, if more) are too common to
-    count. ``min_score``: alignment score a source needs to be reported. ``align``: the
-    alignment options used to verify.
+    count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
+    fingerprints its passages must share with it (all fingerprints, not the indexed
+    sample), which separates spun passages (their sentence skeletons survive) from the
+    same story written up independently. ``align``: the alignment options used to verify.
     """
 
     top: int = 10
@@ -32,6 +34,7 @@ class SearchOptions(NamedTuple):
     min_evidence: float = 30.0
     max_df: float = 0.002
     min_score: float = 0.0
+    min_support: int = 30
     align: AlignOptions = AlignOptions()
 
 
@@ -40,7 +43,8 @@ class SourceMatch(NamedTuple):
 
     ``score``, ``verdict`` and the coverages are the alignment's (coverages are word
     shares in [0, 1]: ``query_coverage`` of the query, ``source_coverage`` of the
-    source); ``evidence`` is the retrieval evidence that made it a candidate. The
+    source); ``evidence`` is the retrieval evidence that made it a candidate, ``support``
+    the fingerprints its passages share with the source (see ``SearchOptions``). The
     passages, with spans into the query and into the source's stored text, are in
     ``alignment.passages``.
     """
@@ -51,6 +55,7 @@ class SourceMatch(NamedTuple):
     query_coverage: float
     source_coverage: float
     evidence: float
+    support: int
     alignment: Alignment
 
 

@@ -11,7 +11,7 @@ The layout (``"schema": "unspin.search/1"``), keys always in this order::
         {"rank": 1, "id": "bbc/business/012.txt",
          "score": 0.62, "verdict": "partial-copy",
          "query_coverage": 0.45, "query_coverage_percent": 45.0,
-         "source_coverage": 0.97, "evidence": 212.4,
+         "source_coverage": 0.97, "evidence": 212.4, "support": 96,
          "alignment": {"schema": "unspin.alignment/1", ...}},
         ...
       ],
@@ -21,7 +21,9 @@ The layout (``"schema": "unspin.search/1"``), keys always in this order::
 
 ``verdict`` is the best source's verdict (``no-copy`` when ``sources`` is empty);
 ``query_coverage`` is the share of the query's words inside a passage of any source, each
-source's own ``query_coverage`` the share inside its passages. ``alignment`` is the source's
+source's own ``query_coverage`` the share inside its passages; ``evidence`` is the
+retrieval evidence that made it a candidate and ``support`` the fingerprints its passages
+share with it. ``alignment`` is the source's
 full :mod:`unspin.alignment/1 <unspin.report._json>` report with the query as the suspicious
 side: its passages' spans index the query and the source's stored text (``text`` fields
 present when the texts were given). ``candidates`` (optional) are what retrieval proposed,
@@ -85,6 +87,7 @@ def search_result_to_dict(
                 "query_coverage_percent": round(match.query_coverage * 100, 2),
                 "source_coverage": match.source_coverage,
                 "evidence": match.evidence,
+                "support": match.support,
                 "alignment": alignment_to_dict(
                     match.alignment,
                     suspicious_name=query_name,
@@ -139,6 +142,7 @@ def search_result_from_dict(data: Mapping[str, Any]) -> SearchResult:
                 query_coverage=float(entry["query_coverage"]),
                 source_coverage=float(entry["source_coverage"]),
                 evidence=float(entry["evidence"]),
+                support=int(entry["support"]),
                 alignment=alignment_from_dict(entry["alignment"]),
             )
             for entry in data["sources"]
