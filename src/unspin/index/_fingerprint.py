@@ -168,10 +168,21 @@ def _tables_for(lexicon: Lexicon | None) -> _Tables:
         return tables
 
 
-# Words: runs of word characters. The bytes pattern gives the same tokens on ASCII text,
-# about twice as fast.
+# Words: runs of word characters.
 _WORD = re.compile(r"\w+")
-_ASCII_WORD = re.compile(rb"\w+")
+
+
+# ASCII fast path: one translate() lowercases letters and blanks every non-word byte, so
+# split() yields exactly the words ``\w+`` finds in the lowercased text.
+_ASCII_WORDS = (
+    bytes(
+        (byte | 0x20 if chr(byte).isalpha() else byte)
+        if chr(byte).isalnum() or byte == ord("_")
+        else ord(" ")
+        for byte in range(128)
+    )
+    + b" " * 128
+)
 
 
 def _words(text: str) -> tuple[list[bytes] | list[str], bool]:
@@ -181,9 +192,9 @@ def _words(text: str) -> tuple[list[bytes] | list[str], bool]:
     place (nearly always), else in the raw text and lowercased one by one ("İ" lowers to
     two characters); :func:`fingerprint_query` makes the same choice.
     """
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_WORDS).split(), True
     lowered = text.lower()
-    if lowered.isascii():
-        return _ASCII_WORD.findall(lowered.encode("ascii")), True
     if len(lowered) == len(text):
         return _WORD.findall(lowered), False
     return [word.lower() for word in _WORD.findall(text)], False

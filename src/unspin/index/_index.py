@@ -308,6 +308,7 @@ class Index:
             snapshot.live,
             snapshot.documents,
             max_df=options.max_df,
+            window=options.window,
             keep=max(options.max_verified * _CANDIDATES_PER_VERIFICATION, options.top),
         )
         nums = [int(num) for num in evidence.documents]

@@ -4,8 +4,10 @@ alignment decide.
 Retrieval only proposes. Each query fingerprint found in the index counts for every
 document holding it with its idf, ``ln(1 + N / df)``, so a rare shared fingerprint (a name
 pair, an unusual skeleton) weighs far more than a common one, and fingerprints in more
-than ``max_df`` of the index are ignored outright. A document's *evidence* is the sum over
-the distinct query fingerprints it holds.
+than ``max_df`` of the index are ignored outright. A document's *evidence* is local: the
+most weight of the query fingerprints it holds that fall inside any ``window`` characters
+of the query, so one copied paragraph in a long page outweighs a long article that shares
+scattered vocabulary with the whole page.
 
 Verification decides. Candidates are aligned with the query, strongest evidence first,
 while their evidence clears ``min_evidence``. When a candidate is confirmed, the query
@@ -36,11 +38,14 @@ __all__ = [
     "Verified",
     "covered_share",
     "gather_evidence",
+    "local_evidence",
     "structural_support",
     "verify_candidates",
 ]
 
 _MIN_MAX_DF = 50
+# Candidates ranked by local evidence are picked among this many times more by total.
+_PRESELECT = 8
 _DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
 
 
@@ -54,6 +59,39 @@ class Evidence(NamedTuple):
     hits: list[npt.NDArray[np.int64]]  # per candidate: indexes of its query fingerprints
 
 
+def local_evidence(
+    weights: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64], window: int
+) -> float:
+    """The most weight of hits inside any ``window`` characters of the query."""
+    if len(offsets) == 0:
+        return 0.0
+    order = np.argsort(offsets, kind="stable")
+    ordered = offsets[order]
+    running = np.concatenate([[0.0], np.cumsum(weights[order])])
+    ends = np.searchsorted(ordered, ordered + window)
+    return float((running[ends] - running[:-1]).max())
+
+
+def _local_evidence_of_all(
+    owners: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    window: int,
+) -> npt.NDArray[np.float64]:
+    """:func:`local_evidence` of every candidate at once: ``owners[i]`` is the candidate
+    (0..n-1) of hit ``i``."""
+    count = int(owners.max()) + 1 if len(owners) else 0
+    key = owners * (1 << 40) + offsets
+    order = np.argsort(key, kind="stable")
+    key, weights = key[order], weights[order]
+    running = np.concatenate([[0.0], np.cumsum(weights)])
+    ends = np.searchsorted(key, key + window)
+    sums = running[ends] - running[:-1]
+    best = np.zeros(count, dtype=np.float64)
+    np.maximum.at(best, owners[order], sums)
+    return best
+
+
 def gather_evidence(
     query: QueryFingerprints,
     segments: Sequence[Segment],
@@ -62,8 +100,15 @@ def gather_evidence(
     *,
     max_df: float,
     keep: int,
+    window: int,
 ) -> Evidence:
-    """Score every document sharing a fingerprint with the query; keep the ``keep`` best."""
+    """Score every document sharing a fingerprint with the query; keep the ``keep`` best.
+
+    A document's evidence is *local*: the most weight its hits carry inside any
+    ``window`` characters of the query. A source of one paragraph in a long page has all
+    its hits there; a long article that merely shares vocabulary with the page has them
+    scattered, however many there are.
+    """
     fingerprints = query.fingerprint
     count = len(fingerprints)
     ranges = [segment.ranges(fingerprints) for segment in segments]
@@ -96,14 +141,20 @@ def gather_evidence(
     alive[alive] = live[docs[alive]]
     docs, owners = docs[alive], owners[alive]
     unique, inverse = np.unique(docs, return_inverse=True)
-    scores = np.bincount(inverse, weights=weights[owners], minlength=len(unique)).astype(np.float64)
-    best = np.argsort(-scores, kind="stable")[:keep]
-    hits = []
-    order = np.argsort(inverse, kind="stable")
-    bounds = np.searchsorted(inverse[order], best), np.searchsorted(inverse[order], best, "right")
-    for low, high in zip(*bounds, strict=True):
-        hits.append(owners[order[low:high]])
-    return Evidence(weights, unique[best], scores[best], hits)
+    totals = np.bincount(inverse, weights=weights[owners], minlength=len(unique))
+    # Local evidence never exceeds the total: rank the strongest totals by it.
+    preselected = np.argsort(-totals, kind="stable")[: max(keep * _PRESELECT, 256)]
+    rank = np.full(len(unique), -1, dtype=np.int64)
+    rank[preselected] = np.arange(len(preselected))
+    chosen = rank[inverse] >= 0
+    hit_rank, hit_owner = rank[inverse][chosen], owners[chosen]
+    local = _local_evidence_of_all(hit_rank, weights[hit_owner], query.offset[hit_owner], window)
+    best = np.argsort(-local, kind="stable")[:keep]
+    order = np.argsort(hit_rank, kind="stable")
+    ranked = hit_rank[order]
+    bounds = np.searchsorted(ranked, best), np.searchsorted(ranked, best, "right")
+    hits = [hit_owner[order[low:high]] for low, high in zip(*bounds, strict=True)]
+    return Evidence(weights, unique[preselected[best]], local[best].astype(np.float64), hits)
 
 
 class Query(NamedTuple):
@@ -183,8 +234,10 @@ def verify_candidates(
     aligned = 0
     while pending and aligned < options.max_verified:
         residual = [
-            float(evidence.weights[hits[~explained[hits]]].sum())
-            for hits in (evidence.hits[i] for i in pending)
+            local_evidence(evidence.weights[open_hits], query.offsets[open_hits], options.window)
+            for open_hits in (
+                hits[~explained[hits]] for hits in (evidence.hits[i] for i in pending)
+            )
         ]
         best = int(np.argmax(residual))
         if residual[best] < options.min_evidence:

@@ -21,7 +21,8 @@ class SearchOptions(NamedTuple):
 
     ``top``: most sources reported. ``max_verified``: most candidates aligned per query.
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
-    by a verified source) a candidate needs to be aligned at all. ``max_df``: fingerprints
+    by a verified source, the most inside any ``window`` characters of the query) a
+    candidate needs to be aligned at all. ``max_df``: fingerprints
     in more documents than this share of the index (or 50, if more) are too common to
     count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
@@ -32,6 +33,7 @@ class SearchOptions(NamedTuple):
     top: int = 10
     max_verified: int = 8
     min_evidence: float = 30.0
+    window: int = 2000
     max_df: float = 0.002
     min_score: float = 0.0
     min_support: int = 30
