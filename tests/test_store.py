@@ -349,3 +349,27 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_a_rerun_completes(tmp_pat
     names = {p.name for p in (index_dir / "segments").iterdir()}
     with sqlite3.connect(database) as connection:
         assert names == {row[0] for row in connection.execute("SELECT name FROM segments")}
+
+
+def test_texts_are_compressed_with_a_dictionary_learned_from_the_first_large_batch(
+    tmp_path: Path,
+) -> None:
+    small, large = _docs(3), _docs(300, start=10)
+    with _index(tmp_path / "idx", small) as index:
+        index.add(large)
+        index.add(_docs(2, start=500))
+        database = sqlite3.connect(tmp_path / "idx" / DATABASE_NAME)
+        codecs = dict(database.execute("SELECT id, codec FROM documents"))
+        assert database.execute("SELECT COUNT(*) FROM dictionaries").fetchone()[0] == 1
+        stored_bytes, text_bytes = database.execute(
+            "SELECT SUM(LENGTH(text)), SUM(length) FROM documents WHERE codec = 1"
+        ).fetchone()
+        database.close()
+        assert [codecs[d.id] for d in small] == [0, 0, 0]
+        assert {codecs[d.id] for d in large} == {1}
+        assert codecs["doc-500"] == 1  # later batches use the dictionary too
+        assert stored_bytes < 0.5 * text_bytes
+    with Index.open(tmp_path / "idx") as reopened:  # a new process reads them back
+        for document in (small[0], large[0], large[-1]):
+            stored = reopened.get(document.id)
+            assert stored is not None and stored.text == document.text

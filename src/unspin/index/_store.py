@@ -28,13 +28,13 @@ import json
 import os
 import sqlite3
 import time
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
+import zstandard
 
 from unspin._exceptions import (
     CorruptIndexError,
@@ -60,7 +60,12 @@ FORMAT_NAME: Final = "unspin-index"
 FORMAT_VERSION: Final = 1
 # Segments of one level are merged into one of the next when there are this many.
 MERGE_FACTOR: Final = 8
-_TEXT_COMPRESSION: Final = 1
+# Texts are compressed with zstd, with a dictionary trained on the first large batch
+# (short texts compress poorly alone: ~0.4 of their size with it, ~0.54 without).
+_TEXT_LEVEL: Final = 3
+_DICTIONARY_BYTES: Final = 64 * 1024
+_DICTIONARY_MIN_DOCUMENTS: Final = 256
+_DICTIONARY_SAMPLE: Final = 2000
 
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -71,8 +76,10 @@ CREATE TABLE IF NOT EXISTS documents (
     length INTEGER NOT NULL,
     html INTEGER NOT NULL,
     path TEXT,
+    codec INTEGER NOT NULL,
     text BLOB NOT NULL
 );
+CREATE TABLE IF NOT EXISTS dictionaries (id INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS segments (
     name TEXT PRIMARY KEY,
     level INTEGER NOT NULL,
@@ -129,6 +136,7 @@ class Store:
         self._db = connection
         self._meta = meta
         self.fingerprint_options = FingerprintOptions(**json.loads(meta["fingerprint_options"]))
+        self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
 
     # --- opening -------------------------------------------------------------------------
 
@@ -291,11 +299,12 @@ class Store:
         for start in range(0, len(nums), 500):
             chunk = list(nums[start : start + 500])
             marks = ",".join("?" * len(chunk))
-            for num, doc_id, html, doc_path, text in self._db.execute(
-                f"SELECT num, id, html, path, text FROM documents WHERE num IN ({marks})", chunk
+            for num, doc_id, html, doc_path, codec, text in self._db.execute(
+                f"SELECT num, id, html, path, codec, text FROM documents WHERE num IN ({marks})",
+                chunk,
             ):
                 found[int(num)] = StoredDocument(
-                    int(num), str(doc_id), _decompress(text, self.path), bool(html), doc_path
+                    int(num), str(doc_id), self._decompress(int(codec), text), bool(html), doc_path
                 )
         return found
 
@@ -341,6 +350,27 @@ class Store:
                 total += entry.stat().st_size
         return total
 
+    def _decompress(self, codec: int, blob: bytes) -> str:
+        """Text of a stored document: codec 0 is plain zstd, codec n zstd with dictionary n."""
+        try:
+            decompressor = self._decompressors.get(codec)
+            if decompressor is None:
+                dictionary = None
+                if codec:
+                    row = self._db.execute(
+                        "SELECT data FROM dictionaries WHERE id = ?", (codec,)
+                    ).fetchone()
+                    if row is None:
+                        raise zstandard.ZstdError(f"dictionary {codec} is missing")
+                    dictionary = zstandard.ZstdCompressionDict(bytes(row[0]))
+                decompressor = zstandard.ZstdDecompressor(dict_data=dictionary)
+                self._decompressors[codec] = decompressor
+            return decompressor.decompress(blob).decode("utf-8", "surrogatepass")
+        except (zstandard.ZstdError, UnicodeDecodeError) as exc:
+            raise CorruptIndexError(
+                f"{self.path}: damaged document text in the index ({exc})"
+            ) from None
+
     # --- writing -------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -352,13 +382,6 @@ class Store:
             writer = StoreWriter(self)
             writer.remove_orphans()
             yield writer
-
-
-def _decompress(blob: bytes, path: Path) -> str:
-    try:
-        return zlib.decompress(blob).decode("utf-8")
-    except (zlib.error, UnicodeDecodeError) as exc:
-        raise CorruptIndexError(f"{path}: damaged document text in the index ({exc})") from None
 
 
 _held_locks: set[tuple[int, int]] = set()
@@ -406,6 +429,36 @@ class StoreWriter:
         self._store = store
         self._db = store._db
         self._segments_dir = store.path / SEGMENT_DIRECTORY
+        self._plain_compressor = zstandard.ZstdCompressor(level=_TEXT_LEVEL)
+        self._cached_compressor: tuple[int, zstandard.ZstdCompressor] | None = None
+
+    def _compressor(
+        self, documents: Sequence[NewDocument]
+    ) -> tuple[int, zstandard.ZstdCompressor, bytes | None]:
+        """(codec, compressor, new dictionary to store or None) for a batch: the index's
+        dictionary, trained now from this batch if it has none and the batch is large."""
+        row = self._db.execute("SELECT id, data FROM dictionaries ORDER BY id DESC").fetchone()
+        if row is not None:
+            if self._cached_compressor is None or self._cached_compressor[0] != int(row[0]):
+                stored = zstandard.ZstdCompressionDict(bytes(row[1]))
+                compressor = zstandard.ZstdCompressor(level=_TEXT_LEVEL, dict_data=stored)
+                self._cached_compressor = (int(row[0]), compressor)
+            return self._cached_compressor[0], self._cached_compressor[1], None
+        if len(documents) >= _DICTIONARY_MIN_DOCUMENTS:
+            step = max(1, len(documents) // _DICTIONARY_SAMPLE)
+            samples: list[bytes | bytearray | memoryview] = [
+                doc.text.encode("utf-8", "surrogatepass") for doc in documents[::step]
+            ]
+            dictionary: zstandard.ZstdCompressionDict | None
+            try:
+                dictionary = zstandard.train_dictionary(_DICTIONARY_BYTES, samples)
+            except zstandard.ZstdError:
+                dictionary = None  # too little text to learn from
+            if dictionary is not None:
+                compressor = zstandard.ZstdCompressor(level=_TEXT_LEVEL, dict_data=dictionary)
+                self._cached_compressor = (1, compressor)
+                return 1, compressor, dictionary.as_bytes()
+        return 0, self._plain_compressor, None
 
     def _meta_int(self, key: str) -> int:
         return int(self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()[0])
@@ -461,6 +514,8 @@ class StoreWriter:
             name = f"{sequence:08d}.seg"
             size = write_segment(self._segments_dir / name, keys, blocks)
             segment = SegmentRow(name, 0, len(keys), documents[0].num, documents[-1].num, size)
+        codec, compressor, new_dictionary = self._compressor(documents)
+        compress = compressor.compress
         rows = [
             (
                 doc.num,
@@ -469,19 +524,22 @@ class StoreWriter:
                 len(doc.text),
                 int(doc.html),
                 doc.path,
-                zlib.compress(doc.text.encode("utf-8"), _TEXT_COMPRESSION),
+                codec,
+                compress(doc.text.encode("utf-8", "surrogatepass")),
             )
             for doc in documents
         ]
         db = self._db
         db.execute("BEGIN IMMEDIATE")
         try:
+            if new_dictionary is not None:
+                db.execute("INSERT INTO dictionaries VALUES (?, ?)", (codec, new_dictionary))
             if replaced:
                 db.executemany("DELETE FROM documents WHERE num = ?", [(n,) for n in replaced])
                 db.executemany(
                     "INSERT OR IGNORE INTO tombstones VALUES (?)", [(n,) for n in replaced]
                 )
-            db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+            db.executemany("INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
             if segment is not None:
                 db.execute("INSERT INTO segments VALUES (?, ?, ?, ?, ?, ?)", segment)
                 self._set_meta("next_segment", self._meta_int("next_segment") + 1)
@@ -490,6 +548,8 @@ class StoreWriter:
             db.execute("COMMIT")
         except BaseException:
             db.execute("ROLLBACK")
+            if new_dictionary is not None:
+                self._cached_compressor = None
             raise
 
     def remove(self, ids: Sequence[str]) -> list[str]:
