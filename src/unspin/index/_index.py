@@ -31,13 +31,14 @@ from unspin.index._search import (
     covered_share,
     gather_evidence,
     verify_candidates,
+    word_starts,
 )
 from unspin.index._segment import Segment, segment_keys
 from unspin.index._store import NewDocument, Store, StoredDocument, StoreWriter, metadata_summary
 from unspin.index._types import IndexInfo, IngestCounts, SearchOptions, SearchResult
 from unspin.io import Document
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
-from unspin.text._normalize import looks_like_html
+from unspin.text._normalize import looks_like_html, normalize
 
 __all__ = ["DEFAULT_BATCH_SIZE", "Index", "IndexWriter"]
 
@@ -324,15 +325,16 @@ class Index:
         def source(num: int) -> SourceText | None:
             return self._source_analysis(num, options.align.analysis)
 
+        if is_html:  # words of the visible text, at their raw offsets
+            visible = normalize(text, html_input=True, repair_unicode=False)
+            starts = visible.offsets[word_starts(visible.text)]
+        else:
+            starts = word_starts(text)
+        prepared = Query(text, is_html, query.offset, query_analysis, analysis_options, starts)
         verified = verify_candidates(
-            evidence,
-            ids,
-            Query(text, is_html, query.offset, query_analysis),
-            source,
-            options,
-            self.fingerprint_options,
+            evidence, ids, prepared, source, options, self.fingerprint_options
         )
-        coverage = covered_share(query_analysis(), verified.spans) if verified.spans else 0.0
+        coverage = covered_share(prepared, verified.spans)
         return SearchResult(verified.matches, coverage, verified.candidates)
 
     def _source_analysis(self, num: int, analysis_options: AnalysisOptions) -> SourceText | None:

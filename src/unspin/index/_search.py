@@ -19,17 +19,19 @@ verified on the part it supplied, while documents that only echo an already-foun
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from unspin.align import Alignment, Verdict, align
+from unspin.align import Alignment, Rewrite, Span, Verdict, align
+from unspin.align._engine import _COPY_MIN_COVERAGE
 from unspin.index._fingerprint import FingerprintOptions, QueryFingerprints, fingerprint_documents
 from unspin.index._segment import Segment
 from unspin.index._types import Candidate, SearchOptions, SourceMatch
-from unspin.text._analysis import TextAnalysis
+from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
 __all__ = [
     "Evidence",
@@ -37,10 +39,12 @@ __all__ = [
     "SourceText",
     "Verified",
     "covered_share",
+    "crop_for",
     "gather_evidence",
     "local_evidence",
     "structural_support",
     "verify_candidates",
+    "word_starts",
 ]
 
 _MIN_MAX_DF = 50
@@ -159,12 +163,102 @@ def gather_evidence(
 
 class Query(NamedTuple):
     """The query as verification needs it: raw text, HTML flag, the raw offset of each
-    query fingerprint, and its analysis (computed on first use)."""
+    query fingerprint, its analysis (computed on first use), the options to analyse a
+    crop of it, and the raw offsets where its words start."""
 
     text: str
     html: bool
     offsets: npt.NDArray[np.int64]
     analysis: Callable[[], TextAnalysis]
+    analysis_options: AnalysisOptions
+    word_starts: npt.NDArray[np.int64]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_starts(text: str) -> npt.NDArray[np.int64]:
+    """Raw offsets of the words of ``text`` (for coverage shares)."""
+    return np.fromiter((m.start() for m in _WORD.finditer(text)), dtype=np.int64)
+
+
+def crop_for(
+    text: str,
+    offsets: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    window: int,
+) -> tuple[int, int] | None:
+    """The part of a long query worth aligning with one candidate: every cluster of its
+    hits (hits closer than half a ``window``) that carries a quarter of the weight of the
+    best cluster, widened a little (a fingerprint's offset is that of its first word) and
+    out to line breaks. ``None`` when that is most
+    of the query anyway (or the query is short)."""
+    length = len(text)
+    if length <= 2 * window or len(offsets) == 0:
+        return None
+    order = np.argsort(offsets, kind="stable")
+    ordered, ordered_weights = offsets[order], weights[order]
+    breaks = np.flatnonzero(np.diff(ordered) > window // 2) + 1
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks, [len(ordered)]])
+    cluster_weights = np.add.reduceat(ordered_weights, starts)
+    kept = cluster_weights >= 0.25 * cluster_weights.max()
+    start = int(ordered[starts[kept]].min()) - window // 4
+    end = int(ordered[ends[kept] - 1].max()) + window // 2
+    start, end = max(0, start), min(length, end)
+    if end - start > 0.7 * length:
+        return None
+    line_start = text.rfind("\n", max(0, start - window), start)
+    start = line_start + 1 if line_start >= 0 else start
+    line_end = text.find("\n", end, min(length, end + window))
+    end = line_end if line_end >= 0 else end
+    return start, end
+
+
+def _shifted(alignment: Alignment, offset: int, query: Query, crop_words: int) -> Alignment:
+    """An alignment of a crop of the query, restated for the whole query: spans moved by
+    ``offset``, coverage and score as shares of all the query's words, verdict to match."""
+
+    def moved(span: Span) -> Span:
+        return Span(span.start + offset, span.end + offset)
+
+    passages = tuple(
+        passage._replace(
+            suspicious=moved(passage.suspicious),
+            rewrites=tuple(
+                Rewrite(
+                    r.kind,
+                    moved(r.suspicious),
+                    r.source,
+                    r.suspicious_text,
+                    r.source_text,
+                    r.synonym,
+                )
+                for r in passage.rewrites
+            ),
+        )
+        for passage in alignment.passages
+    )
+    total = max(len(query.word_starts), 1)
+    coverage = _word_share(query.word_starts, [p.suspicious for p in passages])
+    verdict = alignment.verdict
+    if passages and coverage < _COPY_MIN_COVERAGE:
+        verdict = Verdict.PARTIAL_COPY
+    return alignment._replace(
+        passages=passages,
+        suspicious_coverage=coverage,
+        score=round(alignment.score * crop_words / total, 4),
+        verdict=verdict,
+    )
+
+
+def _word_share(starts: npt.NDArray[np.int64], spans: Sequence[tuple[int, int]]) -> float:
+    if not spans or len(starts) == 0:
+        return 0.0
+    covered = np.zeros(len(starts), dtype=np.bool_)
+    for start, end in spans:
+        covered[np.searchsorted(starts, start) : np.searchsorted(starts, end)] = True
+    return round(float(covered.mean()), 4)
 
 
 class SourceText(NamedTuple):
@@ -246,7 +340,24 @@ def verify_candidates(
         found = source(int(evidence.documents[candidate]))
         if found is None:  # removed since the snapshot was taken
             continue
-        alignment = align(query.analysis(), found.analysis, options=options.align)
+        open_hits = evidence.hits[candidate][~explained[evidence.hits[candidate]]]
+        crop = None
+        if not query.html:
+            crop = crop_for(
+                query.text,
+                query.offsets[open_hits],
+                evidence.weights[open_hits],
+                options.window,
+            )
+        if crop is None:
+            alignment = align(query.analysis(), found.analysis, options=options.align)
+        else:
+            # A long query is aligned only where the candidate's evidence lies: cheaper,
+            # and a passage is not drowned out by pages of unrelated text around it.
+            piece = query.text[crop[0] : crop[1]]
+            cropped = analyse_text(piece, options=query.analysis_options)
+            alignment = align(cropped, found.analysis, options=options.align)
+            alignment = _shifted(alignment, crop[0], query, len(_WORD.findall(piece)))
         aligned += 1
         copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
         support = 0
@@ -295,11 +406,6 @@ def _match(source_id: str, evidence: float, support: int, alignment: Alignment) 
     )
 
 
-def covered_share(analysis: TextAnalysis, spans: list[tuple[int, int]]) -> float:
+def covered_share(query: Query, spans: Sequence[tuple[int, int]]) -> float:
     """The share of the query's words inside any of ``spans`` (raw character ranges)."""
-    if not spans or analysis.token_count == 0:
-        return 0.0
-    covered = np.zeros(analysis.token_count, dtype=np.bool_)
-    for start, end in spans:
-        covered |= (analysis.starts >= start) & (analysis.starts < end)
-    return round(float(covered.mean()), 4)
+    return _word_share(query.word_starts, spans)
