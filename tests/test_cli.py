@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import subprocess
 import sys
@@ -86,7 +88,33 @@ def test_compare_pan_report() -> None:
     assert features[0].this_offset == 0
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "pan"])
+def test_compare_html_report(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    result = _run("compare", SPUN, ORIGINAL, "--format", "html", "-o", target)
+    assert result.exit_code == 0, result.output
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert '<span class="value" id="verdict">spun copy</span>' in page
+    assert 'id="c0-s-p1"' in page and 'id="c0-r-p1"' in page
+    assert "spun.unspin.json" in page
+    # The same report, piped to stdout.
+    piped = _run("compare", SPUN, ORIGINAL, "-f", "html")
+    assert piped.exit_code == 0 and piped.stdout == page
+
+
+def test_compare_csv_report() -> None:
+    result = _run("compare", SPUN, ORIGINAL, "-f", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert len(rows) >= 1
+    assert rows[0]["suspicious"] == "spun.txt" and rows[0]["source"] == "original.txt"
+    assert rows[0]["match_type"] == "spun"
+    spun_text = SPUN.read_text(encoding="utf-8")
+    start, end = int(rows[0]["suspicious_start"]), int(rows[0]["suspicious_end"])
+    assert rows[0]["suspicious_text"] == spun_text[start:end]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json", "pan", "html", "csv"])
 def test_compare_writes_an_output_file(tmp_path: Path, output_format: str) -> None:
     target = tmp_path / f"report.{output_format}"
     result = _run("compare", SPUN, ORIGINAL, "-f", output_format, "-o", target)
@@ -179,6 +207,13 @@ def test_an_html_file_works_and_offsets_index_the_raw_html(tmp_path: Path) -> No
     assert source["text"] == raw[source["start"] : source["end"]]
     assert source["text"].startswith("A Library of Tools")
     assert "<p>" in source["text"] and "old fire station" in source["text"]
+    # The HTML report shows the page as its visible text, not its markup.
+    html_result = _run("compare", SPUN, page, "-f", "html")
+    assert html_result.exit_code == 0, html_result.output
+    assert 'source: original.html <span class="note">(visible text of the HTML)' in (
+        html_result.stdout
+    )
+    assert "&lt;p&gt;" not in html_result.stdout.split("<main>")[1].split("</main>")[0]
 
 
 # --- pan and eval --------------------------------------------------------------------------

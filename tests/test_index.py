@@ -170,3 +170,16 @@ def test_search_results_round_trip_through_json(index: Index) -> None:
     )
     assert data["sources"][0]["alignment"]["source"]["name"] == stored.id
     assert search_result_from_dict(data) == result
+
+
+def test_the_web_app_searches_through_the_index(index: Index) -> None:
+    pytest.importorskip("fastapi")
+    from unspin.server import open_index
+
+    backend = open_index(index.path)
+    query = Document("page.txt", _spin(news_article(12), 3))
+    sources = backend.search(query, top=3)
+    assert [source.document.id for source in sources][:1] == ["news-12"]
+    stored = index.get("news-12")
+    assert stored is not None and sources[0].document.text == stored.text
+    assert sources[0].alignment.passages

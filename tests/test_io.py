@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,13 @@ from unspin import (
     UnspinError,
     read_document,
 )
-from unspin.io import decode_text
+from unspin.io import (
+    Document,
+    decode_text,
+    document_from_bytes,
+    document_from_text,
+    safe_name,
+)
 
 TEXT = "The council approved a second bridge across the river.\n"
 _PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -114,3 +121,45 @@ def test_decode_text_refuses_binary_but_not_a_few_control_bytes() -> None:
     with pytest.raises(BinaryInputError, match="upload"):
         decode_text(bytes(range(32)) * 20, origin="upload")
     assert decode_text(b"PAN text with a stray \x1a control byte" * 10).startswith("PAN text")
+
+
+# --- documents from memory (the web app's uploads) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("C:\\Users\\me\\essay.txt", "essay.txt"),
+        ("a\x00b\x1b.txt", "ab.txt"),
+        ("", "default"),
+        (None, "default"),
+        ("../", "default"),
+        ("x" * 300, "x" * 200),
+    ],
+)
+def test_safe_name_keeps_only_a_label(given: str | None, expected: str) -> None:
+    assert safe_name(given, "default") == expected
+
+
+def test_document_from_bytes_decodes_and_detects_html() -> None:
+    document = document_from_bytes("<p>caf\u00e9</p>".encode(), name="page.txt")
+    assert document == Document("page.txt", "<p>caf\u00e9</p>", None, True)
+    assert document_from_bytes(b"plain words", name="a.html").html is True  # by its name
+    assert document_from_bytes(b"plain words", name="a.txt").html is False
+    assert document_from_text("<p>x</p>", name="a", html=False).html is False
+
+
+@pytest.mark.parametrize(
+    ("data", "error", "fragment"),
+    [
+        (b"  \n\t ", EmptyInputError, "up.txt: is empty"),
+        (bytes(range(256)) * 4, BinaryInputError, "up.txt: looks like binary data"),
+        (b"x" * 2048, InputTooLargeError, "up.txt: 0.0 MiB is over"),
+    ],
+)
+def test_document_from_bytes_refuses_bad_input(
+    data: bytes, error: type[Exception], fragment: str
+) -> None:
+    with pytest.raises(error, match=re.escape(fragment)):
+        document_from_bytes(data, name="up.txt", max_bytes=1024)

@@ -36,7 +36,7 @@ from rich.progress import (
 
 from unspin import __version__
 from unspin._exceptions import InputError, UnspinError
-from unspin.align import Alignment, align
+from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
     CorpusSummary,
@@ -69,13 +69,15 @@ from unspin.io import (
 from unspin.report import (
     alignment_to_json,
     alignment_to_pan_features,
+    compare_documents,
     format_pan_xml,
     render_alignment,
     render_search,
+    report_to_csv,
+    report_to_html,
     search_result_to_dict,
     search_result_to_json,
 )
-from unspin.text._analysis import AnalysisOptions, analyse_text
 
 __all__ = ["app", "main"]
 
@@ -98,6 +100,8 @@ class OutputFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
     PAN = "pan"
+    HTML = "html"
+    CSV = "csv"
 
 
 class ReportFormat(StrEnum):
@@ -225,21 +229,18 @@ MaxSize = Annotated[
 ]
 
 
-def _aligned(suspicious: Document, source: Document) -> Alignment:
-    # Each document is read as HTML or plain text on its own evidence (name or content).
-    return align(
-        analyse_text(suspicious.text, options=AnalysisOptions(html_input=suspicious.html)),
-        analyse_text(source.text, options=AnalysisOptions(html_input=source.html)),
-    )
-
-
 @app.command()
 def compare(
     suspicious: Annotated[Path, typer.Argument(help="The text suspected of being a copy.")],
     source: Annotated[Path, typer.Argument(help="The possible source.")],
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="text (for people), json or pan (PAN XML)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (for people), json, pan (PAN XML), html (a self-contained page, "
+            "side by side) or csv (one row per passage).",
+        ),
     ] = OutputFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
@@ -256,9 +257,14 @@ def compare(
     with _guarded():
         doc_s = read_document(suspicious, max_bytes=_max_bytes(max_size))
         doc_r = read_document(source, max_bytes=_max_bytes(max_size))
-        result = _aligned(doc_s, doc_r)
+        report = compare_documents(doc_s, doc_r)
+        result = report.sources[0].alignment
         text: str | None
-        if output_format is OutputFormat.JSON:
+        if output_format is OutputFormat.HTML:
+            text = report_to_html(report)
+        elif output_format is OutputFormat.CSV:
+            text = report_to_csv(report)
+        elif output_format is OutputFormat.JSON:
             text = alignment_to_json(
                 result,
                 suspicious_name=doc_s.id,
@@ -861,6 +867,89 @@ def _check_line(item: CheckedDocument) -> str | None:
         query_path=item.document.path,
     )
     return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+# --- serve --------------------------------------------------------------------------------
+
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+@app.command()
+def serve(
+    index: Annotated[
+        Path | None,
+        typer.Option(
+            "--index", metavar="INDEX_DIR", help="A source index to search (enables search)."
+        ),
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    max_request_size: Annotated[
+        float,
+        typer.Option(
+            "--max-request-size",
+            metavar="MB",
+            min=0.001,
+            help="Refuse requests larger than this many MiB (413).",
+        ),
+    ] = 10.0,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="UNSPIN_TOKEN",
+            show_envvar=True,
+            help="Require 'Authorization: Bearer TOKEN' (the forms ask for it).",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Alignment worker processes (default: one per core)."
+        ),
+    ] = None,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
+) -> None:
+    """Run the web app: a form to compare two texts (and search an index), the HTML
+    report, and a JSON API under /api/ (schema at /openapi.json)."""
+    with _guarded():
+        from unspin.server._serve import missing_dependencies
+
+        missing = missing_dependencies()
+        if missing:
+            _fail(
+                f"the web app needs {', '.join(missing)}: pip install 'unspin[server]'",
+                EXIT_FAILURE,
+            )
+        from unspin.server import ServerSettings, open_index
+        from unspin.server import serve as run_server
+
+        if token is not None and not token.strip():
+            raise InputError("--token: must not be empty")
+        search = open_index(index) if index is not None else None
+        settings = ServerSettings(
+            max_request_bytes=_max_bytes(max_request_size),
+            token=token,
+            workers=workers,
+            search=search,
+        )
+        if host not in _LOOPBACK and token is None:
+            typer.echo(
+                f"unspin: warning: listening on {host} without a --token: anyone who can "
+                "reach this address can use the server",
+                err=True,
+            )
+        run_server(
+            settings,
+            host=host,
+            port=port,
+            access_log=access_log,
+            announce=lambda url: typer.echo(f"unspin: serving on {url} (Ctrl-C to stop)", err=True),
+        )
 
 
 # --- entry point --------------------------------------------------------------------------

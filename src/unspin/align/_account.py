@@ -14,8 +14,6 @@ from unspin.text._analysis import TextAnalysis
 
 __all__ = ["account_rewrites", "classify_match"]
 
-_MINOR_CHANGES_MIN_EQUAL = 0.8
-
 
 def _shares_concept(
     suspicious: TextAnalysis, s0: int, s1: int, source: TextAnalysis, r0: int, r1: int
@@ -84,9 +82,13 @@ def _char_span(analysis: TextAnalysis, start: int, end: int) -> Span:
     return Span(position, position)
 
 
-def classify_match(rewrites: tuple[Rewrite, ...], equal_share: float) -> MatchType:
+def classify_match(
+    rewrites: tuple[Rewrite, ...], equal_share: float, *, minor_changes_min_equal: float
+) -> MatchType:
+    """Identical without rewrites; minor changes when at least
+    ``minor_changes_min_equal`` of the words are unchanged; else spun."""
     if not rewrites:
         return MatchType.IDENTICAL
-    if equal_share >= _MINOR_CHANGES_MIN_EQUAL:
+    if equal_share >= minor_changes_min_equal:
         return MatchType.MINOR_CHANGES
     return MatchType.SPUN

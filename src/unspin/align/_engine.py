@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -15,19 +16,28 @@ from unspin.align._extend import (
     Candidate,
     attach_weak_seeds,
     cluster_seeds,
+    drop_weakest_edge,
     keep_consistent_seeds,
+    keep_near_best_seeds,
+    merge_consecutive,
     resolve_overlaps,
     score_candidate,
+    score_tokens,
+    sentence_tokens,
     trim_weak_edges,
 )
+from unspin.align._refine import refine_edges
 from unspin.align._seed import (
     ContentView,
+    PairScores,
     SeedMatrix,
     TypeMatches,
     content_view,
     match_types,
-    seed_sentences,
+    score_sentence_pairs,
+    select_seeds,
 )
+from unspin.align._summary import SummaryOptions, absorb_into_summaries, find_summaries
 from unspin.align._types import Alignment, MatchType, Passage, Span, Verdict
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
@@ -39,7 +49,43 @@ IntArray = npt.NDArray[np.int64]
 class AlignOptions(NamedTuple):
     """Tuning knobs of alignment; the defaults are the documented behaviour.
 
-    Gaps are in sentences; thresholds are Dice coefficients over content words.
+    Similarities are idf-weighted Dice coefficients over content words, matched
+    equal (weight 1) or as synonyms (``synonym_weight``). Gaps are in sentences.
+
+    Seeding
+        ``seed_threshold``, ``min_seed_matches``: a sentence pair that can start a
+        passage. ``extend_threshold``, ``min_extend_matches``: one that can only
+        grow a passage. ``near_best_ratio``: a seed must be at least this share as
+        similar as the best seed of each of its two sentences.
+    Extension
+        ``gap_suspicious``, ``gap_source``: seeds closer than this on both sides
+        form one passage. ``diagonal_tolerance``: how far off a passage's diagonal a
+        weak seed (or a repeated sentence) may lie. ``edge_ratio``: edge seeds
+        weaker than this share of the passage's median are peeled off.
+    Refinement
+        ``refine``: cut the edge sentences of in-order passages back word by word
+        (``refine_min_order`` of the words in order, a chain gap costing
+        ``chain_gap_cost``, ``edge_slack`` words near a sentence edge kept).
+    Filtering
+        ``min_passage_similarity``, and at least ``short_base + short_scale /
+        sqrt(n)`` for a passage of ``n`` content words (on its shorter side);
+        ``min_passage_words`` content words on each side and ``min_pair_words`` on
+        both together; ``outshone_ratio``: in a
+        pair with a near-verbatim passage (similarity ``outshone_verbatim``,
+        ``outshone_min_words`` long), shorter passages under this share of it go.
+    Summaries
+        ``summary``: look for summaries (containment of a suspicious sentence in a
+        source sentence ``summary_containment``, gaps ``summary_gap_*``, the
+        passage contained ``summary_min_containment`` and ``summary_margin`` more
+        than the rest of the text, its source ``summary_min_compression`` times
+        longer; over ``summary_whole_source_share`` of the source, the whole
+        source). ``summary_max_explained``: a summary replaces a single passage of
+        the main pass covering less than this share of it.
+    Results
+        ``minor_changes_min_equal``: share of words unchanged for "minor changes";
+        ``copy_min_coverage``: share of the suspicious text in passages for the
+        verdicts "copy" and "spun copy". ``rewrites``: compute the word-level
+        account.
     """
 
     seed_threshold: float = 0.3
@@ -47,21 +93,37 @@ class AlignOptions(NamedTuple):
     extend_threshold: float = 0.3
     min_extend_matches: float = 2.0
     synonym_weight: float = 0.7
+    near_best_ratio: float = 0.7
     gap_suspicious: int = 4
     gap_source: int = 4
     diagonal_tolerance: int = 2
     edge_ratio: float = 0.4
+    merge_gap_share: float = 0.25
+    refine: bool = True
+    refine_min_order: float = 0.85
+    chain_gap_cost: float = 0.5
+    edge_slack: int = 2
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
+    min_pair_words: int = 36
+    short_base: float = 0.4
+    short_scale: float = 0.6
+    outshone_ratio: float = 0.7
+    outshone_verbatim: float = 0.9
+    outshone_min_words: int = 40
     summary: bool = True
-    summary_containment: float = 0.5
+    summary_containment: float = 0.4
+    summary_gap_suspicious: int = 2
     summary_gap_source: int = 40
     summary_min_containment: float = 0.65
+    summary_margin: float = 0.4
+    summary_min_compression: float = 3.0
+    summary_whole_source_share: float = 1 / 3
+    summary_max_explained: float = 0.7
+    minor_changes_min_equal: float = 0.8
+    copy_min_coverage: float = 0.5
     rewrites: bool = True
     analysis: AnalysisOptions = AnalysisOptions()
-
-
-_COPY_MIN_COVERAGE = 0.5
 
 
 def align(
@@ -70,23 +132,58 @@ def align(
     *,
     options: AlignOptions | None = None,
 ) -> Alignment:
-    """Find every passage of ``suspicious`` copied (verbatim, edited or spun) from
-    ``source``. Spans in the result index the raw texts."""
+    """Find every passage of ``suspicious`` copied (verbatim, edited, spun or
+    summarized) from ``source``. Spans in the result index the raw texts."""
     options = options or AlignOptions()
     analysis_s = _analysed(suspicious, options)
     analysis_r = _analysed(source, options)
-    view_s, view_r = content_view(analysis_s), content_view(analysis_r)
+    view_s, view_r = _content_view(analysis_s), _content_view(analysis_r)
     candidates: list[Candidate] = []
     if len(view_s.tokens) and len(view_r.tokens):
-        matches = match_types(
-            analysis_s, view_s, analysis_r, view_r, synonym_weight=options.synonym_weight
+        matches = match_types(view_s, view_r, synonym_weight=options.synonym_weight)
+        pair = _Pair(
+            analysis_s,
+            view_s,
+            analysis_r,
+            view_r,
+            matches,
+            score_sentence_pairs(view_s, view_r, matches),
         )
-        pair = _Pair(analysis_s, view_s, analysis_r, view_r, matches)
-        candidates = _find_candidates(pair, options)
-        if not candidates and options.summary:
-            candidates = _find_summary(pair, options)
+        candidates = _find_passages(pair, options)
+        if options.summary:
+            summaries = _find_summaries(pair, options)
+            if candidates:
+                candidates = absorb_into_summaries(
+                    candidates, summaries, max_explained=options.summary_max_explained
+                )
+            else:
+                candidates = summaries
+        candidates = merge_consecutive(candidates, max_gap_share=options.merge_gap_share)
+        candidates = _drop_outshone(pair, candidates, options)
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
-    return _summarize(analysis_s, analysis_r, candidates, passages)
+    return _summarize(analysis_s, analysis_r, candidates, passages, options)
+
+
+class _CachedView(NamedTuple):
+    analysis: TextAnalysis
+    view: ContentView
+
+
+_views: dict[int, _CachedView] = {}
+_MAX_CACHED_VIEWS = 128
+
+
+def _content_view(analysis: TextAnalysis) -> ContentView:
+    """The content view of an analysis, remembered for the analyses seen last:
+    callers pair one analysed text with many others."""
+    cached = _views.get(id(analysis))
+    if cached is not None and cached.analysis is analysis:
+        return cached.view
+    view = content_view(analysis)
+    if len(_views) >= _MAX_CACHED_VIEWS:
+        del _views[next(iter(_views))]
+    _views[id(analysis)] = _CachedView(analysis, view)
+    return view
 
 
 def _analysed(text: str | TextAnalysis, options: AlignOptions) -> TextAnalysis:
@@ -103,33 +200,17 @@ class _Pair(NamedTuple):
     source: TextAnalysis
     view_r: ContentView
     matches: TypeMatches
+    scores: PairScores
 
 
-def _box_candidate(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> Candidate | None:
-    """The passage spanned by a group of seeds (their bounding box, trimmed)."""
-    rows, cols = seeds.suspicious[members], seeds.source[members]
-    return score_candidate(
-        pair.suspicious,
-        pair.view_s,
-        pair.source,
-        pair.view_r,
-        pair.matches,
-        (int(rows.min()), int(rows.max()) + 1),
-        (int(cols.min()), int(cols.max()) + 1),
-        len(members),
-    )
-
-
-def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
-    seeds = seed_sentences(
-        pair.suspicious,
-        pair.view_s,
-        pair.source,
-        pair.view_r,
-        pair.matches,
+def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
+    """The main pass: seeds grouped into passages, each refined and checked."""
+    seeds = select_seeds(
+        pair.scores,
         threshold=min(options.extend_threshold, options.seed_threshold),
         min_matches=min(options.min_extend_matches, options.min_seed_matches),
     )
+    seeds = seeds.subset(keep_near_best_seeds(seeds, ratio=options.near_best_ratio))
     # Weak seeds may extend a passage but never start one: clusters without a
     # strong seed are dropped.
     strong = (seeds.similarity >= options.seed_threshold) & (
@@ -139,7 +220,7 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     groups = [
         strong_seeds[members]
         for members in cluster_seeds(
-            _subset(seeds, strong_seeds),
+            seeds.subset(strong_seeds),
             gap_suspicious=options.gap_suspicious,
             gap_source=options.gap_source,
         )
@@ -157,54 +238,135 @@ def _find_candidates(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        candidate = _box_candidate(pair, seeds, members)
+        if _box_words(pair, seeds, members) < options.min_pair_words:
+            continue  # too small even before refinement cuts it down
+        candidate = _passage_of(pair, seeds, members, options)
+        # A passage that does not hold up is shrunk from its weakest edge seed until
+        # it does: one stray seed at an edge must not sink a whole copied passage.
+        while (candidate is None or candidate.similarity < options.min_passage_similarity) and len(
+            members
+        ) > 1:
+            members = drop_weakest_edge(seeds, members)
+            candidate = _passage_of(pair, seeds, members, options)
         if candidate is None or candidate.similarity < options.min_passage_similarity:
             continue
         words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
         words_r = _content_words(pair.view_r, candidate.source_tokens)
         if min(words_s, words_r) < options.min_passage_words:
             continue
+        if words_s + words_r < options.min_pair_words:
+            continue
+        # Few words match by chance more easily: short passages need more.
+        shorter = min(words_s, words_r)
+        if candidate.similarity < options.short_base + options.short_scale / math.sqrt(shorter):
+            continue
         candidates.append(candidate)
-    return resolve_overlaps(candidates)
+    return resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share))
 
 
-def _find_summary(pair: _Pair, options: AlignOptions) -> list[Candidate]:
-    """Second chance for a summary: suspicious sentences mostly made of the
-    source's words, spread thinly over a much longer stretch of the source."""
-    seeds = seed_sentences(
+def _passage_of(
+    pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
+) -> Candidate | None:
+    """The passage of a group of seeds: its sentence box, edges refined."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    sentences_s = (int(rows.min()), int(rows.max()) + 1)
+    sentences_r = (int(cols.min()), int(cols.max()) + 1)
+    if not options.refine:
+        return score_candidate(
+            pair.suspicious,
+            pair.view_s,
+            pair.source,
+            pair.view_r,
+            pair.matches,
+            sentences_s,
+            sentences_r,
+            len(members),
+        )
+    edges = refine_edges(
         pair.suspicious,
         pair.view_s,
         pair.source,
         pair.view_r,
         pair.matches,
+        sentence_tokens(pair.suspicious, sentences_s),
+        sentence_tokens(pair.source, sentences_r),
+        gap_cost=options.chain_gap_cost,
+        edge_slack=options.edge_slack,
+        min_order=options.refine_min_order,
+    )
+    return score_tokens(
+        pair.view_s,
+        pair.view_r,
+        pair.matches,
+        edges.suspicious_tokens,
+        edges.source_tokens,
+        len(members),
+    )
+
+
+def _find_summaries(pair: _Pair, options: AlignOptions) -> list[Candidate]:
+    seeds = select_seeds(
+        pair.scores,
         threshold=2.0,  # containment only
         min_matches=options.min_seed_matches,
         containment_threshold=options.summary_containment,
     )
-    groups = cluster_seeds(
-        seeds, gap_suspicious=options.gap_suspicious, gap_source=options.summary_gap_source
+    return find_summaries(
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
+        seeds,
+        SummaryOptions(
+            gap_suspicious=options.summary_gap_suspicious,
+            gap_source=options.summary_gap_source,
+            min_containment=options.summary_min_containment,
+            min_compression=options.summary_min_compression,
+            margin=options.summary_margin,
+            whole_source_share=options.summary_whole_source_share,
+            min_words=options.min_passage_words,
+        ),
     )
-    candidates: list[Candidate] = []
-    for members in groups:
-        if len(members) < 2:
-            continue
-        candidate = _box_candidate(pair, seeds, members)
-        if candidate is None or candidate.containment < options.summary_min_containment:
-            continue
-        if _content_words(pair.view_s, candidate.suspicious_tokens) < options.min_passage_words:
-            continue
-        candidates.append(candidate)
-    return resolve_overlaps(candidates)
 
 
-def _subset(seeds: SeedMatrix, selected: npt.NDArray[np.int64]) -> SeedMatrix:
-    return SeedMatrix(
-        suspicious=seeds.suspicious[selected],
-        source=seeds.source[selected],
-        similarity=seeds.similarity[selected],
-        matched=seeds.matched[selected],
-        containment=seeds.containment[selected],
-    )
+def _drop_outshone(
+    pair: _Pair, candidates: list[Candidate], options: AlignOptions
+) -> list[Candidate]:
+    """Drop short passages far weaker than a long near-verbatim passage of the pair.
+
+    Whoever copies a source word for word rarely also paraphrases a sentence or two
+    of it; a short, loosely similar passage beside verbatim copies is far more often
+    the two texts sharing a topic.
+    """
+    if options.outshone_ratio <= 0:
+        return candidates
+    long_enough = [
+        c.similarity
+        for c in candidates
+        if _content_words(pair.view_s, c.suspicious_tokens) >= options.outshone_min_words
+    ]
+    best = max(long_enough, default=0.0)
+    if best < options.outshone_verbatim:
+        return candidates
+    return [
+        c
+        for c in candidates
+        if c.similarity >= options.outshone_ratio * best
+        or min(
+            _content_words(pair.view_s, c.suspicious_tokens),
+            _content_words(pair.view_r, c.source_tokens),
+        )
+        >= options.outshone_min_words
+    ]
+
+
+def _box_words(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> int:
+    """Content words of both sides of a group's sentence box."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    box_s = sentence_tokens(pair.suspicious, (int(rows.min()), int(rows.max()) + 1))
+    box_r = sentence_tokens(pair.source, (int(cols.min()), int(cols.max()) + 1))
+    return _content_words(pair.view_s, box_s) + _content_words(pair.view_r, box_r)
 
 
 def _content_words(view: ContentView, tokens: tuple[int, int]) -> int:
@@ -222,13 +384,17 @@ def _to_passage(
         rewrites, equal_share = account_rewrites(
             analysis_s, candidate.suspicious_tokens, analysis_r, candidate.source_tokens
         )
-        match_type = classify_match(rewrites, equal_share)
+        match_type = classify_match(
+            rewrites, equal_share, minor_changes_min_equal=options.minor_changes_min_equal
+        )
     else:
         rewrites, match_type = (), MatchType.SPUN
     return Passage(
         suspicious=span_s,
         source=span_r,
-        score=round(candidate.similarity, 4),
+        # A summary's Dice with its long source is low by nature; how much of
+        # the summary its source contains says more.
+        score=round(candidate.containment if candidate.summary else candidate.similarity, 4),
         match_type=match_type,
         rewrites=rewrites,
     )
@@ -263,6 +429,7 @@ def _summarize(
     analysis_r: TextAnalysis,
     candidates: list[Candidate],
     passages: tuple[Passage, ...],
+    options: AlignOptions,
 ) -> Alignment:
     coverage_s = _covered_share(analysis_s.token_count, [c.suspicious_tokens for c in candidates])
     coverage_r = _covered_share(analysis_r.token_count, [c.source_tokens for c in candidates])
@@ -271,7 +438,7 @@ def _summarize(
     score = sum(w * c.similarity for w, c in zip(words, candidates, strict=True)) / total
     if not passages:
         verdict = Verdict.NO_COPY
-    elif coverage_s < _COPY_MIN_COVERAGE:
+    elif coverage_s < options.copy_min_coverage:
         verdict = Verdict.PARTIAL_COPY
     else:
         spun_words = sum(

@@ -12,7 +12,6 @@ from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from scipy import sparse
 
 from unspin.align._seed import ContentView, SeedMatrix, TypeMatches
 from unspin.text._analysis import TextAnalysis
@@ -21,9 +20,14 @@ __all__ = [
     "Candidate",
     "attach_weak_seeds",
     "cluster_seeds",
+    "drop_weakest_edge",
     "keep_consistent_seeds",
+    "keep_near_best_seeds",
+    "merge_consecutive",
     "resolve_overlaps",
     "score_candidate",
+    "score_tokens",
+    "sentence_tokens",
     "trim_weak_edges",
 ]
 
@@ -38,6 +42,28 @@ class Candidate(NamedTuple):
     similarity: float
     seeds: int
     containment: float = 0.0  # share of the suspicious side's content matched
+    summary: bool = False  # found by the summary pass
+
+
+def keep_near_best_seeds(seeds: SeedMatrix, *, ratio: float) -> IntArray:
+    """Seeds at least ``ratio`` times as similar as the best seed of *both* their
+    sentences.
+
+    In a copy each sentence has a partner far more similar than anything else; a
+    sentence next to a copied passage that only shares the topic seeds with a copied
+    sentence whose real partner is much closer. Such secondary seeds would widen a
+    passage by a sentence of unrelated text.
+    """
+    count = len(seeds.suspicious)
+    if count == 0 or ratio <= 0:
+        return np.arange(count, dtype=np.int64)
+    best_row = np.zeros(int(seeds.suspicious.max()) + 1)
+    best_col = np.zeros(int(seeds.source.max()) + 1)
+    np.maximum.at(best_row, seeds.suspicious, seeds.similarity)
+    np.maximum.at(best_col, seeds.source, seeds.similarity)
+    best = np.maximum(best_row[seeds.suspicious], best_col[seeds.source])
+    kept: IntArray = np.flatnonzero(seeds.similarity >= ratio * best).astype(np.int64)
+    return kept
 
 
 def cluster_seeds(seeds: SeedMatrix, *, gap_suspicious: int, gap_source: int) -> list[IntArray]:
@@ -174,6 +200,17 @@ def trim_weak_edges(seeds: SeedMatrix, members: IntArray, *, ratio: float) -> In
     return members
 
 
+def drop_weakest_edge(seeds: SeedMatrix, members: IntArray) -> IntArray:
+    """The group without its weakest seed among those on an edge of its box."""
+    rows, cols = seeds.suspicious[members], seeds.source[members]
+    at_edge = (
+        (rows == rows.min()) | (rows == rows.max()) | (cols == cols.min()) | (cols == cols.max())
+    )
+    similarity = np.where(at_edge, seeds.similarity[members], np.inf)
+    kept: IntArray = np.delete(members, int(np.argmin(similarity)))
+    return kept
+
+
 def _type_slice(view: ContentView, first_token: int, end_token: int) -> tuple[IntArray, IntArray]:
     """Content positions and unique types of the tokens ``first_token:end_token``."""
     lo = int(np.searchsorted(view.tokens, first_token))
@@ -192,20 +229,13 @@ def score_candidate(
     seed_count: int,
 ) -> Candidate | None:
     """Turn a sentence box into a trimmed token passage with its similarity."""
-    tokens_s = (
-        int(suspicious.sentence_ptr[sentences_s[0]]),
-        int(suspicious.sentence_ptr[sentences_s[1]]),
-    )
-    tokens_r = (int(source.sentence_ptr[sentences_r[0]]), int(source.sentence_ptr[sentences_r[1]]))
+    tokens_s = sentence_tokens(suspicious, sentences_s)
+    tokens_r = sentence_tokens(source, sentences_r)
     positions_s, types_s = _type_slice(view_s, *tokens_s)
     positions_r, types_r = _type_slice(view_r, *tokens_r)
     if len(types_s) == 0 or len(types_r) == 0:
         return None
-    block: sparse.csr_matrix = matches.weights[types_s][:, types_r]
-    best_s = np.asarray(block.max(axis=1).todense()).ravel()
-    best_r = np.asarray(block.max(axis=0).todense()).ravel()
-    similarity = float((best_s.sum() + best_r.sum()) / (len(types_s) + len(types_r)))
-    containment = float(best_s.sum() / len(types_s))
+    best_s, best_r = _best_matches(matches, types_s, types_r)
     # Trim each side to its first and last content word that matches the other side.
     matched_types_s = types_s[best_s > 0]
     matched_types_r = types_r[best_r > 0]
@@ -215,7 +245,51 @@ def score_candidate(
         return None
     trimmed_s = _trim(view_s, tokens_s, positions_s, hits_s)
     trimmed_r = _trim(view_r, tokens_r, positions_r, hits_r)
+    similarity, containment = _similarity(best_s, best_r)
     return Candidate(trimmed_s, trimmed_r, similarity, seed_count, containment)
+
+
+def sentence_tokens(analysis: TextAnalysis, sentences: tuple[int, int]) -> tuple[int, int]:
+    """The token range of sentences ``sentences[0]:sentences[1]``."""
+    return int(analysis.sentence_ptr[sentences[0]]), int(analysis.sentence_ptr[sentences[1]])
+
+
+def score_tokens(
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    tokens_s: tuple[int, int],
+    tokens_r: tuple[int, int],
+    seed_count: int,
+) -> Candidate | None:
+    """A candidate for exactly these token ranges, with their similarity."""
+    _, types_s = _type_slice(view_s, *tokens_s)
+    _, types_r = _type_slice(view_r, *tokens_r)
+    if len(types_s) == 0 or len(types_r) == 0:
+        return None
+    similarity, containment = _similarity(*_best_matches(matches, types_s, types_r))
+    return Candidate(tokens_s, tokens_r, similarity, seed_count, containment)
+
+
+def _best_matches(
+    matches: TypeMatches, types_s: IntArray, types_r: IntArray
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """The best match weight of each type of one side among the other's types."""
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_s[types_s] = True
+    selected_r[types_r] = True
+    best_s = matches.best_a(selected_s, selected_r)[types_s]
+    best_r = matches.best_b(selected_s, selected_r)[types_r]
+    return best_s, best_r
+
+
+def _similarity(
+    best_s: npt.NDArray[np.float64], best_r: npt.NDArray[np.float64]
+) -> tuple[float, float]:
+    """Dice over matched types, and the share of the suspicious side's types matched."""
+    similarity = float((best_s.sum() + best_r.sum()) / (len(best_s) + len(best_r)))
+    return similarity, float(best_s.sum() / len(best_s))
 
 
 _KEEP_UNMATCHED_EDGE = 4
@@ -234,8 +308,58 @@ def _trim(
     return first, end
 
 
-def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the strongest of candidates that claim the same suspicious words."""
+def merge_consecutive(candidates: list[Candidate], *, max_gap_share: float) -> list[Candidate]:
+    """Join passages that follow each other in both texts with a small gap.
+
+    A long copy can break where a stretch was rewritten beyond recognition (a
+    paragraph with no seed), and the parts found on either side of a break can
+    overlap by a few words once their edges are refined; the parts still run on
+    in both texts. A gap (or overlap) is small when it is at most
+    ``max_gap_share`` of the shorter part, on each side.
+    """
+    if max_gap_share <= 0 or len(candidates) < 2:
+        return candidates
+    ordered = sorted(candidates, key=lambda c: c.suspicious_tokens)
+    merged = [ordered[0]]
+    for candidate in ordered[1:]:
+        last = merged[-1]
+        (a0, a1), (b0, b1) = last.suspicious_tokens, last.source_tokens
+        (c0, c1), (d0, d1) = candidate.suspicious_tokens, candidate.source_tokens
+        limit_s = max_gap_share * min(a1 - a0, c1 - c0)
+        limit_r = max_gap_share * min(b1 - b0, d1 - d0)
+        consecutive = (
+            not last.summary
+            and not candidate.summary
+            and a0 < c0
+            and a1 < c1
+            and b0 < d0
+            and b1 < d1
+            and abs(c0 - a1) <= limit_s
+            and abs(d0 - b1) <= limit_r
+        )
+        if not consecutive:
+            merged.append(candidate)
+            continue
+        length_a, length_c = a1 - a0, c1 - c0
+        merged[-1] = Candidate(
+            suspicious_tokens=(a0, c1),
+            source_tokens=(b0, d1),
+            similarity=(last.similarity * length_a + candidate.similarity * length_c)
+            / (length_a + length_c),
+            seeds=last.seeds + candidate.seeds,
+            containment=(last.containment * length_a + candidate.containment * length_c)
+            / (length_a + length_c),
+        )
+    return merged
+
+
+def resolve_overlaps(candidates: list[Candidate], *, keep_share: float = 0.5) -> list[Candidate]:
+    """Keep the strongest of candidates that claim the same suspicious words.
+
+    A weaker candidate that only overlaps a stronger one at an edge (two parts of
+    one long copy, refined to share a few words) keeps its free part, when that is
+    at least ``keep_share`` of it; one mostly inside a stronger one goes.
+    """
     ranked = sorted(
         candidates,
         key=lambda c: c.similarity * (c.suspicious_tokens[1] - c.suspicious_tokens[0]),
@@ -244,13 +368,21 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     kept: list[Candidate] = []
     for candidate in ranked:
         start, end = candidate.suspicious_tokens
-        clash = False
         for other in kept:
-            overlap = min(end, other.suspicious_tokens[1]) - max(start, other.suspicious_tokens[0])
-            if overlap > 0:
-                clash = True
+            other_start, other_end = other.suspicious_tokens
+            if other_end <= start or end <= other_start:
+                continue
+            if other_start <= start:
+                start = max(start, other_end)  # overlaps at its start
+            elif other_end >= end:
+                end = min(end, other_start)  # overlaps at its end
+            else:
+                end = start  # holds a stronger candidate inside: no free edge part
+            if end <= start:
                 break
-        if not clash:
-            kept.append(candidate)
+        if end - start >= keep_share * (
+            candidate.suspicious_tokens[1] - candidate.suspicious_tokens[0]
+        ):
+            kept.append(candidate._replace(suspicious_tokens=(start, end)))
     kept.sort(key=lambda c: c.suspicious_tokens)
     return kept

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -161,6 +162,8 @@ class Index:
         self.fingerprint_options: FingerprintOptions = store.fingerprint_options
         self._snapshot: _Snapshot | None = None
         self._analyses: OrderedDict[int, SourceText] = OrderedDict()
+        # One SQLite connection and cache per Index: threads (a web server's) take turns.
+        self._lock = threading.RLock()
 
     @classmethod
     def open(
@@ -244,7 +247,8 @@ class Index:
 
     def get(self, doc_id: str) -> StoredDocument | None:
         """The stored document with this id, or ``None``."""
-        return self._store.document_by_id(doc_id)
+        with self._lock:
+            return self._store.document_by_id(doc_id)
 
     def ids(self) -> Iterator[str]:
         """Every document id, in the order added."""
@@ -298,7 +302,18 @@ class Index:
         Retrieval proposes candidates by fingerprint evidence; alignment
         (:func:`unspin.align.align`) verifies them and only alignment calls a copy.
         Passage spans index ``text`` and each source's stored text (``get(id).text``).
+        Safe to call from several threads (they take turns).
         """
+        with self._lock:
+            return self._search(text, html=html, options=options)
+
+    def _search(
+        self,
+        text: str,
+        *,
+        html: bool | None = None,
+        options: SearchOptions | None = None,
+    ) -> SearchResult:
         options = options or SearchOptions()
         is_html = looks_like_html(text) if html is None else html
         snapshot = self._current()

@@ -27,7 +27,6 @@ import numpy as np
 import numpy.typing as npt
 
 from unspin.align import Alignment, Rewrite, Span, Verdict, align
-from unspin.align._engine import _COPY_MIN_COVERAGE
 from unspin.index._fingerprint import FingerprintOptions, QueryFingerprints, fingerprint_documents
 from unspin.index._segment import Segment
 from unspin.index._types import Candidate, SearchOptions, SourceMatch
@@ -215,7 +214,9 @@ def crop_for(
     return start, end
 
 
-def _shifted(alignment: Alignment, offset: int, query: Query, crop_words: int) -> Alignment:
+def _shifted(
+    alignment: Alignment, offset: int, query: Query, crop_words: int, copy_min_coverage: float
+) -> Alignment:
     """An alignment of a crop of the query, restated for the whole query: spans moved by
     ``offset``, coverage and score as shares of all the query's words, verdict to match."""
 
@@ -242,7 +243,7 @@ def _shifted(alignment: Alignment, offset: int, query: Query, crop_words: int) -
     total = max(len(query.word_starts), 1)
     coverage = _word_share(query.word_starts, [p.suspicious for p in passages])
     verdict = alignment.verdict
-    if passages and coverage < _COPY_MIN_COVERAGE:
+    if passages and coverage < copy_min_coverage:
         verdict = Verdict.PARTIAL_COPY
     return alignment._replace(
         passages=passages,
@@ -357,7 +358,13 @@ def verify_candidates(
             piece = query.text[crop[0] : crop[1]]
             cropped = analyse_text(piece, options=query.analysis_options)
             alignment = align(cropped, found.analysis, options=options.align)
-            alignment = _shifted(alignment, crop[0], query, len(_WORD.findall(piece)))
+            alignment = _shifted(
+                alignment,
+                crop[0],
+                query,
+                len(_WORD.findall(piece)),
+                options.align.copy_min_coverage,
+            )
         aligned += 1
         copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
         support = 0

@@ -37,10 +37,20 @@ from typing import Any
 
 from unspin._exceptions import FormatError
 from unspin.align._types import Alignment, MatchType, Passage, Rewrite, RewriteKind, Span, Verdict
+from unspin.report._model import Report
 
-__all__ = ["SCHEMA_VERSION", "alignment_from_dict", "alignment_to_dict", "alignment_to_json"]
+__all__ = [
+    "REPORT_SCHEMA_VERSION",
+    "SCHEMA_VERSION",
+    "alignment_from_dict",
+    "alignment_to_dict",
+    "alignment_to_json",
+    "report_to_dict",
+    "report_to_json",
+]
 
 SCHEMA_VERSION = "unspin.alignment/1"
+REPORT_SCHEMA_VERSION = "unspin.report/1"
 
 
 def _span_dict(span: Span, text: str | None) -> dict[str, Any]:
@@ -181,3 +191,56 @@ def alignment_from_dict(data: Mapping[str, Any]) -> Alignment:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"malformed {SCHEMA_VERSION} report ({exc!r})") from None
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The JSON-ready dict of a :class:`~unspin.report.Report`.
+
+    A comparison of two texts is its ``unspin.alignment/1`` document (the same as
+    :func:`alignment_to_dict`). A multi-source report (search results) is an
+    ``unspin.report/1`` document::
+
+        {"schema": "unspin.report/1",
+         "suspicious": {"name": "page.html", "length": 5120, "words": 812},
+         "similarity": {"matched_words": 530, "words": 812, "share": 0.6527,
+                        "percent": 65.27},
+         "match_types": {"identical": {"passages": 1, "words": 80}, ...},
+         "sources": [<one unspin.alignment/1 document per source, in rank order>]}
+    """
+    suspicious = report.suspicious
+    documents = [
+        alignment_to_dict(
+            result.alignment,
+            suspicious_name=suspicious.id,
+            source_name=result.document.id,
+            suspicious_text=suspicious.text,
+            source_text=result.document.text,
+        )
+        for result in report.sources
+    ]
+    if not report.multi_source and len(documents) == 1:
+        return documents[0]
+    return {
+        "schema": REPORT_SCHEMA_VERSION,
+        "suspicious": {
+            "name": suspicious.id,
+            "length": len(suspicious.text),
+            "words": report.words,
+        },
+        "similarity": {
+            "matched_words": report.matched_words,
+            "words": report.words,
+            "share": round(report.similarity, 4),
+            "percent": round(report.similarity * 100, 2),
+        },
+        "match_types": {
+            str(kind): {"passages": totals.passages, "words": totals.words}
+            for kind, totals in report.match_types
+        },
+        "sources": documents,
+    }
+
+
+def report_to_json(report: Report, *, indent: int | None = 2) -> str:
+    """:func:`report_to_dict` as JSON text (UTF-8 friendly, newline-terminated)."""
+    return json.dumps(report_to_dict(report), indent=indent, ensure_ascii=False) + "\n"

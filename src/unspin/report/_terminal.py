@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from unspin.align._types import Alignment, Passage, Rewrite, RewriteKind, Verdict
+from unspin.report._model import VERDICT_LABELS
 
 __all__ = ["DEFAULT_PASSAGE_CHARS", "render_alignment"]
 
@@ -27,12 +28,7 @@ _VERDICT_STYLE = {
     Verdict.PARTIAL_COPY: "bold yellow",
     Verdict.NO_COPY: "bold green",
 }
-_VERDICT_TEXT = {
-    Verdict.COPY: "copy",
-    Verdict.SPUN_COPY: "spun copy",
-    Verdict.PARTIAL_COPY: "partial copy",
-    Verdict.NO_COPY: "no copy found",
-}
+_VERDICT_TEXT = VERDICT_LABELS
 
 _SUBSTITUTED = "bold yellow"
 _SYNONYM = "bold cyan"

@@ -108,9 +108,13 @@ def _term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermIn
     return info
 
 
-# Sentence ends: terminal punctuation (and closing quotes) before whitespace, or a
-# blank line (paragraph break).
-_SENTENCE_END = regex.compile(r"[.!?]+[\"'”’)\]]*(?=\s)|\n[ \t\r\f\v]*\n")
+# Sentence ends: terminal punctuation (and closing quotes) before whitespace, a
+# blank line (paragraph break), or a line break before a capital letter or digit
+# (a heading or list item on a line of its own; hard-wrapped prose mostly goes on
+# in lower case).
+_SENTENCE_END = regex.compile(
+    r"[.!?]+[\"'”’)\]]*(?=\s)|\n[ \t\r\f\v]*\n|\n(?=[ \t\xa0]*[\p{Lu}\p{N}\"“(\[])"
+)
 _MAX_SENTENCE_TOKENS = 60
 _MIN_SENTENCE_CONTENT = 4
 

@@ -1,0 +1,308 @@
+"""Refinement: word-exact passage edges inside a box of whole sentences.
+
+Seeding and extension work on sentences, so a passage found there starts and ends
+on sentence boundaries. Where a copied passage begins or ends inside a unit the
+segmenter could not split (a heading on the line before the first sentence, a list
+item without a full stop running on into other text) the edge unit is only partly
+copied. Refinement re-reads the box word by word: the content words of both sides
+are aligned in order (longest common subsequence over lemma keys, synonyms mapped
+onto the word they stand for), the densest chain of aligned words is found, and
+each side's first and last unit are cut back to where that chain starts and ends.
+Units further in are never dropped, so sentences reordered inside a passage (which
+an in-order alignment cannot follow) stay in it. An edge cut back by only a few
+content words is snapped back to its unit's edge: rewrites often touch the first
+and last words of a sentence.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+from rapidfuzz.distance import LCSseq
+
+from unspin.align._seed import ContentView, TypeMatches
+from unspin.text._analysis import TextAnalysis
+
+__all__ = ["Edges", "refine_edges"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+class Edges(NamedTuple):
+    """Refined token ranges (half-open) of both sides of a passage."""
+
+    suspicious_tokens: tuple[int, int]
+    source_tokens: tuple[int, int]
+
+
+def _mapped_keys(
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    types_s: IntArray,
+    types_r: IntArray,
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Sequences to align: the source's own keys, and for each suspicious word the
+    key of the source type it best matches in the box (a key of its own when it
+    matches none), with the weight of that match."""
+    unique_s, inverse_s = np.unique(types_s, return_inverse=True)
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_s[unique_s] = True
+    selected_r[types_r] = True
+    best_weight, best_type = matches.best_choice_a(selected_s, selected_r)
+    best_weight, best_type = best_weight[unique_s], best_type[unique_s]
+    unmatched = -1 - np.arange(len(unique_s), dtype=np.int64)  # never a source key
+    mapped = np.where(best_weight > 0, view_r.type_keys[np.maximum(best_type, 0)], unmatched)
+    return mapped[inverse_s], view_r.type_keys[types_r], best_weight[inverse_s]
+
+
+def _aligned_pairs(keys_s: IntArray, keys_r: IntArray) -> tuple[IntArray, IntArray]:
+    """Positions of the words aligned by a longest common subsequence."""
+    pairs_s: list[int] = []
+    pairs_r: list[int] = []
+    for opcode in LCSseq.opcodes(keys_s.tolist(), keys_r.tolist()):
+        if opcode.tag == "equal":
+            length = opcode.src_end - opcode.src_start
+            pairs_s.extend(range(opcode.src_start, opcode.src_start + length))
+            pairs_r.extend(range(opcode.dest_start, opcode.dest_start + length))
+    return np.asarray(pairs_s, dtype=np.int64), np.asarray(pairs_r, dtype=np.int64)
+
+
+def _densest_chain(
+    pairs_s: IntArray, pairs_r: IntArray, gains: FloatArray, gap_cost: float
+) -> tuple[int, int]:
+    """Indexes ``first, last`` of the run of aligned pairs with the highest total:
+    each pair gains its weight, each word skipped between two pairs (averaged over
+    both sides) costs ``gap_cost``. Kadane's maximum-sum segment."""
+    skipped = np.zeros(len(pairs_s))
+    skipped[1:] = (np.diff(pairs_s) + np.diff(pairs_r) - 2) / 2.0
+    steps = (gains - gap_cost * skipped).tolist()
+    gain_list = gains.tolist()
+    best_total, best_first, best_last = -1.0, 0, 0
+    total, first = 0.0, 0
+    for index, step in enumerate(steps):
+        if index == 0 or total + step < gain_list[index]:
+            total, first = gain_list[index], index
+        else:
+            total += step
+        if total > best_total:
+            best_total, best_first, best_last = total, first, index
+    return best_first, best_last
+
+
+EDGE_GAP = 2
+
+
+def _without_stray_ends(
+    pairs_s: IntArray, pairs_r: IntArray, first: int, last: int, max_gap: int
+) -> tuple[int, int]:
+    """Drop aligned pairs at the chain's ends that a gap of more than ``max_gap``
+    words (on either side) separates from the rest: a word repeated just before a
+    copy ("museum news" above "The museum reopened") aligns as well as the copied
+    one, and the alignment takes the first."""
+
+    def gap(k: int) -> int:  # words skipped between pair k and pair k + 1
+        return int(max(pairs_s[k + 1] - pairs_s[k], pairs_r[k + 1] - pairs_r[k])) - 1
+
+    while first < last and gap(first) > max_gap:
+        first += 1
+    while last > first and gap(last - 1) > max_gap:
+        last -= 1
+    return first, last
+
+
+class _Prefix(NamedTuple):
+    analysis: TextAnalysis
+    content_before: IntArray
+
+
+_prefix_cache: dict[int, _Prefix] = {}
+
+
+def _content_before(analysis: TextAnalysis) -> IntArray:
+    """Number of content tokens before each token index (length ``n + 1``)."""
+    cached = _prefix_cache.get(id(analysis))
+    if cached is not None and cached.analysis is analysis:
+        return cached.content_before
+    prefix = np.zeros(analysis.token_count + 1, dtype=np.int64)
+    np.cumsum(analysis.content, out=prefix[1:])
+    if len(_prefix_cache) > 64:
+        _prefix_cache.clear()
+    _prefix_cache[id(analysis)] = _Prefix(analysis, prefix)
+    return prefix
+
+
+def _unit_bounds(analysis: TextAnalysis, token: int) -> tuple[int, int]:
+    """The token range of the unit (sentence) holding ``token``."""
+    ptr = analysis.sentence_ptr
+    unit = int(np.searchsorted(ptr, token, side="right")) - 1
+    return int(ptr[unit]), int(ptr[unit + 1])
+
+
+def _with_margin(analysis: TextAnalysis, box: tuple[int, int]) -> tuple[int, int]:
+    """The box grown by one unit on each side (where there is one)."""
+    start, end = box
+    if start > 0:
+        start = _unit_bounds(analysis, start - 1)[0]
+    if end < analysis.token_count:
+        end = _unit_bounds(analysis, end)[1]
+    return start, end
+
+
+def _new_edges(
+    analysis: TextAnalysis, box: tuple[int, int], chain: tuple[int, int], slack: int
+) -> tuple[int, int]:
+    """The box's edges moved to the chain's ends: cut back inside the box's first
+    and last unit, or grown into the unit beyond; a move over at most ``slack``
+    content words is not made (rewrites often touch a sentence's edge words)."""
+    before = _content_before(analysis)
+    start, end = box
+    first_unit_end = _unit_bounds(analysis, box[0])[1]
+    last_unit_start = _unit_bounds(analysis, box[1] - 1)[0]
+    new_start = chain[0] if chain[0] < first_unit_end else start
+    if abs(int(before[new_start]) - int(before[start])) > slack:
+        start = new_start
+        # Keep the function words leading up to the first matching word ("in the").
+        floor = _unit_bounds(analysis, start)[0]
+        while start > floor and not analysis.content[start - 1]:
+            start -= 1
+    new_end = chain[1] if chain[1] > last_unit_start else end
+    if abs(int(before[end]) - int(before[new_end])) > slack:
+        end = new_end
+    return start, end
+
+
+# Content words aligned at each end of a long passage: its edges are decided
+# near them, and aligning all of a long copy word by word would cost its square.
+WINDOW = 240
+
+
+def refine_edges(
+    suspicious: TextAnalysis,
+    view_s: ContentView,
+    source: TextAnalysis,
+    view_r: ContentView,
+    matches: TypeMatches,
+    box_s: tuple[int, int],
+    box_r: tuple[int, int],
+    *,
+    gap_cost: float,
+    edge_slack: int,
+    min_order: float,
+) -> Edges:
+    """The token ranges of sentence boxes ``box_s`` / ``box_r`` with their edges
+    moved to the ends of the densest in-order chain of matching words, within one
+    unit of where they were.
+
+    Only passages that kept their word order (at least ``min_order`` of the words
+    of the shorter side in the in-order alignment) are refined: where words were
+    shuffled, an in-order chain ends at random places. A long passage is aligned
+    in two windows, one at each end.
+    """
+    wide_s, wide_r = _with_margin(suspicious, box_s), _with_margin(source, box_r)
+    box_lo_s, box_hi_s = (int(x) for x in np.searchsorted(view_s.tokens, box_s))
+    box_lo_r, box_hi_r = (int(x) for x in np.searchsorted(view_r.tokens, box_r))
+    lo_s, hi_s = (int(x) for x in np.searchsorted(view_s.tokens, wide_s))
+    lo_r, hi_r = (int(x) for x in np.searchsorted(view_r.tokens, wide_r))
+    if box_hi_s <= box_lo_s or box_hi_r <= box_lo_r:
+        return Edges(box_s, box_r)
+    aligner = _Aligner(view_s, view_r, matches, gap_cost, min_order)
+    if max(box_hi_s - box_lo_s, box_hi_r - box_lo_r) <= 2 * WINDOW:
+        chain = aligner.chain(
+            (lo_s, hi_s), (lo_r, hi_r), (box_lo_s, box_hi_s), (box_lo_r, box_hi_r)
+        )
+        if chain is None:
+            return Edges(box_s, box_r)
+        chain_s, chain_r = chain
+    else:
+        head = aligner.chain(
+            (lo_s, box_lo_s + WINDOW),
+            (lo_r, box_lo_r + WINDOW),
+            (box_lo_s, box_lo_s + WINDOW),
+            (box_lo_r, box_lo_r + WINDOW),
+        )
+        tail = aligner.chain(
+            (box_hi_s - WINDOW, hi_s),
+            (box_hi_r - WINDOW, hi_r),
+            (box_hi_s - WINDOW, box_hi_s),
+            (box_hi_r - WINDOW, box_hi_r),
+        )
+        chain_s = (head[0][0] if head else box_s[0], tail[0][1] if tail else box_s[1])
+        chain_r = (head[1][0] if head else box_r[0], tail[1][1] if tail else box_r[1])
+    chain_s, chain_r = _grow_identical(suspicious, source, chain_s, chain_r)
+    return Edges(
+        _new_edges(suspicious, box_s, chain_s, edge_slack),
+        _new_edges(source, box_r, chain_r, edge_slack),
+    )
+
+
+class _Aligner(NamedTuple):
+    view_s: ContentView
+    view_r: ContentView
+    matches: TypeMatches
+    gap_cost: float
+    min_order: float
+
+    def chain(
+        self,
+        window_s: tuple[int, int],
+        window_r: tuple[int, int],
+        inner_s: tuple[int, int],
+        inner_r: tuple[int, int],
+    ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+        """Token ranges of the densest in-order chain of matching words between
+        the content words ``window_s`` and ``window_r`` (positions in the views),
+        or None when the words ``inner_*`` (the part inside the passage) are not
+        in order enough to trust one."""
+        view_s, view_r = self.view_s, self.view_r
+        (lo_s, hi_s), (lo_r, hi_r) = window_s, window_r
+        keys_s, keys_r, weight_s = _mapped_keys(
+            view_s, view_r, self.matches, view_s.types[lo_s:hi_s], view_r.types[lo_r:hi_r]
+        )
+        pairs_s, pairs_r = _aligned_pairs(keys_s, keys_r)
+        if len(pairs_s) == 0:
+            return None
+        in_inner = (
+            (pairs_s >= inner_s[0] - lo_s)
+            & (pairs_s < inner_s[1] - lo_s)
+            & (pairs_r >= inner_r[0] - lo_r)
+            & (pairs_r < inner_r[1] - lo_r)
+        )
+        shorter = min(inner_s[1] - inner_s[0], inner_r[1] - inner_r[0])
+        if in_inner.sum() < self.min_order * shorter:
+            return None
+        first, last = _densest_chain(pairs_s, pairs_r, weight_s[pairs_s], self.gap_cost)
+        first, last = _without_stray_ends(pairs_s, pairs_r, first, last, EDGE_GAP)
+        chain_s = (
+            int(view_s.tokens[lo_s + pairs_s[first]]),
+            int(view_s.tokens[lo_s + pairs_s[last]]) + 1,
+        )
+        chain_r = (
+            int(view_r.tokens[lo_r + pairs_r[first]]),
+            int(view_r.tokens[lo_r + pairs_r[last]]) + 1,
+        )
+        return chain_s, chain_r
+
+
+def _grow_identical(
+    suspicious: TextAnalysis,
+    source: TextAnalysis,
+    chain_s: tuple[int, int],
+    chain_r: tuple[int, int],
+    limit: int = 40,
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Extend both chains outwards over tokens with equal keys: the words of a
+    verbatim edge the in-order alignment paired elsewhere."""
+    (a0, a1), (b0, b1) = chain_s, chain_r
+    keys_s, keys_r = suspicious.keys, source.keys
+    steps = 0
+    while a0 > 0 and b0 > 0 and steps < limit and keys_s[a0 - 1] == keys_r[b0 - 1]:
+        a0, b0, steps = a0 - 1, b0 - 1, steps + 1
+    steps = 0
+    while a1 < len(keys_s) and b1 < len(keys_r) and steps < limit and keys_s[a1] == keys_r[b1]:
+        a1, b1, steps = a1 + 1, b1 + 1, steps + 1
+    return (a0, a1), (b0, b1)

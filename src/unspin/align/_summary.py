@@ -1,0 +1,140 @@
+"""The summary pass: a short passage that condenses a long stretch of the source.
+
+A summary keeps few sentences of its source whole, so sentence-pair similarity
+finds at most its closest sentences, as short separate passages. Summary seeds
+ask instead how much of a suspicious sentence the source sentence *contains*;
+seeds close together in the suspicious text but far apart in the source (a
+summary jumps ahead through its source) are grouped into one candidate, which
+must contain its own sentences clearly better than the source contains the rest
+of the suspicious text (a long source on the same topic contains many words of
+anything written about that topic).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin.align._extend import Candidate, cluster_seeds, resolve_overlaps, score_candidate
+from unspin.align._seed import ContentView, SeedMatrix, TypeMatches
+from unspin.text._analysis import TextAnalysis
+
+__all__ = ["SummaryOptions", "absorb_into_summaries", "background_containment", "find_summaries"]
+
+IntArray = npt.NDArray[np.int64]
+
+
+class SummaryOptions(NamedTuple):
+    """How summaries are found (see :class:`~unspin.AlignOptions`)."""
+
+    gap_suspicious: int
+    gap_source: int
+    min_containment: float
+    min_compression: float
+    margin: float
+    whole_source_share: float
+    min_words: int
+
+
+def background_containment(
+    view_s: ContentView, view_r: ContentView, matches: TypeMatches, candidate: Candidate
+) -> float:
+    """How much of the *rest* of the suspicious text the candidate's source side
+    contains: the share of types matched, over the sentences outside the
+    candidate's sentences (each type counted once per sentence)."""
+    lo, hi = np.searchsorted(view_r.tokens, candidate.source_tokens)
+    types_r = view_r.types[lo:hi]
+    start, end = np.searchsorted(view_s.tokens, candidate.suspicious_tokens)
+    if len(types_r) == 0 or end <= start:
+        return 0.0
+    occurrences = view_s.occurrences
+    outside = (occurrences.sentences < view_s.sentences[start]) | (
+        occurrences.sentences > view_s.sentences[end - 1]
+    )
+    if not outside.any():
+        return 0.0
+    selected_r = np.zeros(matches.count_b, dtype=np.bool_)
+    selected_r[types_r] = True
+    best = matches.best_a(np.ones(matches.count_a, dtype=np.bool_), selected_r)
+    return float(best[occurrences.types[outside]].mean())
+
+
+def find_summaries(
+    suspicious: TextAnalysis,
+    view_s: ContentView,
+    source: TextAnalysis,
+    view_r: ContentView,
+    matches: TypeMatches,
+    seeds: SeedMatrix,
+    options: SummaryOptions,
+) -> list[Candidate]:
+    """Summary candidates from containment seeds."""
+    candidates: list[Candidate] = []
+    groups = cluster_seeds(
+        seeds, gap_suspicious=options.gap_suspicious, gap_source=options.gap_source
+    )
+    for members in groups:
+        if len(np.unique(seeds.suspicious[members])) < 2:
+            continue
+        rows, cols = seeds.suspicious[members], seeds.source[members]
+        ptr_s, ptr_r = suspicious.sentence_ptr, source.sentence_ptr
+        box_s = int(ptr_s[rows.max() + 1] - ptr_s[rows.min()])
+        box_r = int(ptr_r[cols.max() + 1] - ptr_r[cols.min()])
+        if box_r < options.min_compression * box_s / 2:
+            continue  # far too little source for a summary, even after trimming
+        candidate = score_candidate(
+            suspicious,
+            view_s,
+            source,
+            view_r,
+            matches,
+            (int(rows.min()), int(rows.max()) + 1),
+            (int(cols.min()), int(cols.max()) + 1),
+            len(members),
+        )
+        if candidate is None or candidate.containment < options.min_containment:
+            continue
+        (s0, s1), (r0, r1) = candidate.suspicious_tokens, candidate.source_tokens
+        if r1 - r0 < options.min_compression * (s1 - s0):
+            continue
+        lo, hi = np.searchsorted(view_s.tokens, candidate.suspicious_tokens)
+        if hi - lo < options.min_words:
+            continue
+        background = background_containment(view_s, view_r, matches, candidate)
+        if candidate.containment < background + options.margin:
+            continue
+        # A summary spread over much of its source summarizes all of it.
+        if r1 - r0 >= options.whole_source_share * source.token_count:
+            candidate = candidate._replace(source_tokens=(0, source.token_count))
+        candidates.append(candidate._replace(summary=True))
+    return resolve_overlaps(candidates)
+
+
+def absorb_into_summaries(
+    candidates: list[Candidate], summaries: list[Candidate], *, max_explained: float
+) -> list[Candidate]:
+    """Replace the pieces of a summary found by the main pass with the summary.
+
+    A summary stands for the main-pass passages it overlaps when its source side
+    holds all of them and it explains clearly more of the suspicious text: it
+    holds several pieces, or one covering less than ``max_explained`` of it (a
+    copied passage next to one sentence on the same topic is no summary).
+    """
+    result = list(candidates)
+    for summary in summaries:
+        (s0, s1), (r0, r1) = summary.suspicious_tokens, summary.source_tokens
+        overlapping = [
+            c for c in result if c.suspicious_tokens[0] < s1 and c.suspicious_tokens[1] > s0
+        ]
+        if not overlapping:
+            continue
+        inside = all(r0 <= c.source_tokens[0] and c.source_tokens[1] <= r1 for c in overlapping)
+        explained = sum(
+            min(c.suspicious_tokens[1], s1) - max(c.suspicious_tokens[0], s0) for c in overlapping
+        )
+        if inside and (len(overlapping) >= 2 or explained < max_explained * (s1 - s0)):
+            result = [c for c in result if c not in overlapping]
+            result.append(summary)
+    return resolve_overlaps(result)

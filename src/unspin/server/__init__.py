@@ -1,0 +1,27 @@
+"""The web app: ``unspin serve``, a form page, the report, and a JSON API under ``/api/``.
+
+Needs the ``server`` extra (``pip install 'unspin[server]'``: FastAPI, uvicorn,
+python-multipart). :func:`create_app` gives the ASGI application; :func:`serve` runs it.
+"""
+
+from __future__ import annotations
+
+from unspin.server._app import (
+    DEFAULT_MAX_REQUEST_BYTES,
+    SearchBackend,
+    ServerSettings,
+    create_app,
+)
+from unspin.server._serve import ServerError, bind, missing_dependencies, open_index, serve
+
+__all__ = [
+    "DEFAULT_MAX_REQUEST_BYTES",
+    "SearchBackend",
+    "ServerError",
+    "ServerSettings",
+    "bind",
+    "create_app",
+    "missing_dependencies",
+    "open_index",
+    "serve",
+]

@@ -1,0 +1,148 @@
+"""Request and response models of the JSON API (they make the OpenAPI schema).
+
+Requests carry document text only: there is no field for a path, and unknown fields are
+refused, so a client can never make the server read a file.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+__all__ = [
+    "AlignmentReport",
+    "CompareRequest",
+    "ErrorResponse",
+    "Health",
+    "OutputFormat",
+    "SearchReport",
+    "SearchRequest",
+    "TextInput",
+]
+
+_NAME = Field(default=None, max_length=200, description="A label shown in the report.")
+
+
+class OutputFormat(StrEnum):
+    """What a request returns: the JSON report, the HTML page or the CSV rows."""
+
+    JSON = "json"
+    HTML = "html"
+    CSV = "csv"
+
+
+class TextInput(BaseModel):
+    """One document: its text (plain text or HTML), a name and whether it is HTML."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(min_length=1, description="The document's raw text.")]
+    name: Annotated[str | None, _NAME] = None
+    html: bool | None = Field(
+        default=None,
+        description="Read the text as HTML (true), as plain text (false), or decide from "
+        "the name's suffix and the content (null).",
+    )
+
+
+class CompareRequest(BaseModel):
+    """Align a suspicious text with one possible source."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "suspicious": {"text": "The leaders held their top in Hanoi.", "name": "a.txt"},
+                    "source": {"text": "The leaders held their summit in Hanoi.", "name": "b.txt"},
+                    "format": "json",
+                }
+            ]
+        },
+    )
+
+    suspicious: TextInput
+    source: TextInput
+    format: OutputFormat = OutputFormat.JSON
+
+
+class SearchRequest(BaseModel):
+    """Find the sources of a suspicious text in the server's index."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    suspicious: TextInput
+    top: int = Field(default=10, ge=1, le=100, description="Sources to return at most.")
+    format: OutputFormat = OutputFormat.JSON
+
+
+class ErrorResponse(BaseModel):
+    """Every error: a one-line message (validation errors add their list)."""
+
+    detail: str
+    errors: list[dict[str, object]] | None = None
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    workers: int
+    search: bool
+    max_request_bytes: int
+    token_required: bool
+
+
+# Response documents: described for the schema only (the server writes the JSON itself).
+
+
+class _SpanText(BaseModel):
+    start: int
+    end: int
+    length: int | None = None
+    text: str | None = None
+
+
+class _Rewrite(BaseModel):
+    kind: str = Field(description="substitution, insertion or deletion")
+    suspicious: _SpanText
+    source: _SpanText
+    synonym: bool
+
+
+class _Passage(BaseModel):
+    index: int
+    suspicious: _SpanText
+    source: _SpanText
+    score: float
+    match_type: str = Field(description="identical, minor-changes or spun")
+    rewrites: list[_Rewrite]
+
+
+class _DocumentInfo(BaseModel):
+    name: str
+    length: int | None
+
+
+class AlignmentReport(BaseModel):
+    """An ``unspin.alignment/1`` report (README: Output formats)."""
+
+    schema_: str = Field(alias="schema", examples=["unspin.alignment/1"])
+    suspicious: _DocumentInfo
+    source: _DocumentInfo
+    verdict: str = Field(description="copy, spun-copy, partial-copy or no-copy")
+    score: float
+    coverage: dict[str, float]
+    match_types: dict[str, dict[str, int]]
+    passages: list[_Passage]
+
+
+class SearchReport(BaseModel):
+    """An ``unspin.report/1`` document: one ``unspin.alignment/1`` report per source."""
+
+    schema_: str = Field(alias="schema", examples=["unspin.report/1"])
+    suspicious: dict[str, object]
+    similarity: dict[str, float]
+    match_types: dict[str, dict[str, int]]
+    sources: list[AlignmentReport]

@@ -1,0 +1,351 @@
+"""Tests of the web app: pages, the JSON API, limits, tokens and errors (FastAPI's
+TestClient, in process), and ``unspin serve`` on a real socket."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+import unspin.server._app
+import unspin.server._serve
+from unspin import Document, align
+from unspin.cli import app as cli_app
+from unspin.report import SourceResult, compare_documents, report_to_json
+from unspin.server import ServerSettings, bind, create_app, missing_dependencies
+
+ROOT = Path(__file__).resolve().parents[1]
+SPUN = (ROOT / "examples" / "spun.txt").read_text(encoding="utf-8")
+ORIGINAL = (ROOT / "examples" / "original.txt").read_text(encoding="utf-8")
+
+
+def _client(*, raise_server_exceptions: bool = True, **settings: object) -> TestClient:
+    options: dict[str, object] = {"workers": 0}
+    options.update(settings)
+    return TestClient(
+        create_app(ServerSettings(**options)),  # type: ignore[arg-type]
+        raise_server_exceptions=raise_server_exceptions,
+    )
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[TestClient]:
+    with _client() as test_client:
+        yield test_client
+
+
+def _compare_body(**extra: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "suspicious": {"text": SPUN, "name": "spun.txt"},
+        "source": {"text": ORIGINAL, "name": "original.txt"},
+    }
+    body.update(extra)
+    return body
+
+
+def _assert_error(response: httpx.Response, status: int, *fragments: str) -> str:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/json")
+    detail = response.json()["detail"]
+    assert isinstance(detail, str) and "\n" not in detail
+    assert "Traceback" not in response.text
+    for fragment in fragments:
+        assert fragment in detail
+    return detail
+
+
+# --- the JSON API ----------------------------------------------------------------------------
+
+
+def test_api_compare_returns_the_alignment_report(client: TestClient) -> None:
+    response = client.post("/api/compare", json=_compare_body())
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.headers["x-unspin-verdict"] == "spun-copy"
+    data = response.json()
+    assert data["schema"] == "unspin.alignment/1"
+    assert data["suspicious"]["name"] == "spun.txt"
+    assert data["verdict"] == str(align(SPUN, ORIGINAL).verdict)
+    report = compare_documents(Document("spun.txt", SPUN), Document("original.txt", ORIGINAL))
+    assert data == json.loads(report_to_json(report))
+
+
+@pytest.mark.parametrize(("output", "kind"), [("html", "text/html"), ("csv", "text/csv")])
+def test_api_compare_renders_html_and_csv(client: TestClient, output: str, kind: str) -> None:
+    response = client.post("/api/compare", json=_compare_body(format=output))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(kind)
+    if output == "html":
+        assert response.text.startswith("<!DOCTYPE html>") and 'id="c0-s-p1"' in response.text
+    else:
+        assert response.text.startswith("suspicious,source,passage,")
+        assert response.headers["content-disposition"] == 'attachment; filename="spun.unspin.csv"'
+
+
+def test_api_reads_html_inputs(client: TestClient) -> None:
+    page = (
+        "<html><body>" + "".join(f"<p>{p}</p>" for p in ORIGINAL.split("\n\n")) + "</body></html>"
+    )
+    body = _compare_body(source={"text": page, "name": "original.html"})
+    data = client.post("/api/compare", json=body).json()
+    source = data["passages"][0]["source"]
+    assert source["text"] == page[source["start"] : source["end"]]  # raw HTML offsets
+    assert data["verdict"] == "spun-copy"
+
+
+@pytest.mark.parametrize(
+    ("body", "fragments"),
+    [
+        (_compare_body(suspicious={"text": SPUN, "path": "/etc/passwd"}), ["suspicious.path"]),
+        ({"suspicious": {"path": "/etc/passwd"}, "source": {"text": "x"}}, ["suspicious.text"]),
+        (_compare_body(source={"text": ""}), ["source.text"]),
+        (_compare_body(format="pdf"), ["format"]),
+        ({"suspicious": {"text": SPUN}}, ["source: Field required"]),
+        (_compare_body(source={"text": "   \n"}), ["is empty"]),
+    ],
+    ids=["path-field", "path-only", "empty", "format", "missing", "blank"],
+)
+def test_api_bad_requests_are_one_line_422s(
+    client: TestClient, body: dict[str, object], fragments: list[str]
+) -> None:
+    _assert_error(client.post("/api/compare", json=body), 422, *fragments)
+
+
+def test_api_malformed_json_is_a_422(client: TestClient) -> None:
+    response = client.post(
+        "/api/compare", content=b'{"suspicious": ', headers={"content-type": "application/json"}
+    )
+    _assert_error(response, 422, "JSON")
+
+
+def test_lone_surrogates_in_json_are_a_clear_422(client: TestClient) -> None:
+    body = '{"suspicious": {"text": "top \\ud800 summit"}, "source": {"text": "summit"}}'
+    response = client.post(
+        "/api/compare", content=body.encode(), headers={"content-type": "application/json"}
+    )
+    _assert_error(response, 422, "suspicious.text", "unicode")
+
+
+def test_request_size_limit_is_a_clear_413() -> None:
+    with _client(max_request_bytes=20_000) as small:
+        big = _compare_body(suspicious={"text": "word " * 5000})
+        _assert_error(small.post("/api/compare", json=big), 413, "over the 0.02 MiB limit")
+
+        def chunks() -> Iterator[bytes]:  # no Content-Length: read until over the limit
+            yield json.dumps(big).encode()
+
+        response = small.post(
+            "/api/compare", content=chunks(), headers={"content-type": "application/json"}
+        )
+        _assert_error(response, 413, "--max-request-size")
+        assert small.post("/api/compare", json=_compare_body()).status_code == 200
+        page = small.post("/compare", data={"suspicious_text": "word " * 5000})
+        assert page.status_code == 413 and page.headers["content-type"].startswith("text/html")
+
+
+def test_bearer_token() -> None:
+    with _client(token="s3cret") as guarded:
+        _assert_error(guarded.post("/api/compare", json=_compare_body()), 401, "bearer token")
+        wrong = {"Authorization": "Bearer nope"}
+        _assert_error(guarded.post("/api/compare", json=_compare_body(), headers=wrong), 401)
+        right = {"Authorization": "Bearer s3cret"}
+        assert guarded.post("/api/compare", json=_compare_body(), headers=right).status_code == 200
+        assert guarded.get("/api/health").json()["token_required"] is True
+        # The form asks for the token in a field.
+        assert 'name="token"' in guarded.get("/").text
+        form = {"suspicious_text": SPUN, "source_text": ORIGINAL}
+        assert guarded.post("/compare", data=form).status_code == 401
+        assert guarded.post("/compare", data={**form, "token": "s3cret"}).status_code == 200
+
+
+def test_errors_never_show_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(unspin.server._app, "compare_job", broken)
+    with _client(raise_server_exceptions=False) as failing:
+        response = failing.post("/api/compare", json=_compare_body())
+        detail = _assert_error(response, 500, "internal error (RuntimeError)")
+        assert "secret internals" not in detail
+        page = failing.post("/compare", data={"suspicious_text": SPUN, "source_text": ORIGINAL})
+        assert page.status_code == 500 and "Traceback" not in page.text
+    assert failing.get("/api/nope").json() == {"detail": "Not Found"}
+
+
+def test_health_and_openapi(client: TestClient) -> None:
+    health = client.get("/api/health").json()
+    assert health["status"] == "ok" and health["search"] is False and health["workers"] == 0
+    schema = client.get("/openapi.json").json()
+    assert set(schema["paths"]) == {"/api/compare", "/api/search", "/api/health"}
+    compare = schema["paths"]["/api/compare"]["post"]
+    assert {"200", "401", "413", "422"} <= set(compare["responses"])
+    assert "HTTPBearer" in schema["components"]["securitySchemes"]
+    request = schema["components"]["schemas"]["TextInput"]
+    assert set(request["properties"]) == {"text", "name", "html"}
+    assert request["additionalProperties"] is False
+    assert client.get("/docs").status_code == 404  # its scripts come from a CDN
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def test_form_page(client: TestClient) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    policy = response.headers["content-security-policy"]
+    assert policy.startswith("default-src 'none'") and "form-action 'self'" in policy
+    assert response.headers["x-content-type-options"] == "nosniff"
+    page = response.text
+    assert 'action="/compare"' in page and 'name="suspicious_file"' in page
+    assert 'action="/search"' not in page and "<script" not in page
+
+
+def test_form_compare_pasted_texts_gives_the_report(client: TestClient) -> None:
+    response = client.post("/compare", data={"suspicious_text": SPUN, "source_text": ORIGINAL})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'id="verdict">spun copy<' in response.text
+
+
+def test_form_upload_names_are_labels_not_paths(client: TestClient) -> None:
+    page = "<p>" + ORIGINAL.replace("\n\n", "</p><p>") + "</p>"
+    files = {"source_file": ("../../etc/original.html", page.encode(), "text/html")}
+    response = client.post(
+        "/compare", data={"suspicious_text": SPUN, "format": "json"}, files=files
+    )
+    assert response.status_code == 200, response.text
+    data = response.json()
+    assert data["source"]["name"] == "original.html"
+    assert data["source"]["length"] == len(page)
+
+
+@pytest.mark.parametrize(
+    ("data", "files", "status", "fragment"),
+    [
+        ({"source_text": ORIGINAL}, {}, 422, "suspicious: paste a text or upload a file"),
+        (
+            {"suspicious_text": SPUN, "source_text": ORIGINAL},
+            {"source_file": ("o.txt", ORIGINAL.encode(), "text/plain")},
+            422,
+            "not both",
+        ),
+        (
+            {"suspicious_text": SPUN},
+            {"source_file": ("o.bin", bytes(range(256)) * 8, "application/octet-stream")},
+            422,
+            "binary",
+        ),
+        ({"suspicious_text": SPUN, "source_text": ORIGINAL, "format": "pdf"}, {}, 422, "format"),
+    ],
+    ids=["missing", "both", "binary", "format"],
+)
+def test_form_errors_are_pages(
+    client: TestClient, data: dict[str, str], files: dict[str, object], status: int, fragment: str
+) -> None:
+    response = client.post("/compare", data=data, files=files or None)  # type: ignore[arg-type]
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert fragment in response.text and "Traceback" not in response.text
+
+
+# --- search ------------------------------------------------------------------------------
+
+
+class _FakeIndex:
+    """A stand-in index: returns the original (a copy) and an unrelated text."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def search(self, document: Document, *, top: int) -> Sequence[SourceResult]:
+        self.calls.append((document.id, top))
+        unrelated = Document("garden.txt", "Tomatoes need sun, water and a deep pot of compost.")
+        found = [
+            SourceResult(Document("original.txt", ORIGINAL), align(document.text, ORIGINAL)),
+            SourceResult(unrelated, align(document.text, unrelated.text)),
+        ]
+        return found[:top]
+
+
+def test_search_without_an_index_is_a_clear_501(client: TestClient) -> None:
+    body = {"suspicious": {"text": SPUN}}
+    _assert_error(client.post("/api/search", json=body), 501, "--index INDEX_DIR")
+    page = client.post("/search", data={"suspicious_text": SPUN})
+    assert page.status_code == 501 and "--index" in page.text
+
+
+def test_search_with_an_index() -> None:
+    index = _FakeIndex()
+    with _client(search=index) as searching:
+        assert 'action="/search"' in searching.get("/").text
+        assert searching.get("/api/health").json()["search"] is True
+        response = searching.post(
+            "/api/search", json={"suspicious": {"text": SPUN, "name": "page.txt"}, "top": 5}
+        )
+        assert response.status_code == 200, response.text
+        data = response.json()
+        assert data["schema"] == "unspin.report/1"
+        assert [s["source"]["name"] for s in data["sources"]] == ["original.txt", "garden.txt"]
+        assert data["sources"][0]["verdict"] == "spun-copy"
+        assert data["sources"][1]["verdict"] == "no-copy"
+        assert index.calls == [("page.txt", 5)]
+        page = searching.post("/search", data={"suspicious_text": SPUN, "top": "1"})
+        assert page.status_code == 200 and "against 1 source" in page.text
+        _assert_error(
+            searching.post("/api/search", json={"suspicious": {"text": "x"}, "top": 0}), 422
+        )
+
+
+# --- worker processes and the real server ---------------------------------------------------------
+
+
+def test_alignment_runs_in_worker_processes() -> None:
+    with _client(workers=1) as pooled:
+        response = pooled.post("/api/compare", json=_compare_body())
+        assert response.status_code == 200
+        assert response.json()["verdict"] == "spun-copy"
+        assert pooled.get("/api/health").json()["workers"] == 1
+
+
+runner = CliRunner()
+
+
+def test_serve_without_its_dependencies_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert missing_dependencies() == []
+    monkeypatch.setattr(unspin.server._serve, "missing_dependencies", lambda: ["fastapi"])
+    result = runner.invoke(cli_app, ["serve"])
+    assert result.exit_code == 1
+    assert result.output.strip() == (
+        "unspin: error: the web app needs fastapi: pip install 'unspin[server]'"
+    )
+
+
+def test_serve_bad_options_are_one_line(tmp_path: Path) -> None:
+    not_an_index = tmp_path / "index"
+    not_an_index.write_text("not an index\n", encoding="utf-8")
+    result = runner.invoke(cli_app, ["serve", "--index", str(not_an_index)])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "--index" in result.output and "Traceback" not in result.output
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = runner.invoke(cli_app, ["serve", "--port", str(port), "--workers", "1"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().endswith(
+        f"cannot listen on 127.0.0.1:{port} (Address already in use)"
+    )
+
+
+def test_bind_defaults_to_loopback() -> None:
+    listener = bind("127.0.0.1", 0)
+    try:
+        assert listener.getsockname()[0] == "127.0.0.1"
+    finally:
+        listener.close()
