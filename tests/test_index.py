@@ -183,3 +183,25 @@ def test_the_web_app_searches_through_the_index(index: Index) -> None:
     stored = index.get("news-12")
     assert stored is not None and sources[0].document.text == stored.text
     assert sources[0].alignment.passages
+
+
+def test_a_shared_list_of_names_is_not_called_copied_writing(tmp_path: Path) -> None:
+    squad = (
+        "Ireland: G Dempsey; G Murphy, B O'Driscoll (capt), S Horgan, D Hickie; R O'Gara, "
+        "P Stringer; R Corrigan, S Byrne, J Hayes, M O'Kelly, P O'Connell, S Easterby, "
+        "J O'Connor, A Foley. Replacements: F Sheahan, M Horan, D O'Callaghan, E Miller, "
+        "G Easterby, D Humphreys, K Maggs.\n\n"
+        "England: J Robinson (capt); M Cueto, J Noon, O Barkley, J Lewsey; C Hodgson, "
+        "H Ellis; G Rowntree, S Thompson, P Vickery, D Grewcock, B Kay, J Worsley, "
+        "L Moody, M Corry. Replacements: A Titterrell, M Stevens, S Borthwick, A Hazell, "
+        "M Dawson, H Paul, B Cohen.\n\n"
+        "Referee: J Kaplan (South Africa). Touch judges: S Walsh, M Lawrence."
+    )
+    report = "\n\n".join([_paragraphs(news_article(3))[1], squad, _paragraphs(news_article(4))[2]])
+    other = "\n\n".join([COUNCIL, squad])
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add(Document("match-report", report))
+        assert index.search(other).matches == ()
+        anything = SearchOptions(min_prose=0.0, min_support=0, min_evidence=0.0)
+        assert [m.id for m in index.search(other, options=anything).matches] == ["match-report"]
+        assert index.search(report).matches[0].id == "match-report"

@@ -41,6 +41,7 @@ __all__ = [
     "crop_for",
     "gather_evidence",
     "local_evidence",
+    "prose_share",
     "structural_support",
     "verify_candidates",
     "word_starts",
@@ -301,6 +302,27 @@ def structural_support(
     return total
 
 
+_ALPHA_WORD = re.compile(r"[^\W\d_]+")
+
+
+def prose_share(text: str, alignment: Alignment) -> float:
+    """The share of the words in the query's passages that are written in lower case.
+
+    Prose is mostly lower-case words; squad line-ups, lists of names and tables are
+    mostly capitalised, and two reports of one match share them without one copying the
+    other's writing.
+    """
+    words: list[str] = [
+        word
+        for passage in alignment.passages
+        for word in _ALPHA_WORD.findall(text[slice(*passage.suspicious)])
+    ]
+    if not words:
+        return 0.0
+    lower = sum(1 for word in words if word.islower())
+    return lower / len(words)
+
+
 class Verified(NamedTuple):
     matches: tuple[SourceMatch, ...]
     candidates: tuple[Candidate, ...]
@@ -319,8 +341,8 @@ def verify_candidates(
     fingerprints inside each confirmed source's passages (see the module docstring).
 
     A candidate is confirmed when alignment finds a copy, its score reaches
-    ``options.min_score`` and its passages' :func:`structural_support` reaches
-    ``options.min_support``."""
+    ``options.min_score``, its passages' :func:`structural_support` reaches
+    ``options.min_support`` and their :func:`prose_share` ``options.min_prose``."""
     explained = np.zeros(len(evidence.weights), dtype=np.bool_)
     pending = list(range(len(evidence.documents)))
     outcomes: dict[int, tuple[bool, bool]] = {}
@@ -377,7 +399,10 @@ def verify_candidates(
                 found.html,
                 fingerprint_options,
             )
-            copy = support >= options.min_support
+            copy = (
+                support >= options.min_support
+                and prose_share(query.text, alignment) >= options.min_prose
+            )
         outcomes[candidate] = (True, copy)
         if not copy:
             continue
