@@ -373,3 +373,29 @@ def test_texts_are_compressed_with_a_dictionary_learned_from_the_first_large_bat
         for document in (small[0], large[0], large[-1]):
             stored = reopened.get(document.id)
             assert stored is not None and stored.text == document.text
+
+
+def test_segment_lookups_agree_with_a_plain_binary_search(tmp_path: Path) -> None:
+    import numpy as np
+
+    from unspin.index._segment import FENCE_STRIDE, Segment, write_segment
+
+    rng = np.random.default_rng(5)
+    count = FENCE_STRIDE * 7 + 13
+    fingerprints = rng.integers(0, 400, count).astype(np.uint64)
+    keys = np.unique(
+        (fingerprints << np.uint64(32)) | rng.integers(0, 2**20, count).astype(np.uint64)
+    )
+    path = tmp_path / "test.seg"
+    write_segment(path, keys, np.zeros(len(keys), dtype=np.uint16))
+    segment = Segment(path, expected_count=len(keys))
+    probes = np.arange(0, 402, dtype=np.uint32)
+    low, high = segment.ranges(probes)
+    expected_low = np.searchsorted(keys, probes.astype(np.uint64) << np.uint64(32))
+    expected_high = np.searchsorted(
+        keys, (probes.astype(np.uint64) + np.uint64(1)) << np.uint64(32)
+    )
+    assert np.array_equal(low, expected_low) and np.array_equal(high, expected_high)
+    empty = tmp_path / "empty.seg"
+    write_segment(empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint16))
+    assert Segment(empty).ranges(probes)[0].tolist() == [0] * len(probes)

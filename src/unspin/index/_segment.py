@@ -2,18 +2,23 @@
 
 A segment file holds the postings of one ingest batch (or of several, once merged)::
 
-    offset 0   magic  b"UNSPSEG1"
+    offset 0   magic  b"UNSPSEG2"
            8   uint64 posting count N
-          16   uint64 reserved (0)
+          16   uint64 fence stride S
           24   uint64 reserved (0)
           32   uint64[N] keys:   fingerprint << 32 | document number, ascending
      32 + 8N   uint16[N] blocks: block of the fingerprint's first occurrence
+          F    uint64[ceil(N / S)] fence: keys[0], keys[S], keys[2S], ...
+               (F = 32 + 10N rounded up to a multiple of 8)
 
 all little-endian. A fingerprint's postings are the keys in
-``[fingerprint << 32, (fingerprint + 1) << 32)``, found by binary search on the mapped
-array, so a query reads a few pages per fingerprint and memory stays flat however large
-the index grows. Files are written to a temporary name, fsynced, renamed, and the
-directory fsynced, before the transaction that makes them part of the index commits.
+``[fingerprint << 32, (fingerprint + 1) << 32)``. The fence (one key in S) is read into
+memory when a segment is opened; a binary search on it names the one stretch of S keys
+holding a bound, and only that page or two of the mapped file is touched. A plain binary
+search over the mapped keys would touch a dozen scattered pages per lookup and, over
+many queries, pull most of the file into the process's resident set. Files are written to
+a temporary name, fsynced, renamed, and the directory fsynced, before the transaction that
+makes them part of the index commits.
 """
 
 from __future__ import annotations
@@ -30,8 +35,9 @@ from unspin._exceptions import CorruptIndexError
 
 __all__ = ["Segment", "merge_postings", "segment_keys", "write_segment"]
 
-MAGIC: Final = b"UNSPSEG1"
+MAGIC: Final = b"UNSPSEG2"
 HEADER_BYTES: Final = 32
+FENCE_STRIDE: Final = 256
 
 Keys = npt.NDArray[np.uint64]
 Blocks = npt.NDArray[np.uint16]
@@ -42,8 +48,16 @@ def segment_keys(fingerprint: npt.NDArray[np.uint32], document: npt.NDArray[np.u
     return (fingerprint.astype(np.uint64) << np.uint64(32)) | document.astype(np.uint64)
 
 
-def file_size(count: int) -> int:
-    return HEADER_BYTES + 10 * count
+def _fence_offset(count: int) -> int:
+    return (HEADER_BYTES + 10 * count + 7) // 8 * 8
+
+
+def _fence_length(count: int, stride: int) -> int:
+    return (count + stride - 1) // stride
+
+
+def file_size(count: int, stride: int = FENCE_STRIDE) -> int:
+    return _fence_offset(count) + 8 * _fence_length(count, stride)
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -59,13 +73,16 @@ def write_segment(path: Path, keys: Keys, blocks: Blocks) -> int:
     order = np.argsort(keys, kind="stable")
     keys = np.ascontiguousarray(keys[order], dtype="<u8")
     blocks = np.ascontiguousarray(blocks[order], dtype="<u2")
-    header = MAGIC + np.array([len(keys), 0, 0], dtype="<u8").tobytes()
+    header = MAGIC + np.array([len(keys), FENCE_STRIDE, 0], dtype="<u8").tobytes()
+    padding = _fence_offset(len(keys)) - HEADER_BYTES - 10 * len(keys)
     temporary = path.with_name(path.name + ".tmp")
     try:
         with temporary.open("wb") as handle:
             handle.write(header)
             handle.write(keys.tobytes())
             handle.write(blocks.tobytes())
+            handle.write(b"\0" * padding)
+            handle.write(np.ascontiguousarray(keys[::FENCE_STRIDE]).tobytes())
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -91,10 +108,15 @@ class Segment:
             raise CorruptIndexError(f"{path}: cannot read ({exc.strerror})") from None
         if len(header) < HEADER_BYTES or header[:8] != MAGIC:
             raise CorruptIndexError(f"{path}: not an unspin segment file")
-        count = int(np.frombuffer(header, dtype="<u8", count=1, offset=8)[0])
-        if size != file_size(count) or (expected_count is not None and count != expected_count):
+        count, stride = (int(v) for v in np.frombuffer(header, dtype="<u8", count=2, offset=8))
+        if (
+            stride < 1
+            or size != file_size(count, stride)
+            or (expected_count is not None and count != expected_count)
+        ):
             raise CorruptIndexError(f"{path}: segment file is truncated or damaged")
         self.count = count
+        self.stride = stride
         if count:
             self.keys: Keys = np.memmap(
                 path, dtype="<u8", mode="r", offset=HEADER_BYTES, shape=(count,)
@@ -102,9 +124,14 @@ class Segment:
             self.blocks: Blocks = np.memmap(
                 path, dtype="<u2", mode="r", offset=HEADER_BYTES + 8 * count, shape=(count,)
             )
+            with path.open("rb") as handle:
+                handle.seek(_fence_offset(count))
+                fence = handle.read(8 * _fence_length(count, stride))
+            self.fence: Keys = np.frombuffer(fence, dtype="<u8").copy()
         else:
             self.keys = np.zeros(0, dtype=np.uint64)
             self.blocks = np.zeros(0, dtype=np.uint16)
+            self.fence = np.zeros(0, dtype=np.uint64)
 
     def ranges(
         self, fingerprints: npt.NDArray[np.uint32]
@@ -112,10 +139,21 @@ class Segment:
         """For each (sorted) fingerprint, the [lo, hi) range of its postings."""
         low = fingerprints.astype(np.uint64) << np.uint64(32)
         high = low + (np.uint64(1) << np.uint64(32))
-        return (
-            np.searchsorted(self.keys, low).astype(np.int64),
-            np.searchsorted(self.keys, high).astype(np.int64),
-        )
+        return self._positions(low), self._positions(high)
+
+    def _positions(self, values: Keys) -> npt.NDArray[np.int64]:
+        """``np.searchsorted(keys, values)``, reading one stretch of keys per value."""
+        if self.count == 0 or len(values) == 0:
+            return np.zeros(len(values), dtype=np.int64)
+        stride = self.stride
+        # keys[stretch * stride] <= value < keys[(stretch + 1) * stride]
+        stretch = np.maximum(np.searchsorted(self.fence, values, side="right") - 1, 0)
+        first = stretch * stride
+        window = first[:, None] + np.arange(stride, dtype=np.int64)
+        inside = window < self.count
+        keys = np.asarray(self.keys[np.minimum(window, self.count - 1)])
+        below = (keys < values[:, None]) & inside
+        return (first + below.sum(axis=1)).astype(np.int64)
 
 
 class MergedPostings(NamedTuple):
