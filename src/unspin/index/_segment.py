@@ -153,7 +153,8 @@ class Segment:
         inside = window < self.count
         keys = np.asarray(self.keys[np.minimum(window, self.count - 1)])
         below = (keys < values[:, None]) & inside
-        return (first + below.sum(axis=1)).astype(np.int64)
+        positions: npt.NDArray[np.int64] = (first + below.sum(axis=1)).astype(np.int64)
+        return positions
 
 
 class MergedPostings(NamedTuple):
