@@ -396,6 +396,10 @@ def test_segment_lookups_agree_with_a_plain_binary_search(tmp_path: Path) -> Non
         keys, (probes.astype(np.uint64) + np.uint64(1)) << np.uint64(32)
     )
     assert np.array_equal(low, expected_low) and np.array_equal(high, expected_high)
+    postings = segment.lookup(probes)
+    assert np.array_equal(np.diff(postings.pointer), expected_high - expected_low)
+    assert np.array_equal(postings.keys, keys[expected_low.min() : expected_high.max()])
     empty = tmp_path / "empty.seg"
     write_segment(empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint16))
     assert Segment(empty).ranges(probes)[0].tolist() == [0] * len(probes)
+    assert Segment(empty).lookup(probes).pointer.tolist() == [0] * (len(probes) + 1)

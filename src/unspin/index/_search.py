@@ -115,27 +115,24 @@ def gather_evidence(
     """
     fingerprints = query.fingerprint
     count = len(fingerprints)
-    ranges = [segment.ranges(fingerprints) for segment in segments]
+    found = [segment.lookup(fingerprints) for segment in segments]
     df = np.zeros(count, dtype=np.int64)
-    for low, high in ranges:
-        df += high - low
+    for postings in found:
+        df += np.diff(postings.pointer)
     ceiling = max(_MIN_MAX_DF, int(max_df * document_count))
     usable = (df > 0) & (df <= ceiling)
     weights = np.zeros(count, dtype=np.float64)
     weights[usable] = np.log1p(max(document_count, 1) / df[usable])
     docs_parts: list[npt.NDArray[np.int64]] = []
     fp_parts: list[npt.NDArray[np.int64]] = []
-    for segment, (low, high) in zip(segments, ranges, strict=True):
-        lengths = np.where(usable, high - low, 0)
-        total = int(lengths.sum())
-        if not total:
+    for postings in found:
+        lengths = np.diff(postings.pointer)
+        if not len(postings.keys):
             continue
         owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
-        starts = np.repeat(low - (np.cumsum(lengths) - lengths), lengths)
-        positions = starts + np.arange(total, dtype=np.int64)
-        keys = np.asarray(segment.keys[positions])
-        docs_parts.append((keys & _DOCUMENT_MASK).astype(np.int64))
-        fp_parts.append(owners)
+        counted = usable[owners]
+        docs_parts.append((postings.keys[counted] & _DOCUMENT_MASK).astype(np.int64))
+        fp_parts.append(owners[counted])
     if not docs_parts:
         empty = np.zeros(0, dtype=np.int64)
         return Evidence(weights, empty, np.zeros(0, dtype=np.float64), [])

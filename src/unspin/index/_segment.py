@@ -23,6 +23,7 @@ makes them part of the index commits.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import os
 from pathlib import Path
@@ -33,7 +34,7 @@ import numpy.typing as npt
 
 from unspin._exceptions import CorruptIndexError
 
-__all__ = ["Segment", "merge_postings", "segment_keys", "write_segment"]
+__all__ = ["Postings", "Segment", "merge_postings", "segment_keys", "write_segment"]
 
 MAGIC: Final = b"UNSPSEG2"
 HEADER_BYTES: Final = 32
@@ -128,10 +129,58 @@ class Segment:
                 handle.seek(_fence_offset(count))
                 fence = handle.read(8 * _fence_length(count, stride))
             self.fence: Keys = np.frombuffer(fence, dtype="<u8").copy()
+            # Queries read keys with pread, not through the mapping: a page fault maps a
+            # whole neighbourhood of pages, and over many queries most of the file would
+            # end up counted in the process's resident set.
+            self._descriptor: int | None = os.open(path, os.O_RDONLY)
         else:
             self.keys = np.zeros(0, dtype=np.uint64)
             self.blocks = np.zeros(0, dtype=np.uint16)
             self.fence = np.zeros(0, dtype=np.uint64)
+            self._descriptor = None
+
+    def close(self) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def lookup(self, fingerprints: npt.NDArray[np.uint32]) -> Postings:
+        """The postings of each fingerprint: its keys, read from the one stretch of the
+        file (between two fence keys) that holds them."""
+        count = len(fingerprints)
+        if self.count == 0 or count == 0 or self._descriptor is None:
+            return Postings(np.zeros(count + 1, dtype=np.int64), np.zeros(0, dtype=np.uint64))
+        low = fingerprints.astype(np.uint64) << np.uint64(32)
+        high = low + (np.uint64(1) << np.uint64(32))
+        stride = self.stride
+        first = np.maximum(np.searchsorted(self.fence, low, side="right") - 1, 0) * stride
+        last = np.minimum(
+            (np.maximum(np.searchsorted(self.fence, high, side="right") - 1, 0) + 1) * stride,
+            self.count,
+        )
+        lengths = np.zeros(count, dtype=np.int64)
+        pieces: list[bytes] = []
+        descriptor = self._descriptor
+        for index, (start, end, bottom, top) in enumerate(
+            zip(first.tolist(), last.tolist(), low.tolist(), high.tolist(), strict=True)
+        ):
+            data = os.pread(descriptor, 8 * (end - start), HEADER_BYTES + 8 * start)
+            stretch = memoryview(data).cast("Q")
+            lo = bisect.bisect_left(stretch, bottom)
+            hi = bisect.bisect_left(stretch, top, lo)
+            if hi > lo:
+                lengths[index] = hi - lo
+                pieces.append(data[8 * lo : 8 * hi])
+        pointer = np.zeros(count + 1, dtype=np.int64)
+        np.cumsum(lengths, out=pointer[1:])
+        found: Keys = (
+            np.frombuffer(b"".join(pieces), dtype="<u8") if pieces else np.zeros(0, np.uint64)
+        )
+        return Postings(pointer, found)
 
     def ranges(
         self, fingerprints: npt.NDArray[np.uint32]
@@ -155,6 +204,14 @@ class Segment:
         below = (keys < values[:, None]) & inside
         positions: npt.NDArray[np.int64] = (first + below.sum(axis=1)).astype(np.int64)
         return positions
+
+
+class Postings(NamedTuple):
+    """Postings of a list of fingerprints: those of fingerprint ``i`` are
+    ``keys[pointer[i]:pointer[i + 1]]``."""
+
+    pointer: npt.NDArray[np.int64]
+    keys: Keys
 
 
 class MergedPostings(NamedTuple):
