@@ -40,8 +40,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
 from unspin.index import Index, SearchOptions, check_documents  # noqa: E402
-from unspin.report import read_pan_xml  # noqa: E402
 from unspin.io import SkippedInput, read_documents  # noqa: E402
+from unspin.report import read_pan_xml  # noqa: E402
 
 DEFAULT_CORPUS = BENCH_DIR.parent.parent / "shared" / "data" / "pan13-train"
 GROUPS = {
