@@ -40,7 +40,7 @@ class SearchOptions(NamedTuple):
     max_df: float = 0.002
     min_score: float = 0.0
     min_support: int = 30
-    min_prose: float = 0.5
+    min_prose: float = 0.25
     align: AlignOptions = AlignOptions()
 
 
