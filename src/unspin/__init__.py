@@ -3,14 +3,23 @@
 >>> from unspin import align
 >>> result = align(suspicious_text, source_text)
 >>> result.verdict, [(p.suspicious, p.source) for p in result.passages]
+
+>>> from unspin import Index, read_documents
+>>> index = Index.open("news.idx", create=True)
+>>> index.add(read_documents(["articles/"]))
+>>> [(m.id, m.verdict) for m in index.search(suspicious_text).matches]
 """
 
 from __future__ import annotations
 
 from unspin._exceptions import (
     BinaryInputError,
+    CorruptIndexError,
     EmptyInputError,
     FormatError,
+    IndexLockedError,
+    IndexNotFoundError,
+    IndexStoreError,
     InputError,
     InputNotFoundError,
     InputTooLargeError,
@@ -29,7 +38,8 @@ from unspin.align import (
     Verdict,
     align,
 )
-from unspin.io import Document, read_document
+from unspin.index import Index, SearchOptions, SearchResult, SourceMatch
+from unspin.io import Document, read_document, read_documents
 
 __version__ = "0.1.0"
 
@@ -37,9 +47,14 @@ __all__ = [
     "AlignOptions",
     "Alignment",
     "BinaryInputError",
+    "CorruptIndexError",
     "Document",
     "EmptyInputError",
     "FormatError",
+    "Index",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexStoreError",
     "InputError",
     "InputNotFoundError",
     "InputTooLargeError",
@@ -49,10 +64,14 @@ __all__ = [
     "Passage",
     "Rewrite",
     "RewriteKind",
+    "SearchOptions",
+    "SearchResult",
+    "SourceMatch",
     "Span",
     "UnspinError",
     "Verdict",
     "__version__",
     "align",
     "read_document",
+    "read_documents",
 ]

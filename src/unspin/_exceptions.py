@@ -11,15 +11,23 @@ caller (and the CLI) can catch one class and show its one-line message::
     │   ├── BinaryInputError        bytes that are not text (NUL bytes, control noise)
     │   └── InputTooLargeError      larger than the configured limit
     ├── FormatError           a file in a format unspin reads (PAN XML, pairs list) is malformed
-    └── LexiconError          the packaged lexicon is missing or damaged
+    ├── LexiconError          the packaged lexicon is missing or damaged
+    └── IndexStoreError       an index directory cannot be used
+        ├── IndexNotFoundError      no index at that path
+        ├── CorruptIndexError       not an unspin index, a damaged one, or a newer format
+        └── IndexLockedError        another process is writing to the index
 """
 
 from __future__ import annotations
 
 __all__ = [
     "BinaryInputError",
+    "CorruptIndexError",
     "EmptyInputError",
     "FormatError",
+    "IndexLockedError",
+    "IndexNotFoundError",
+    "IndexStoreError",
     "InputError",
     "InputNotFoundError",
     "InputTooLargeError",
@@ -63,3 +71,19 @@ class FormatError(UnspinError):
 
 class LexiconError(UnspinError):
     """The packaged lexicon data is missing or damaged."""
+
+
+class IndexStoreError(UnspinError):
+    """An index directory cannot be used; the message names the directory and why."""
+
+
+class IndexNotFoundError(IndexStoreError):
+    """There is no index at the given path."""
+
+
+class CorruptIndexError(IndexStoreError):
+    """The directory is not an unspin index, is damaged, or was made by a newer unspin."""
+
+
+class IndexLockedError(IndexStoreError):
+    """Another process holds the index's write lock."""

@@ -2,10 +2,11 @@
 
 Exit codes: 0 success; 1 an output could not be written, or an internal error;
 2 bad input or bad usage (a missing, empty, binary or oversized file, a malformed PAN
-file, an unknown option); 130 interrupted. Every error is one line on stderr,
-``unspin: error: <message>``, never a traceback (``UNSPIN_DEBUG=1`` shows the traceback
-of an internal error). Output files are written atomically: a temporary file beside the
-target, then renamed over it, so an interrupted run never leaves half a file.
+file, an unknown option, a missing, foreign, damaged or locked index); 130 interrupted.
+Every error is one line on stderr, ``unspin: error: <message>``, never a traceback
+(``UNSPIN_DEBUG=1`` shows the traceback of an internal error). Output files are written
+atomically: a temporary file beside the target, then renamed over it, so an interrupted
+run never leaves half a file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -47,15 +48,35 @@ from unspin.eval import (
     settings_for,
     spin_text,
 )
-from unspin.io import DEFAULT_MAX_BYTES, Document, read_document
+from unspin.index import (
+    CheckedDocument,
+    Index,
+    IndexInfo,
+    IngestCounts,
+    SearchOptions,
+    check_documents,
+)
+from unspin.io import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    InputFormat,
+    SkippedInput,
+    decode_text,
+    input_files,
+    read_document,
+    read_documents,
+)
 from unspin.report import (
     alignment_to_json,
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
     render_alignment,
+    render_search,
     report_to_csv,
     report_to_html,
+    search_result_to_dict,
+    search_result_to_json,
 )
 
 __all__ = ["app", "main"]
@@ -448,6 +469,414 @@ def simulate_corpus(
             raise InputError(str(exc)) from None
         groups = ", ".join(f"{name} {count}" for name, count in summary.by_group.items())
         typer.echo(f"wrote {summary.pairs} pairs ({groups}), {summary.cases} cases to {out_dir}")
+
+
+# --- index ------------------------------------------------------------------------------
+
+index_app = typer.Typer(
+    name="index",
+    help="Build and manage an index of source documents (a directory).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(index_app)
+
+IndexDir = Annotated[Path, typer.Argument(metavar="INDEX_DIR", help="The index directory.")]
+Inputs = Annotated[
+    list[Path],
+    typer.Argument(
+        metavar="INPUT...",
+        help="Files and directories: text, HTML, JSONL, CSV/TSV, Parquet (by name).",
+    ),
+]
+FormatOption = Annotated[
+    InputFormat,
+    typer.Option("--format", help="Read every input file as this format (default: by name)."),
+]
+IdField = Annotated[
+    str, typer.Option("--id-field", help="JSONL/CSV/Parquet field holding the document id.")
+]
+TextField = Annotated[
+    str, typer.Option("--text-field", help="JSONL/CSV/Parquet field holding the text.")
+]
+Recursive = Annotated[
+    bool, typer.Option("--recursive/--no-recursive", help="Walk directories recursively.")
+]
+Wait = Annotated[
+    float,
+    typer.Option(
+        "--wait",
+        metavar="SECONDS",
+        min=0,
+        help="Wait this long for another process writing the index (default: refuse).",
+    ),
+]
+TopOption = Annotated[int, typer.Option("--top", "-k", min=1, help="Report at most K sources.")]
+
+
+def _stderr_console() -> Console:
+    return Console(stderr=True)
+
+
+def _byte_progress(label: str, total: int, console: Console) -> Progress:
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TextColumn("{task.fields[documents]} documents"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        disable=not console.is_terminal or total == 0,
+    )
+
+
+class _Skips:
+    """Collects skipped inputs; prints the first few as warnings and a count at the end."""
+
+    def __init__(self, shown: int = 5) -> None:
+        self.count = 0
+        self._shown = shown
+
+    def __call__(self, skipped: SkippedInput) -> None:
+        self.count += 1
+        if self.count <= self._shown:
+            typer.echo(f"unspin: warning: skipped {skipped.where}: {skipped.reason}", err=True)
+
+    def summary(self) -> str:
+        return f", skipped {self.count} unreadable" if self.count else ""
+
+
+def _documents(
+    inputs: list[Path],
+    input_format: InputFormat,
+    id_field: str,
+    text_field: str,
+    recursive: bool,
+    max_size: float,
+    skips: _Skips,
+    progress: Callable[[int], None],
+) -> Iterator[Document]:
+    return read_documents(
+        inputs,
+        input_format=input_format,
+        id_field=id_field,
+        text_field=text_field,
+        recursive=recursive,
+        max_bytes=_max_bytes(max_size),
+        on_skip=skips,
+        on_progress=progress,
+    )
+
+
+def _input_bytes(inputs: list[Path], recursive: bool) -> int:
+    total = 0
+    for path, _ in input_files(inputs, recursive=recursive):
+        with contextlib.suppress(OSError):
+            total += path.stat().st_size
+    return total
+
+
+@index_app.command("add")
+def index_add(
+    index_dir: IndexDir,
+    inputs: Inputs,
+    input_format: FormatOption = InputFormat.AUTO,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    recursive: Recursive = True,
+    batch_size: Annotated[
+        int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")
+    ] = 2000,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    wait: Wait = 0.0,
+) -> None:
+    """Add documents to INDEX_DIR (created if absent); same id, new text: replaced.
+
+    Committed in batches: an interrupted run keeps what it committed, and running the
+    same command again skips documents already there and completes the rest."""
+    with _guarded():
+        stderr = _stderr_console()
+        total = _input_bytes(inputs, recursive)  # also refuses missing inputs up front
+        skips = _Skips()
+        counts = IngestCounts()
+        with Index.open(index_dir, create=True) as index:
+            with _byte_progress("indexing", total, stderr) as progress:
+                task = progress.add_task("read", total=total or None, documents=0)
+                seen = 0
+
+                def advance(done: int) -> None:
+                    progress.advance(task, done)
+
+                documents = _documents(
+                    inputs, input_format, id_field, text_field, recursive, max_size, skips, advance
+                )
+                try:
+                    with index.writer(batch_size=batch_size, wait=wait) as writer:
+                        for document in documents:
+                            writer.add(
+                                document.id, document.text, html=document.html, path=document.path
+                            )
+                            seen += 1
+                            if seen % 256 == 0:
+                                progress.update(task, documents=seen)
+                        progress.update(task, documents=seen)
+                except KeyboardInterrupt:
+                    committed = writer.counts.added + writer.counts.replaced
+                    typer.echo(
+                        f"unspin: interrupted after committing {committed} documents; "
+                        "run the same command again to add the rest",
+                        err=True,
+                    )
+                    raise typer.Exit(EXIT_INTERRUPTED) from None
+                counts = writer.counts
+            documents_now = len(index)
+        if seen == 0:
+            raise InputError("no documents found in the inputs" + skips.summary())
+        typer.echo(
+            f"added {counts.added}, replaced {counts.replaced}, unchanged {counts.unchanged}"
+            f"{skips.summary()}  ·  {documents_now} documents in {index_dir}"
+        )
+
+
+@index_app.command("remove")
+def index_remove(
+    index_dir: IndexDir,
+    ids: Annotated[list[str], typer.Argument(metavar="ID...", help="Ids of documents to remove.")],
+    wait: Wait = 0.0,
+) -> None:
+    """Remove documents from INDEX_DIR by id."""
+    with _guarded(), Index.open(index_dir) as index:
+        removed = index.remove(ids, wait=wait)
+        missing = [doc_id for doc_id in dict.fromkeys(ids) if doc_id not in set(removed)]
+        for doc_id in missing[:5]:
+            typer.echo(f"unspin: warning: {doc_id}: not in the index", err=True)
+        typer.echo(f"removed {len(removed)}, not found {len(missing)}  ·  {len(index)} documents")
+
+
+def _info_dict(info: IndexInfo) -> dict[str, object]:
+    return info._asdict()
+
+
+@index_app.command("info")
+def index_info(
+    index_dir: IndexDir,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReportFormat.TEXT,
+) -> None:
+    """Show what INDEX_DIR holds: documents, segments, postings, size on disk, format."""
+    with _guarded(), Index.open(index_dir) as index:
+        info = index.info()
+        if output_format is ReportFormat.JSON:
+            _emit(json.dumps(_info_dict(info), indent=2) + "\n", None)
+            return
+        options = ", ".join(f"{k} {v}" for k, v in info.fingerprint_options.items())
+        lines = [
+            f"index       {info.path}",
+            f"documents   {info.documents}",
+            f"removed     {info.tombstones} (tombstones until `unspin index compact`)",
+            f"segments    {info.segments}",
+            f"postings    {info.postings}",
+            f"disk        {info.disk_bytes / 2**20:.1f} MiB",
+            f"format      {info.format_version}, fingerprint scheme {info.fingerprint_scheme} "
+            f"({options})",
+            f"created     {info.created}",
+        ]
+        _emit("\n".join(lines) + "\n", None)
+
+
+@index_app.command("compact")
+def index_compact(index_dir: IndexDir, wait: Wait = 0.0) -> None:
+    """Merge INDEX_DIR's segments into one and drop the postings of removed documents."""
+    with _guarded(), Index.open(index_dir) as index:
+        before = index.info()
+        index.compact(wait=wait)
+        after = index.info()
+        typer.echo(
+            f"segments {before.segments} -> {after.segments}, postings {before.postings} -> "
+            f"{after.postings}, disk {before.disk_bytes / 2**20:.1f} -> "
+            f"{after.disk_bytes / 2**20:.1f} MiB"
+        )
+
+
+# --- search and check ---------------------------------------------------------------------
+
+
+def _read_query(path: Path, max_size: float) -> Document:
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
+        if len(data) > _max_bytes(max_size):
+            raise InputError("stdin: over the --max-size limit")
+        text = decode_text(data, origin="stdin")
+        if not text.strip():
+            raise InputError("stdin: is empty")
+        return Document(id="stdin", text=text)
+    return read_document(path, max_bytes=_max_bytes(max_size))
+
+
+@app.command()
+def search(
+    index_dir: IndexDir,
+    document: Annotated[
+        Path, typer.Argument(metavar="DOC", help="The suspicious text ('-': stdin).")
+    ],
+    top: TopOption = 10,
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text (for people) or json.")
+    ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
+    candidates: Annotated[
+        bool, typer.Option("--candidates", help="JSON: also list the retrieval candidates.")
+    ] = False,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    full: Annotated[
+        bool, typer.Option("--full", help="Show long passages whole (text format).")
+    ] = False,
+    show_source: Annotated[
+        bool, typer.Option("--show-source", help="Also show each passage's source text.")
+    ] = False,
+) -> None:
+    """Find the indexed documents DOC was copied or spun from: ranked sources, each with
+    score, verdict, share of DOC covered and passages."""
+    with _guarded():
+        query = _read_query(document, max_size)
+        with Index.open(index_dir) as index:
+            result = index.search(query.text, html=query.html, options=SearchOptions(top=top))
+            texts = {}
+            for match in result.matches:
+                stored = index.get(match.id)
+                if stored is not None:
+                    texts[match.id] = stored.text
+        if output_format is ReportFormat.JSON:
+            _emit(
+                search_result_to_json(
+                    result,
+                    query_name=query.id,
+                    query_text=query.text,
+                    source_texts=texts,
+                    query_path=query.path,
+                    candidates=candidates,
+                ),
+                output,
+            )
+            return
+        buffer = io.StringIO() if output is not None else None
+        console = (
+            Console(file=buffer, width=100, color_system=None, force_terminal=False)
+            if buffer is not None
+            else Console()
+        )
+        render_search(
+            result,
+            query.text,
+            console=console,
+            query_name=query.id,
+            source_texts=texts,
+            full=full,
+            show_source=show_source,
+        )
+        if buffer is not None and output is not None:
+            _write_atomically(output, buffer.getvalue())
+
+
+@app.command()
+def check(
+    index_dir: IndexDir,
+    inputs: Inputs,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Write the JSON-lines report here (atomically).")
+    ],
+    top: TopOption = 10,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+    ] = None,
+    input_format: FormatOption = InputFormat.AUTO,
+    id_field: IdField = "id",
+    text_field: TextField = "text",
+    recursive: Recursive = True,
+    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+) -> None:
+    """Search INDEX_DIR for the sources of many documents: one JSON line per document
+    (schema unspin.search/1) naming the input and its ranked sources."""
+    with _guarded():
+        stderr = _stderr_console()
+        total = _input_bytes(inputs, recursive)
+        skips = _Skips()
+        target = out.expanduser()
+        if target.is_dir():
+            raise _OutputError(f"{out}: is a directory, cannot write the report there")
+        Index.open(index_dir).close()  # a missing or damaged index fails before any work
+        checked = with_sources = failed = 0
+        temporary: str | None = None
+        try:
+            descriptor, temporary = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            )
+        except OSError as exc:
+            raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        try:
+            with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+                with _byte_progress("checking", total, stderr) as progress:
+                    task = progress.add_task("read", total=total or None, documents=0)
+                    documents = _documents(
+                        inputs,
+                        input_format,
+                        id_field,
+                        text_field,
+                        recursive,
+                        max_size,
+                        skips,
+                        lambda done: progress.advance(task, done),
+                    )
+                    for item in check_documents(
+                        index_dir, documents, jobs=jobs, options=SearchOptions(top=top)
+                    ):
+                        checked += 1
+                        progress.update(task, documents=checked)
+                        line = _check_line(item)
+                        if line is None:
+                            failed += 1
+                            continue
+                        with_sources += bool(item.result and item.result.matches)
+                        handle.write(line)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, _default_file_mode())
+            os.replace(temporary, target)
+            temporary = None
+        except OSError as exc:
+            raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        finally:
+            if temporary is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+        if checked == 0:
+            raise InputError("no documents found in the inputs" + skips.summary())
+        errors = f", {failed} failed" if failed else ""
+        typer.echo(
+            f"checked {checked - failed} documents: {with_sources} with sources"
+            f"{errors}{skips.summary()}  ·  report in {out}"
+        )
+
+
+def _check_line(item: CheckedDocument) -> str | None:
+    if item.result is None:
+        typer.echo(f"unspin: warning: {item.document.id}: {item.error}", err=True)
+        return None
+    data = search_result_to_dict(
+        item.result,
+        query_name=item.document.id,
+        query_text=item.document.text,
+        source_texts=item.source_texts,
+        query_path=item.document.path,
+    )
+    return json.dumps(data, ensure_ascii=False) + "\n"
 
 
 # --- serve --------------------------------------------------------------------------------

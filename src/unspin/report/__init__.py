@@ -29,6 +29,13 @@ from unspin.report._pan import (
     read_pan_xml,
     write_pan_xml,
 )
+from unspin.report._search_json import (
+    SEARCH_SCHEMA_VERSION,
+    search_result_from_dict,
+    search_result_to_dict,
+    search_result_to_json,
+)
+from unspin.report._search_terminal import render_search
 from unspin.report._terminal import render_alignment
 
 __all__ = [
@@ -36,6 +43,7 @@ __all__ = [
     "MATCH_TYPE_LABELS",
     "REPORT_SCHEMA_VERSION",
     "SCHEMA_VERSION",
+    "SEARCH_SCHEMA_VERSION",
     "VERDICT_LABELS",
     "MatchTotals",
     "PanFeature",
@@ -51,9 +59,13 @@ __all__ = [
     "parse_pan_xml",
     "read_pan_xml",
     "render_alignment",
+    "render_search",
     "report_to_csv",
     "report_to_dict",
     "report_to_html",
     "report_to_json",
+    "search_result_from_dict",
+    "search_result_to_dict",
+    "search_result_to_json",
     "write_pan_xml",
 ]

@@ -49,8 +49,18 @@ class _IndexSearch:
         self._index = index
 
     def search(self, document: Document, *, top: int) -> Sequence[SourceResult]:
-        hits = self._index.search(document.text, top=top)
-        return [SourceResult(Document(hit.id, hit.text), hit.alignment) for hit in hits]
+        from unspin.index import SearchOptions
+
+        result = self._index.search(
+            document.text, html=document.html, options=SearchOptions(top=top)
+        )
+        sources = []
+        for match in result.matches:
+            stored = self._index.get(match.id)
+            if stored is not None:  # removed since the search: nothing to show
+                source = Document(match.id, stored.text, path=stored.path, html=stored.html)
+                sources.append(SourceResult(source, match.alignment))
+        return sources
 
 
 def open_index(path: Path) -> SearchBackend:

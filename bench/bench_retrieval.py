@@ -1,0 +1,393 @@
+"""Source-retrieval benchmark: unspin's index against MinHash LSH, tf-idf and paragraph BM25.
+
+Five query kinds (``unspin.eval.build_simulated_retrieval`` / ``build_spinbot_retrieval``):
+(a) whole spun articles, (b) 30-60% stretches of them, (c) 1-3 spun paragraphs inside a
+held-out article, (d) pages stitched from 2-3 indexed sources, (e) held-out articles alone.
+Every system indexes the same documents and answers the same queries in the same run.
+
+Measured per kind and system:
+
+* (a)-(c) ``top1``: the first *reported* source is the true one;
+* (d) ``found``: share of all true sources among the reported ones;
+* (e) ``flagged``: share of clean queries for which anything is reported (a false alarm);
+* for the baselines also ``rank1``: the best-scoring document is the true source,
+  whatever its score (what retrieval alone achieves before deciding).
+
+unspin reports what alignment confirmed at its default settings. The baselines report
+what clears their threshold: MinHash LSH its Jaccard threshold 0.5 on word 5-grams; tf-idf
+(document cosine) and BM25 (best paragraph pair) a threshold set on the (e) queries
+themselves to keep 99.5% of them clean (an optimistic calibration, in their favour).
+
+    python bench/bench_retrieval.py                       # BBC (simulator) and SpinBot
+    python bench/bench_retrieval.py --corpus bbc --per-kind 50 --clean 100   # quick
+    python bench/bench_retrieval.py --systems unspin      # unspin only
+
+Results (tables, per-query outcomes) go to bench/out/retrieval-<time>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+
+BENCH_DIR = Path(__file__).resolve().parent
+SHARED = BENCH_DIR.parent.parent / "shared" / "data"
+CORPORA = {"bbc": SHARED / "bbc-news", "spinbot": SHARED / "spinbot-wiki-train"}
+SYSTEMS = ("unspin", "minhash", "tfidf", "bm25")
+CLEAN_KEPT = 0.995
+_WORD = re.compile(r"\w+")
+
+sys.path.insert(0, str(BENCH_DIR.parent / "src"))
+
+from unspin.eval import QUERY_KINDS, RetrievalBenchmark, RetrievalQuery  # noqa: E402
+
+
+class Answer(NamedTuple):
+    """A system's answer to one query: reported sources (best first), the unthresholded
+    best document, the best score, seconds taken."""
+
+    reported: list[str]
+    best: str | None
+    best_score: float
+    seconds: float
+
+
+# --- unspin --------------------------------------------------------------------------------
+
+
+def run_unspin(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+    from unspin.index import Index
+    from unspin.io import Document
+
+    index = Index.open(work / "unspin.idx", create=True)
+    started = time.process_time()
+    wall = time.perf_counter()
+    index.add(Document(doc_id, text) for doc_id, text in bench.documents)
+    build_cpu, build_wall = time.process_time() - started, time.perf_counter() - wall
+    index.search(bench.queries[0].text)  # warm-up: lexicon tables, page cache
+    answers = []
+    verified = []
+    for query in bench.queries:
+        started = time.perf_counter()
+        result = index.search(query.text)
+        seconds = time.perf_counter() - started
+        reported = [match.id for match in result.matches]
+        best = result.candidates[0] if result.candidates else None
+        answers.append(
+            Answer(reported, best.id if best else None, best.evidence if best else 0.0, seconds)
+        )
+        verified.append(sum(c.verified for c in result.candidates))
+    info = index.info()
+    index.close()
+    return answers, {
+        "build_cpu_s": round(build_cpu, 2),
+        "build_wall_s": round(build_wall, 2),
+        "docs_per_cpu_s": round(len(bench.documents) / build_cpu, 1),
+        "disk_mib": round(info.disk_bytes / 2**20, 1),
+        "postings": info.postings,
+        "mean_verified": round(statistics.fmean(verified), 2),
+    }
+
+
+# --- baselines -----------------------------------------------------------------------------
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def run_minhash(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+    from datasketch import MinHash, MinHashLSH
+
+    def sketch(text: str) -> MinHash:
+        words = _words(text)
+        grams = {" ".join(words[i : i + 5]).encode() for i in range(len(words) - 4)}
+        minhash = MinHash(num_perm=128)
+        minhash.update_batch(list(grams) or [b""])
+        return minhash
+
+    started = time.perf_counter()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    sketches = {}
+    for doc_id, text in bench.documents:
+        sketches[doc_id] = sketch(text)
+        lsh.insert(doc_id, sketches[doc_id])
+    build = time.perf_counter() - started
+    answers = []
+    for query in bench.queries:
+        started = time.perf_counter()
+        probe = sketch(query.text)
+        found = sorted(lsh.query(probe), key=lambda d: -probe.jaccard(sketches[d]))
+        score = probe.jaccard(sketches[found[0]]) if found else 0.0
+        answers.append(
+            Answer(found, found[0] if found else None, score, time.perf_counter() - started)
+        )
+    return answers, {"build_wall_s": round(build, 2)}
+
+
+def _threshold(clean_scores: Sequence[float]) -> float:
+    """The lowest threshold above CLEAN_KEPT of the clean queries' best scores."""
+    if not clean_scores:
+        return float("inf")
+    return float(np.quantile(np.asarray(clean_scores), CLEAN_KEPT, method="higher")) + 1e-9
+
+
+def _thresholded(
+    bench: RetrievalBenchmark,
+    scored: list[tuple[list[tuple[str, float]], float]],
+) -> tuple[list[Answer], float]:
+    """Answers from per-query (doc, score) lists (best first) and the clean-kept threshold."""
+    clean = [
+        ranked[0][1] if ranked else 0.0
+        for (ranked, _), query in zip(scored, bench.queries, strict=True)
+        if query.kind == "clean"
+    ]
+    threshold = _threshold(clean)
+    answers = [
+        Answer(
+            [doc for doc, score in ranked if score >= threshold],
+            ranked[0][0] if ranked else None,
+            ranked[0][1] if ranked else 0.0,
+            seconds,
+        )
+        for ranked, seconds in scored
+    ]
+    return answers, threshold
+
+
+def run_tfidf(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    ids = [doc_id for doc_id, _ in bench.documents]
+    started = time.perf_counter()
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english", dtype=np.float32)
+    matrix = vectorizer.fit_transform([text for _, text in bench.documents])
+    build = time.perf_counter() - started
+    scored = []
+    for query in bench.queries:
+        started = time.perf_counter()
+        scores = (matrix @ vectorizer.transform([query.text]).T).toarray().ravel()
+        top = np.argsort(-scores)[:20]
+        ranked = [(ids[i], float(scores[i])) for i in top]
+        scored.append((ranked, time.perf_counter() - started))
+    answers, threshold = _thresholded(bench, scored)
+    return answers, {"build_wall_s": round(build, 2), "threshold": round(threshold, 4)}
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in re.split(r"\n\s*\n|\n", text) if len(p.split()) >= 5]
+
+
+def run_bm25(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+    import bm25s
+
+    owners: list[str] = []
+    corpus: list[list[str]] = []
+    for doc_id, text in bench.documents:
+        for paragraph in _paragraphs(text):
+            owners.append(doc_id)
+            corpus.append(_words(paragraph))
+    started = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    build = time.perf_counter() - started
+    scored = []
+    for query in bench.queries:
+        started = time.perf_counter()
+        paragraphs = [_words(p) for p in _paragraphs(query.text)] or [_words(query.text)]
+        paragraphs = [p for p in paragraphs if p]
+        best: dict[str, float] = {}
+        if paragraphs:
+            found, scores = retriever.retrieve(
+                paragraphs, k=min(10, len(corpus)), show_progress=False
+            )
+            for row, row_scores in zip(found, scores, strict=True):
+                for index, score in zip(row, row_scores, strict=True):
+                    owner = owners[int(index)]
+                    best[owner] = max(best.get(owner, 0.0), float(score))
+        ranked = sorted(best.items(), key=lambda item: -item[1])[:20]
+        scored.append((ranked, time.perf_counter() - started))
+    answers, threshold = _thresholded(bench, scored)
+    return answers, {
+        "build_wall_s": round(build, 2),
+        "threshold": round(threshold, 3),
+        "paragraphs": len(corpus),
+    }
+
+
+RUNNERS: dict[str, Callable[[RetrievalBenchmark, Path], tuple[list[Answer], dict[str, Any]]]] = {
+    "unspin": run_unspin,
+    "minhash": run_minhash,
+    "tfidf": run_tfidf,
+    "bm25": run_bm25,
+}
+
+
+# --- scoring -------------------------------------------------------------------------------
+
+
+def score(
+    queries: Sequence[RetrievalQuery], answers: Sequence[Answer], groups: dict[str, int]
+) -> dict[str, Any]:
+    """Scores per kind. A reported document counts as a query's source when it is in the
+    source's near-duplicate group (the index may hold two versions of one story)."""
+
+    def group(doc_id: str | None) -> int | None:
+        return None if doc_id is None else groups.get(doc_id)
+
+    def found(query: RetrievalQuery, answer: Answer) -> int:
+        reported = {group(doc) for doc in answer.reported}
+        return sum(group(source) in reported for source in query.sources)
+
+    by_kind: dict[str, Any] = {}
+    for kind in QUERY_KINDS:
+        pairs = [(q, a) for q, a in zip(queries, answers, strict=True) if q.kind == kind]
+        if not pairs:
+            continue
+        entry: dict[str, Any] = {"queries": len(pairs)}
+        if kind == "clean":
+            entry["flagged"] = statistics.fmean(bool(a.reported) for _, a in pairs)
+        elif kind == "stitched":
+            total = sum(len(q.sources) for q, _ in pairs)
+            entry["found"] = sum(found(q, a) for q, a in pairs) / total
+            entry["all_found"] = statistics.fmean(found(q, a) == len(q.sources) for q, a in pairs)
+        else:
+            entry["top1"] = statistics.fmean(
+                bool(a.reported) and group(a.reported[0]) == group(q.sources[0]) for q, a in pairs
+            )
+            entry["rank1"] = statistics.fmean(
+                group(a.best) == group(q.sources[0]) for q, a in pairs
+            )
+        latencies = sorted(a.seconds * 1000 for _, a in pairs)
+        entry["p50_ms"] = round(latencies[len(latencies) // 2], 1)
+        entry["p95_ms"] = round(latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))], 1)
+        by_kind[kind] = entry
+    return by_kind
+
+
+TARGETS = {"whole": 0.99, "stretch": 0.99, "embedded": 0.95, "stitched": 0.95, "clean": 0.005}
+
+
+def table(name: str, results: dict[str, dict[str, Any]]) -> str:
+    systems = list(results)
+    lines = [
+        f"### {name}",
+        "",
+        "| kind | queries | target | " + " | ".join(systems) + " |",
+        "|---|---|---|" + "---|" * len(systems),
+    ]
+    for kind in QUERY_KINDS:
+        first = results[systems[0]]["kinds"].get(kind)
+        if first is None:
+            continue
+        metric = {"clean": "flagged", "stitched": "found"}.get(kind, "top1")
+        target = ("≤ " if kind == "clean" else "≥ ") + f"{TARGETS[kind]:g}"
+        cells = []
+        for system in systems:
+            entry = results[system]["kinds"][kind]
+            cell = f"{entry[metric]:.3f}"
+            if "rank1" in entry and system != "unspin":
+                cell += f" (rank1 {entry['rank1']:.2f})"
+            cells.append(cell)
+        lines.append(
+            f"| ({'abcde'[QUERY_KINDS.index(kind)]}) {kind} {metric} | {first['queries']} | "
+            f"{target} | " + " | ".join(cells) + " |"
+        )
+    lines.append(
+        "| p50 / p95 ms per query (all kinds) | | | "
+        + " | ".join(results[s]["latency"] for s in systems)
+        + " |"
+    )
+    lines.append("")
+    for system in systems:
+        lines.append(f"- {system}: {json.dumps(results[system]['stats'])}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", choices=["bbc", "spinbot", "both"], default="both")
+    parser.add_argument("--per-kind", type=int, default=200)
+    parser.add_argument("--clean", type=int, default=None, help="clean queries (default: all)")
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    # Seed 0 was used while tuning (SearchOptions defaults); results are reported on seed 1.
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    from unspin.eval import build_simulated_retrieval, build_spinbot_retrieval
+
+    systems = [s for s in args.systems.split(",") if s]
+    out = BENCH_DIR / "out" / f"retrieval-{datetime.now():%Y%m%d-%H%M%S}"
+    out.mkdir(parents=True)
+    report = []
+    names = ["bbc", "spinbot"] if args.corpus == "both" else [args.corpus]
+    all_results: dict[str, Any] = {}
+    for name in names:
+        if not CORPORA[name].is_dir():
+            print(f"{name}: {CORPORA[name]} not found, skipped")
+            continue
+        started = time.perf_counter()
+        builder = build_simulated_retrieval if name == "bbc" else build_spinbot_retrieval
+        bench = builder(CORPORA[name], per_kind=args.per_kind, clean=args.clean, seed=args.seed)
+        print(
+            f"{name}: {len(bench.documents)} documents indexed, {len(bench.queries)} queries "
+            f"(built in {time.perf_counter() - started:.1f} s)",
+            flush=True,
+        )
+        results: dict[str, dict[str, Any]] = {}
+        for system in systems:
+            started = time.perf_counter()
+            with tempfile.TemporaryDirectory() as work:
+                answers, stats = RUNNERS[system](bench, Path(work))
+            stats["total_s"] = round(time.perf_counter() - started, 1)
+            latencies = sorted(a.seconds * 1000 for a in answers)
+            results[system] = {
+                "kinds": score(bench.queries, answers, bench.groups),
+                "stats": stats,
+                "latency": f"{latencies[len(latencies) // 2]:.1f} / "
+                f"{latencies[int(len(latencies) * 0.95)]:.1f}",
+            }
+            print(f"  {system}: {json.dumps(results[system]['kinds'])}", flush=True)
+            (out / f"{name}-{system}.jsonl").write_text(
+                "".join(
+                    json.dumps(
+                        {
+                            "query": q.id,
+                            "kind": q.kind,
+                            "sources": q.sources,
+                            "reported": a.reported[:10],
+                            "best": a.best,
+                            "best_score": round(a.best_score, 4),
+                            "ms": round(a.seconds * 1000, 2),
+                        }
+                    )
+                    + "\n"
+                    for q, a in zip(bench.queries, answers, strict=True)
+                )
+            )
+        title = {
+            "bbc": "Spun BBC news (spin simulator, light/medium/heavy)",
+            "spinbot": "Real SpinBot output (Wikipedia)",
+        }[name]
+        report.append(table(f"{title}: {len(bench.documents)} documents indexed", results))
+        all_results[name] = results
+    text = "\n".join(report)
+    print(text)
+    (out / "results.md").write_text(text)
+    (out / "results.json").write_text(json.dumps(all_results, indent=2))
+    print(f"written to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

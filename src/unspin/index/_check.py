@@ -1,0 +1,112 @@
+"""Batch search: many suspicious documents against one index, on all cores.
+
+Each worker process opens the index once (segments are memory-mapped, so the page cache
+is shared between workers) and keeps its own cache of source analyses; documents are
+handed out in small chunks and results come back in input order.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import NamedTuple
+
+from unspin._exceptions import UnspinError
+from unspin.index._index import Index
+from unspin.index._types import SearchOptions, SearchResult
+from unspin.io import Document
+
+__all__ = ["CheckedDocument", "check_documents"]
+
+# Documents in flight per worker: enough to keep workers busy, few enough to bound memory.
+_IN_FLIGHT_PER_WORKER = 8
+
+
+class CheckedDocument(NamedTuple):
+    """One checked document with its search result and the stored texts of its sources
+    (id -> text), or the one-line error that stopped its search."""
+
+    document: Document
+    result: SearchResult | None
+    source_texts: dict[str, str]
+    error: str | None = None
+
+
+_worker_index: Index | None = None
+_worker_options: SearchOptions | None = None
+
+
+def _start_worker(path: str, options: SearchOptions) -> None:
+    global _worker_index, _worker_options
+    _worker_index = Index.open(path)
+    _worker_options = options
+
+
+def _check_one(document: Document) -> CheckedDocument:
+    index, options = _worker_index, _worker_options
+    if index is None or options is None:
+        raise RuntimeError("worker not started")
+    return _search(index, document, options)
+
+
+def _search(index: Index, document: Document, options: SearchOptions) -> CheckedDocument:
+    try:
+        result = index.search(document.text, html=document.html, options=options)
+    except UnspinError as exc:
+        return CheckedDocument(document, None, {}, str(exc))
+    texts: dict[str, str] = {}
+    for match in result.matches:
+        stored = index.get(match.id)
+        if stored is not None:
+            texts[match.id] = stored.text
+    return CheckedDocument(document, result, texts)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    # fork shares the loaded lexicon and code tables copy-on-write; elsewhere spawn.
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def check_documents(
+    index_path: str | Path,
+    documents: Iterable[Document],
+    *,
+    jobs: int | None = None,
+    options: SearchOptions | None = None,
+) -> Iterator[CheckedDocument]:
+    """Search the index for the sources of every document; yield results in input order.
+
+    ``jobs`` worker processes (default: all cores; 1 searches in this process). The
+    index is opened here first, so a missing or damaged one raises before any work.
+    """
+    options = options or SearchOptions()
+    workers = jobs or os.cpu_count() or 1
+    with Index.open(index_path) as index:
+        if workers <= 1:
+            for document in documents:
+                yield _search(index, document, options)
+            return
+    executor = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=_pool_context(),
+        initializer=_start_worker,
+        initargs=(str(index_path), options),
+    )
+    pending: list[Future[CheckedDocument]] = []
+    try:
+        for document in documents:
+            pending.append(executor.submit(_check_one, document))
+            while len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
+                yield pending.pop(0).result()
+        while pending:
+            yield pending.pop(0).result()
+    finally:
+        for future in pending:
+            future.cancel()
+        executor.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,440 @@
+"""Finding the sources of a query: rank candidates by fingerprint evidence, then let
+alignment decide.
+
+Retrieval only proposes. Each query fingerprint found in the index counts for every
+document holding it with its idf, ``ln(1 + N / df)``, so a rare shared fingerprint (a name
+pair, an unusual skeleton) weighs far more than a common one, and fingerprints in more
+than ``max_df`` of the index are ignored outright. A document's *evidence* is local: the
+most weight of the query fingerprints it holds that fall inside any ``window`` characters
+of the query, so one copied paragraph in a long page outweighs a long article that shares
+scattered vocabulary with the whole page.
+
+Verification decides. Candidates are aligned with the query, strongest evidence first,
+while their evidence clears ``min_evidence``. When a candidate is confirmed, the query
+fingerprints inside its passages are *explained*: the evidence of the remaining candidates
+is recounted without them, so a page stitched from three sources gets each source
+verified on the part it supplied, while documents that only echo an already-found source
+(near-duplicates, articles on the same story) are not aligned for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from unspin.align import Alignment, Rewrite, Span, Verdict, align
+from unspin.index._fingerprint import FingerprintOptions, QueryFingerprints, fingerprint_documents
+from unspin.index._segment import Segment
+from unspin.index._types import Candidate, SearchOptions, SourceMatch
+from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
+
+__all__ = [
+    "Evidence",
+    "Query",
+    "SourceText",
+    "Verified",
+    "covered_share",
+    "crop_for",
+    "gather_evidence",
+    "local_evidence",
+    "prose_share",
+    "structural_support",
+    "verify_candidates",
+    "word_starts",
+]
+
+_MIN_MAX_DF = 50
+# Candidates ranked by local evidence are picked among this many times more by total.
+_PRESELECT = 8
+_DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
+
+
+class Evidence(NamedTuple):
+    """Retrieval's account of one query: per query fingerprint its weight, and per
+    candidate document (strongest first) which fingerprints it holds."""
+
+    weights: npt.NDArray[np.float64]  # per query fingerprint (0: absent or too common)
+    documents: npt.NDArray[np.int64]  # candidate document numbers, by evidence
+    scores: npt.NDArray[np.float64]  # their evidence
+    hits: list[npt.NDArray[np.int64]]  # per candidate: indexes of its query fingerprints
+
+
+def local_evidence(
+    weights: npt.NDArray[np.float64], offsets: npt.NDArray[np.int64], window: int
+) -> float:
+    """The most weight of hits inside any ``window`` characters of the query."""
+    if len(offsets) == 0:
+        return 0.0
+    order = np.argsort(offsets, kind="stable")
+    ordered = offsets[order]
+    running = np.concatenate([[0.0], np.cumsum(weights[order])])
+    ends = np.searchsorted(ordered, ordered + window)
+    return float((running[ends] - running[:-1]).max())
+
+
+def _local_evidence_of_all(
+    owners: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    offsets: npt.NDArray[np.int64],
+    window: int,
+) -> npt.NDArray[np.float64]:
+    """:func:`local_evidence` of every candidate at once: ``owners[i]`` is the candidate
+    (0..n-1) of hit ``i``."""
+    count = int(owners.max()) + 1 if len(owners) else 0
+    key = owners * (1 << 40) + offsets
+    order = np.argsort(key, kind="stable")
+    key, weights = key[order], weights[order]
+    running = np.concatenate([[0.0], np.cumsum(weights)])
+    ends = np.searchsorted(key, key + window)
+    sums = running[ends] - running[:-1]
+    best = np.zeros(count, dtype=np.float64)
+    np.maximum.at(best, owners[order], sums)
+    return best
+
+
+def gather_evidence(
+    query: QueryFingerprints,
+    segments: Sequence[Segment],
+    live: npt.NDArray[np.bool_],
+    document_count: int,
+    *,
+    max_df: float,
+    keep: int,
+    window: int,
+) -> Evidence:
+    """Score every document sharing a fingerprint with the query; keep the ``keep`` best.
+
+    A document's evidence is *local*: the most weight its hits carry inside any
+    ``window`` characters of the query. A source of one paragraph in a long page has all
+    its hits there; a long article that merely shares vocabulary with the page has them
+    scattered, however many there are.
+    """
+    fingerprints = query.fingerprint
+    count = len(fingerprints)
+    found = [segment.lookup(fingerprints) for segment in segments]
+    df = np.zeros(count, dtype=np.int64)
+    for postings in found:
+        df += np.diff(postings.pointer)
+    ceiling = max(_MIN_MAX_DF, int(max_df * document_count))
+    usable = (df > 0) & (df <= ceiling)
+    weights = np.zeros(count, dtype=np.float64)
+    weights[usable] = np.log1p(max(document_count, 1) / df[usable])
+    docs_parts: list[npt.NDArray[np.int64]] = []
+    fp_parts: list[npt.NDArray[np.int64]] = []
+    for postings in found:
+        lengths = np.diff(postings.pointer)
+        if not len(postings.keys):
+            continue
+        owners = np.repeat(np.arange(count, dtype=np.int64), lengths)
+        counted = usable[owners]
+        docs_parts.append((postings.keys[counted] & _DOCUMENT_MASK).astype(np.int64))
+        fp_parts.append(owners[counted])
+    if not docs_parts:
+        empty = np.zeros(0, dtype=np.int64)
+        return Evidence(weights, empty, np.zeros(0, dtype=np.float64), [])
+    docs = np.concatenate(docs_parts)
+    owners = np.concatenate(fp_parts)
+    alive = docs < len(live)
+    alive[alive] = live[docs[alive]]
+    docs, owners = docs[alive], owners[alive]
+    unique, inverse = np.unique(docs, return_inverse=True)
+    totals = np.bincount(inverse, weights=weights[owners], minlength=len(unique))
+    # Local evidence never exceeds the total: rank the strongest totals by it.
+    preselected = np.argsort(-totals, kind="stable")[: max(keep * _PRESELECT, 256)]
+    rank = np.full(len(unique), -1, dtype=np.int64)
+    rank[preselected] = np.arange(len(preselected))
+    chosen = rank[inverse] >= 0
+    hit_rank, hit_owner = rank[inverse][chosen], owners[chosen]
+    local = _local_evidence_of_all(hit_rank, weights[hit_owner], query.offset[hit_owner], window)
+    best = np.argsort(-local, kind="stable")[:keep]
+    order = np.argsort(hit_rank, kind="stable")
+    ranked = hit_rank[order]
+    bounds = np.searchsorted(ranked, best), np.searchsorted(ranked, best, "right")
+    hits = [hit_owner[order[low:high]] for low, high in zip(*bounds, strict=True)]
+    return Evidence(weights, unique[preselected[best]], local[best].astype(np.float64), hits)
+
+
+class Query(NamedTuple):
+    """The query as verification needs it: raw text, HTML flag, the raw offset of each
+    query fingerprint, its analysis (computed on first use), the options to analyse a
+    crop of it, and the raw offsets where its words start."""
+
+    text: str
+    html: bool
+    offsets: npt.NDArray[np.int64]
+    analysis: Callable[[], TextAnalysis]
+    analysis_options: AnalysisOptions
+    word_starts: npt.NDArray[np.int64]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def word_starts(text: str) -> npt.NDArray[np.int64]:
+    """Raw offsets of the words of ``text`` (for coverage shares)."""
+    return np.fromiter((m.start() for m in _WORD.finditer(text)), dtype=np.int64)
+
+
+def crop_for(
+    text: str,
+    offsets: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    window: int,
+) -> tuple[int, int] | None:
+    """The part of a long query worth aligning with one candidate: every cluster of its
+    hits (hits closer than half a ``window``) that carries a quarter of the weight of the
+    best cluster, widened a little (a fingerprint's offset is that of its first word) and
+    out to line breaks. ``None`` when that is most
+    of the query anyway (or the query is short)."""
+    length = len(text)
+    if length <= 2 * window or len(offsets) == 0:
+        return None
+    order = np.argsort(offsets, kind="stable")
+    ordered, ordered_weights = offsets[order], weights[order]
+    breaks = np.flatnonzero(np.diff(ordered) > window // 2) + 1
+    starts = np.concatenate([[0], breaks])
+    ends = np.concatenate([breaks, [len(ordered)]])
+    cluster_weights = np.add.reduceat(ordered_weights, starts)
+    kept = cluster_weights >= 0.25 * cluster_weights.max()
+    start = int(ordered[starts[kept]].min()) - window // 4
+    end = int(ordered[ends[kept] - 1].max()) + window // 2
+    start, end = max(0, start), min(length, end)
+    if end - start > 0.7 * length:
+        return None
+    line_start = text.rfind("\n", max(0, start - window), start)
+    start = line_start + 1 if line_start >= 0 else start
+    line_end = text.find("\n", end, min(length, end + window))
+    end = line_end if line_end >= 0 else end
+    return start, end
+
+
+def _shifted(
+    alignment: Alignment, offset: int, query: Query, crop_words: int, copy_min_coverage: float
+) -> Alignment:
+    """An alignment of a crop of the query, restated for the whole query: spans moved by
+    ``offset``, coverage and score as shares of all the query's words, verdict to match."""
+
+    def moved(span: Span) -> Span:
+        return Span(span.start + offset, span.end + offset)
+
+    passages = tuple(
+        passage._replace(
+            suspicious=moved(passage.suspicious),
+            rewrites=tuple(
+                Rewrite(
+                    r.kind,
+                    moved(r.suspicious),
+                    r.source,
+                    r.suspicious_text,
+                    r.source_text,
+                    r.synonym,
+                )
+                for r in passage.rewrites
+            ),
+        )
+        for passage in alignment.passages
+    )
+    total = max(len(query.word_starts), 1)
+    coverage = _word_share(query.word_starts, [p.suspicious for p in passages])
+    verdict = alignment.verdict
+    if passages and coverage < copy_min_coverage:
+        verdict = Verdict.PARTIAL_COPY
+    return alignment._replace(
+        passages=passages,
+        suspicious_coverage=coverage,
+        score=round(alignment.score * crop_words / total, 4),
+        verdict=verdict,
+    )
+
+
+def _word_share(starts: npt.NDArray[np.int64], spans: Sequence[tuple[int, int]]) -> float:
+    if not spans or len(starts) == 0:
+        return 0.0
+    covered = np.zeros(len(starts), dtype=np.bool_)
+    for start, end in spans:
+        covered[np.searchsorted(starts, start) : np.searchsorted(starts, end)] = True
+    return round(float(covered.mean()), 4)
+
+
+class SourceText(NamedTuple):
+    """A candidate source as verification needs it."""
+
+    id: str
+    analysis: TextAnalysis  # its ``raw`` is the stored text
+    html: bool
+
+
+def structural_support(
+    alignment: Alignment,
+    query_text: str,
+    query_html: bool,
+    source_text: str,
+    source_html: bool,
+    options: FingerprintOptions,
+) -> int:
+    """How many fingerprints (all of them, unsampled) each passage's query text shares with
+    its source text, summed over the passages.
+
+    Spinning keeps a sentence's skeleton and most word classes, so a spun passage shares
+    many; two reporters writing up the same story in their own sentences share few, even
+    where alignment finds the sentences similar. A cheap second opinion on alignment.
+    """
+    texts: list[str] = []
+    flags: list[bool] = []
+    for passage in alignment.passages:
+        texts += [query_text[slice(*passage.suspicious)], source_text[slice(*passage.source)]]
+        flags += [query_html, source_html]
+    if not texts:
+        return 0
+    postings = fingerprint_documents(texts, html=flags, options=options._replace(sample=1))
+    total = 0
+    for number in range(0, len(texts), 2):
+        query = postings.fingerprint[postings.document == number]
+        source = postings.fingerprint[postings.document == number + 1]
+        total += len(np.intersect1d(query, source, assume_unique=True))
+    return total
+
+
+_ALPHA_WORD = re.compile(r"[^\W\d_]+")
+
+
+def prose_share(text: str, alignment: Alignment) -> float:
+    """The share of the words in the query's passages that are written in lower case.
+
+    Prose is mostly lower-case words; squad line-ups, lists of names and tables are
+    mostly capitalised, and two reports of one match share them without one copying the
+    other's writing.
+    """
+    words: list[str] = [
+        word
+        for passage in alignment.passages
+        for word in _ALPHA_WORD.findall(text[slice(*passage.suspicious)])
+    ]
+    if not words:
+        return 0.0
+    lower = sum(1 for word in words if word.islower())
+    return lower / len(words)
+
+
+class Verified(NamedTuple):
+    matches: tuple[SourceMatch, ...]
+    candidates: tuple[Candidate, ...]
+    spans: list[tuple[int, int]]
+
+
+def verify_candidates(
+    evidence: Evidence,
+    ids: dict[int, str],
+    query: Query,
+    source: Callable[[int], SourceText | None],
+    options: SearchOptions,
+    fingerprint_options: FingerprintOptions,
+) -> Verified:
+    """Align candidates, strongest remaining evidence first, explaining away the query
+    fingerprints inside each confirmed source's passages (see the module docstring).
+
+    A candidate is confirmed when alignment finds a copy, its score reaches
+    ``options.min_score``, its passages' :func:`structural_support` reaches
+    ``options.min_support`` and their :func:`prose_share` ``options.min_prose``."""
+    explained = np.zeros(len(evidence.weights), dtype=np.bool_)
+    pending = list(range(len(evidence.documents)))
+    outcomes: dict[int, tuple[bool, bool]] = {}
+    matches: list[SourceMatch] = []
+    spans: list[tuple[int, int]] = []
+    aligned = 0
+    while pending and aligned < options.max_verified:
+        residual = [
+            local_evidence(evidence.weights[open_hits], query.offsets[open_hits], options.window)
+            for open_hits in (
+                hits[~explained[hits]] for hits in (evidence.hits[i] for i in pending)
+            )
+        ]
+        best = int(np.argmax(residual))
+        if residual[best] < options.min_evidence:
+            break
+        candidate = pending.pop(best)
+        found = source(int(evidence.documents[candidate]))
+        if found is None:  # removed since the snapshot was taken
+            continue
+        open_hits = evidence.hits[candidate][~explained[evidence.hits[candidate]]]
+        crop = None
+        if not query.html:
+            crop = crop_for(
+                query.text,
+                query.offsets[open_hits],
+                evidence.weights[open_hits],
+                options.window,
+            )
+        if crop is None:
+            alignment = align(query.analysis(), found.analysis, options=options.align)
+        else:
+            # A long query is aligned only where the candidate's evidence lies: cheaper,
+            # and a passage is not drowned out by pages of unrelated text around it.
+            piece = query.text[crop[0] : crop[1]]
+            cropped = analyse_text(piece, options=query.analysis_options)
+            alignment = align(cropped, found.analysis, options=options.align)
+            alignment = _shifted(
+                alignment,
+                crop[0],
+                query,
+                len(_WORD.findall(piece)),
+                options.align.copy_min_coverage,
+            )
+        aligned += 1
+        copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
+        support = 0
+        if copy:
+            support = structural_support(
+                alignment,
+                query.text,
+                query.html,
+                found.analysis.raw,
+                found.html,
+                fingerprint_options,
+            )
+            copy = (
+                support >= options.min_support
+                and prose_share(query.text, alignment) >= options.min_prose
+            )
+        outcomes[candidate] = (True, copy)
+        if not copy:
+            continue
+        matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
+        for passage in alignment.passages:
+            start, end = passage.suspicious
+            spans.append((start, end))
+            explained |= (query.offsets >= start) & (query.offsets < end)
+    matches.sort(key=lambda match: (-match.score, -match.evidence))
+    candidates = tuple(
+        Candidate(
+            id=ids.get(int(evidence.documents[i]), ""),
+            evidence=round(float(evidence.scores[i]), 2),
+            verified=outcomes.get(i, (False, False))[0],
+            copy=outcomes.get(i, (False, False))[1],
+        )
+        for i in range(len(evidence.documents))
+        if int(evidence.documents[i]) in ids
+    )
+    return Verified(tuple(matches[: options.top]), candidates, spans)
+
+
+def _match(source_id: str, evidence: float, support: int, alignment: Alignment) -> SourceMatch:
+    return SourceMatch(
+        id=source_id,
+        score=alignment.score,
+        verdict=alignment.verdict,
+        query_coverage=alignment.suspicious_coverage,
+        source_coverage=alignment.source_coverage,
+        evidence=round(evidence, 2),
+        support=support,
+        alignment=alignment,
+    )
+
+
+def covered_share(query: Query, spans: Sequence[tuple[int, int]]) -> float:
+    """The share of the query's words inside any of ``spans`` (raw character ranges)."""
+    return _word_share(query.word_starts, spans)

@@ -1,0 +1,120 @@
+"""Result and option types of the index: small, tuple-like, plain data."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from unspin.align import Alignment, AlignOptions, Verdict
+
+__all__ = [
+    "Candidate",
+    "IndexInfo",
+    "IngestCounts",
+    "SearchOptions",
+    "SearchResult",
+    "SourceMatch",
+]
+
+
+class SearchOptions(NamedTuple):
+    """How a search finds and verifies sources; the defaults are the documented behaviour.
+
+    ``top``: most sources reported. ``max_verified``: most candidates aligned per query.
+    ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
+    by a verified source, the most inside any ``window`` characters of the query) a
+    candidate needs to be aligned at all. ``max_df``: fingerprints
+    in more documents than this share of the index (or 50, if more) are too common to
+    count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
+    fingerprints its passages must share with it (all fingerprints, not the indexed
+    sample), which separates spun passages (their sentence skeletons survive) from the
+    same story written up independently. ``min_prose``: share of the words of its
+    passages (on the query side) that must be lower-case, so shared lists of names (squad
+    line-ups, tables) are not reported as copied writing. ``align``: the alignment options
+    used to verify.
+    """
+
+    top: int = 10
+    max_verified: int = 8
+    min_evidence: float = 30.0
+    window: int = 2000
+    max_df: float = 0.002
+    min_score: float = 0.0
+    min_support: int = 30
+    min_prose: float = 0.25
+    align: AlignOptions = AlignOptions()
+
+
+class SourceMatch(NamedTuple):
+    """One indexed document that the query was copied or spun from.
+
+    ``score``, ``verdict`` and the coverages are the alignment's (coverages are word
+    shares in [0, 1]: ``query_coverage`` of the query, ``source_coverage`` of the
+    source); ``evidence`` is the retrieval evidence that made it a candidate, ``support``
+    the fingerprints its passages share with the source (see ``SearchOptions``). The
+    passages, with spans into the query and into the source's stored text, are in
+    ``alignment.passages``.
+    """
+
+    id: str
+    score: float
+    verdict: Verdict
+    query_coverage: float
+    source_coverage: float
+    evidence: float
+    support: int
+    alignment: Alignment
+
+
+class Candidate(NamedTuple):
+    """A document retrieval proposed, and whether alignment confirmed it as a source."""
+
+    id: str
+    evidence: float
+    verified: bool
+    copy: bool
+
+
+class SearchResult(NamedTuple):
+    """The sources of one query, best first, and the share of the query they cover.
+
+    ``matches`` are the confirmed sources ranked by alignment score (empty: no copy
+    found). ``query_coverage`` is the share of the query's words inside a passage of any
+    of them. ``candidates`` lists what retrieval proposed, by evidence, with what
+    verification decided.
+    """
+
+    matches: tuple[SourceMatch, ...]
+    query_coverage: float
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def verdict(self) -> Verdict:
+        """The best match's verdict, ``no-copy`` when there is none."""
+        return self.matches[0].verdict if self.matches else Verdict.NO_COPY
+
+
+class IngestCounts(NamedTuple):
+    """What an ingest did: documents added (new ids), replaced (same id, new text),
+    unchanged (same id and text: skipped, so a re-run is cheap)."""
+
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: tuple[Any, ...]) -> IngestCounts:
+        return IngestCounts(*(a + b for a, b in zip(self, other, strict=True)))
+
+
+class IndexInfo(NamedTuple):
+    """The state of an index directory."""
+
+    path: str
+    documents: int
+    tombstones: int
+    segments: int
+    postings: int
+    disk_bytes: int
+    format_version: int
+    fingerprint_scheme: int
+    fingerprint_options: dict[str, int]
+    created: str | None

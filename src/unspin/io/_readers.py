@@ -1,0 +1,382 @@
+"""Readers for collections of documents: files, directories, JSONL, CSV/TSV, Parquet, HTML.
+
+:func:`read_documents` turns the inputs a user names (files and directories, mixed) into a
+stream of :class:`~unspin.io.Document`. Paths that do not exist are refused up front with one
+clear :class:`~unspin.InputError`; everything found *inside* the inputs that cannot be used
+(a binary or empty file in a directory, a JSONL line that is not JSON, a record without
+text) is skipped, reported through ``on_skip`` and never fatal, so one bad file cannot stop
+the ingest of a million good ones.
+
+Formats are chosen per file by name (``--format auto``), or forced for every file:
+
+========================  =======================================================
+name                      read as
+========================  =======================================================
+``*.jsonl``, ``*.ndjson`` one JSON object per line; ``id_field`` and ``text_field``
+``*.csv`` / ``*.tsv``     a header row, then records; ``id_field`` and ``text_field``
+``*.parquet``             columns ``id_field`` and ``text_field`` (needs pyarrow)
+``*.html``, ``*.htm``     one document, read as HTML
+anything else             one plain-text document (UTF-8, UTF-16 with BOM, cp1252)
+========================  =======================================================
+
+JSONL, CSV and TSV may be gzip-compressed (``*.jsonl.gz``). A file's document id is its path
+as reached from the input (``news/business/001.txt``); a record's id is its ``id_field``
+value, or ``<file>:<record number>`` when it has none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import json
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any, NamedTuple, cast
+
+from unspin._exceptions import InputError, InputNotFoundError
+from unspin.io._files import DEFAULT_MAX_BYTES, Document, read_document
+from unspin.text._normalize import looks_like_html
+
+__all__ = [
+    "InputFormat",
+    "SkippedInput",
+    "input_files",
+    "read_documents",
+]
+
+
+class InputFormat(StrEnum):
+    """How an input file is read."""
+
+    AUTO = "auto"
+    TEXT = "text"
+    HTML = "html"
+    JSONL = "jsonl"
+    CSV = "csv"
+    TSV = "tsv"
+    PARQUET = "parquet"
+
+
+class SkippedInput(NamedTuple):
+    """Something inside the inputs that was not read: where it is and why."""
+
+    where: str
+    reason: str
+
+
+_RECORD_FORMATS = frozenset({InputFormat.JSONL, InputFormat.CSV, InputFormat.TSV})
+_SUFFIX_FORMATS = {
+    ".jsonl": InputFormat.JSONL,
+    ".ndjson": InputFormat.JSONL,
+    ".csv": InputFormat.CSV,
+    ".tsv": InputFormat.TSV,
+    ".parquet": InputFormat.PARQUET,
+    ".html": InputFormat.HTML,
+    ".htm": InputFormat.HTML,
+    ".xhtml": InputFormat.HTML,
+}
+_PARQUET_BATCH_ROWS = 2048
+
+
+def _format_of(path: Path) -> InputFormat:
+    name = path.name.lower()
+    if name.endswith(".gz"):
+        name = name[:-3]
+    return _SUFFIX_FORMATS.get(os.path.splitext(name)[1], InputFormat.TEXT)
+
+
+def input_files(inputs: Iterable[str | Path], *, recursive: bool = True) -> list[tuple[Path, str]]:
+    """The files the inputs name, each with its display name, in a stable order.
+
+    Directories are walked (recursively unless ``recursive=False``) in sorted order,
+    hidden files and directories (``.name``) left out. Raise
+    :class:`~unspin.InputNotFoundError` for an input path that does not exist.
+    """
+    files: list[tuple[Path, str]] = []
+    for given in inputs:
+        path = Path(given)
+        if not path.exists():
+            raise InputNotFoundError(f"{given}: no such file or directory")
+        if not path.is_dir():
+            files.append((path, str(given)))
+            continue
+        if recursive:
+            for root, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith("."):
+                        file = Path(root) / name
+                        files.append((file, file.as_posix()))
+        else:
+            for file in sorted(path.iterdir()):
+                if not file.name.startswith(".") and not file.is_dir():
+                    files.append((file, file.as_posix()))
+    return files
+
+
+def read_documents(
+    inputs: Iterable[str | Path],
+    *,
+    input_format: InputFormat | str = InputFormat.AUTO,
+    id_field: str = "id",
+    text_field: str = "text",
+    recursive: bool = True,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_skip: Callable[[SkippedInput], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[Document]:
+    """Every document in ``inputs`` (files and directories), in a stable order.
+
+    ``on_skip`` is called for each file or record that is skipped; ``on_progress`` with
+    the number of bytes of input consumed since its last call (for a progress bar over
+    the total of :func:`input_files` sizes). ``max_bytes`` limits single text/HTML files;
+    record files (JSONL, CSV, Parquet) may be of any size. Missing input paths raise
+    :class:`~unspin.InputNotFoundError` before anything is read.
+    """
+    chosen = InputFormat(input_format)
+    files = input_files(inputs, recursive=recursive)
+    return _read_all(
+        files,
+        chosen,
+        _Fields(id_field, text_field),
+        max_bytes,
+        on_skip or (lambda _: None),
+        on_progress or (lambda _: None),
+    )
+
+
+class _Fields(NamedTuple):
+    id: str
+    text: str
+
+
+def _read_all(
+    files: list[tuple[Path, str]],
+    chosen: InputFormat,
+    fields: _Fields,
+    max_bytes: int,
+    skip: Callable[[SkippedInput], None],
+    progress: Callable[[int], None],
+) -> Iterator[Document]:
+    for path, name in files:
+        file_format = _format_of(path) if chosen is InputFormat.AUTO else chosen
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            skip(SkippedInput(name, f"cannot read ({exc.strerror})"))
+            continue
+        if file_format in _RECORD_FORMATS:
+            yield from _read_records(path, name, file_format, fields, skip, progress)
+        elif file_format is InputFormat.PARQUET:
+            yield from _read_parquet(path, name, fields, skip, progress, size)
+        else:
+            try:
+                document = read_document(path, max_bytes=max_bytes, doc_id=name)
+            except InputError as exc:
+                skip(SkippedInput(name, _reason(exc, path)))
+            else:
+                if file_format is InputFormat.HTML and not document.html:
+                    document = document._replace(html=True)
+                yield document
+            progress(size)
+
+
+def _reason(exc: Exception, path: Path) -> str:
+    """The message of ``exc`` without the path it starts with."""
+    message = str(exc)
+    prefix = f"{path}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
+class _CountingReader(io.RawIOBase):
+    """Wraps a binary file and reports the bytes read from it (compressed bytes for gzip)."""
+
+    def __init__(self, raw: IO[bytes], progress: Callable[[int], None]) -> None:
+        self._raw = raw
+        self._progress = progress
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(len(buffer))
+        count = len(data)
+        buffer[:count] = data
+        if count:
+            self._progress(count)
+        return count
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+def _open_text(stack: contextlib.ExitStack, path: Path, progress: Callable[[int], None]) -> IO[str]:
+    """``path`` as text (gunzipped by name), closed with ``stack``."""
+    raw = stack.enter_context(path.open("rb"))
+    counted = stack.enter_context(io.BufferedReader(_CountingReader(raw, progress), 1 << 16))
+    binary: IO[bytes] = counted
+    if path.name.endswith(".gz"):
+        binary = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=counted)))
+    return stack.enter_context(
+        io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+    )
+
+
+def _record_document(
+    record: Any, fields: _Fields, where: str, fallback_id: str
+) -> Document | SkippedInput:
+    if not isinstance(record, dict):
+        return SkippedInput(where, "not an object")
+    text = record.get(fields.text)
+    if not isinstance(text, str):
+        if text is None:
+            return SkippedInput(where, f"no {fields.text!r} field")
+        return SkippedInput(where, f"{fields.text!r} is not a string")
+    if not text.strip():
+        return SkippedInput(where, "empty text")
+    raw_id = record.get(fields.id)
+    if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float) or raw_id == "":
+        doc_id = fallback_id
+    else:
+        doc_id = str(raw_id)
+    return Document(id=doc_id, text=text, path=None, html=looks_like_html(text))
+
+
+def _read_records(
+    path: Path,
+    name: str,
+    file_format: InputFormat,
+    fields: _Fields,
+    skip: Callable[[SkippedInput], None],
+    progress: Callable[[int], None],
+) -> Iterator[Document]:
+    with contextlib.ExitStack() as stack:
+        try:
+            handle = _open_text(stack, path, progress)
+        except OSError as exc:
+            skip(SkippedInput(name, f"cannot read ({exc.strerror})"))
+            return
+        try:
+            if file_format is InputFormat.JSONL:
+                yield from _jsonl_records(handle, name, fields, skip)
+            else:
+                yield from _csv_records(handle, name, file_format, fields, skip)
+        except (OSError, EOFError, UnicodeError) as exc:
+            # A damaged gzip stream or a read error part-way: keep what was read.
+            skip(SkippedInput(name, f"cannot read further ({exc})"))
+
+
+def _jsonl_records(
+    handle: IO[str], name: str, fields: _Fields, skip: Callable[[SkippedInput], None]
+) -> Iterator[Document]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except ValueError:
+            if number == 1 and "\x00" in line:
+                skip(SkippedInput(name, "looks like binary data, not JSON lines"))
+                return
+            skip(SkippedInput(where, "not valid JSON"))
+            continue
+        result = _record_document(record, fields, where, where)
+        if isinstance(result, SkippedInput):
+            skip(result)
+        else:
+            yield result
+
+
+def _csv_records(
+    handle: IO[str],
+    name: str,
+    file_format: InputFormat,
+    fields: _Fields,
+    skip: Callable[[SkippedInput], None],
+) -> Iterator[Document]:
+    csv.field_size_limit(sys.maxsize)
+    delimiter = "\t" if file_format is InputFormat.TSV else ","
+    try:
+        reader = csv.DictReader(handle, delimiter=delimiter)
+        header = reader.fieldnames
+    except csv.Error as exc:
+        skip(SkippedInput(name, f"not valid {file_format.value.upper()} ({exc})"))
+        return
+    if header is None:
+        skip(SkippedInput(name, "is empty"))
+        return
+    if fields.text not in header:
+        columns = ", ".join(repr(column) for column in header[:8])
+        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {columns})"))
+        return
+    number = 0
+    while True:
+        number += 1
+        where = f"{name}:{number}"
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            skip(SkippedInput(where, f"not valid {file_format.value.upper()} ({exc})"))
+            return
+        result = _record_document(row, fields, where, where)
+        if isinstance(result, SkippedInput):
+            skip(result)
+        else:
+            yield result
+
+
+def _read_parquet(
+    path: Path,
+    name: str,
+    fields: _Fields,
+    skip: Callable[[SkippedInput], None],
+    progress: Callable[[int], None],
+    size: int,
+) -> Iterator[Document]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise InputError(
+            f"{name}: reading Parquet needs pyarrow (pip install 'unspin[parquet]')"
+        ) from None
+    try:
+        parquet = pq.ParquetFile(path)
+        columns = parquet.schema_arrow.names
+    except Exception as exc:  # pyarrow raises its own errors for a damaged file
+        skip(SkippedInput(name, f"not a readable Parquet file ({type(exc).__name__})"))
+        progress(size)
+        return
+    if fields.text not in columns:
+        listed = ", ".join(repr(column) for column in columns[:8])
+        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {listed})"))
+        progress(size)
+        return
+    wanted = [fields.text] + ([fields.id] if fields.id in columns else [])
+    rows = max(parquet.metadata.num_rows, 1)
+    reported = 0
+    number = 0
+    try:
+        for batch in parquet.iter_batches(batch_size=_PARQUET_BATCH_ROWS, columns=wanted):
+            for record in batch.to_pylist():
+                number += 1
+                where = f"{name}:{number}"
+                result = _record_document(record, fields, where, where)
+                if isinstance(result, SkippedInput):
+                    skip(result)
+                else:
+                    yield result
+            done = size * number // rows
+            progress(done - reported)
+            reported = done
+    except Exception as exc:  # a damaged row group part-way: keep what was read
+        skip(SkippedInput(name, f"cannot read further ({type(exc).__name__}: {exc})"))
+    progress(size - reported)

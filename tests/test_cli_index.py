@@ -1,0 +1,204 @@
+"""Tests of the index commands of the command line: ``unspin index add|remove|info|compact``,
+``unspin search`` and ``unspin check``: outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import news_article
+from unspin.cli import app
+from unspin.eval import settings_for, spin_text
+from unspin.report import SEARCH_SCHEMA_VERSION, search_result_from_dict
+
+runner = CliRunner()
+
+_PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+UNRELATED = (
+    "Tomatoes need at least six hours of direct sunshine a day, so choose the brightest "
+    "corner you have. Use a deep pot with holes in the bottom and fill it with a rich "
+    "compost mixed with a handful of sand. Water the plants in the morning rather than at "
+    "night, and feed them once a week with a liquid fertiliser after the first flowers "
+    "appear. When the fruit turns deep red and feels slightly soft, twist it gently.\n"
+)
+
+
+def _run(*args: str | Path, input: str | None = None) -> object:
+    return runner.invoke(app, [str(arg) for arg in args], input=input)
+
+
+def _one_line_error(result: object, code: int, *fragments: str) -> None:
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == code, output  # type: ignore[attr-defined]
+    assert "Traceback" not in output
+    lines = [line for line in output.strip().splitlines() if not line.startswith("unspin: warn")]
+    assert len(lines) == 1, output
+    assert lines[0].startswith("unspin: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A directory of 12 articles in two sub-directories, a JSONL file and junk."""
+    root = tmp_path / "corpus"
+    for folder in ("a", "b"):
+        (root / folder).mkdir(parents=True)
+    for seed in range(10):
+        (root / ("a" if seed < 5 else "b") / f"{seed:02d}.txt").write_text(news_article(seed))
+    with (root / "more.jsonl").open("w") as handle:
+        for seed in (10, 11):
+            handle.write(json.dumps({"id": f"j{seed}", "text": news_article(seed)}) + "\n")
+    (root / "logo.png").write_bytes(_PNG)
+    (root / "empty.txt").write_text("")
+    return root
+
+
+@pytest.fixture
+def index_dir(tmp_path: Path, corpus: Path) -> Path:
+    path = tmp_path / "idx"
+    result = _run("index", "add", path, corpus)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    return path
+
+
+def test_index_add_reports_counts_and_skips(tmp_path: Path, corpus: Path) -> None:
+    result = _run("index", "add", tmp_path / "idx", corpus)
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, output  # type: ignore[attr-defined]
+    assert "added 12, replaced 0, unchanged 0, skipped 2 unreadable" in output
+    assert "12 documents in" in output
+    assert "warning: skipped" in output and "logo.png" in output and "empty.txt" in output
+    again = _run("index", "add", tmp_path / "idx", corpus)
+    assert "added 0, replaced 0, unchanged 12" in again.output  # type: ignore[attr-defined]
+
+
+def test_index_info_text_and_json(index_dir: Path) -> None:
+    text = _run("index", "info", index_dir)
+    assert text.exit_code == 0  # type: ignore[attr-defined]
+    assert "documents   12" in text.output  # type: ignore[attr-defined]
+    data = json.loads(_run("index", "info", index_dir, "--format", "json").output)  # type: ignore[attr-defined]
+    assert data["documents"] == 12 and data["segments"] >= 1 and data["disk_bytes"] > 0
+
+
+def test_search_finds_a_spun_copy_and_nothing_for_unrelated_text(
+    tmp_path: Path, index_dir: Path, corpus: Path
+) -> None:
+    spun = tmp_path / "spun.txt"
+    spun.write_text(spin_text(news_article(3), settings=settings_for("heavy"), seed=5))
+    result = _run("search", index_dir, spun, "--format", "json", "--candidates")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    data = json.loads(result.output)  # type: ignore[attr-defined]
+    assert data["schema"] == SEARCH_SCHEMA_VERSION
+    assert data["query"]["name"] == "spun.txt"
+    top = data["sources"][0]
+    assert top["id"] == (corpus / "a" / "03.txt").as_posix()
+    assert top["verdict"] in ("spun-copy", "copy") and top["query_coverage"] > 0.8
+    passage = top["alignment"]["passages"][0]
+    assert passage["suspicious"]["text"] and passage["source"]["text"]
+    assert data["candidates"][0]["verified"] is True
+    rebuilt = search_result_from_dict(data)
+    assert rebuilt.matches[0].id == top["id"]
+
+    text = _run("search", index_dir, spun)
+    assert "1. " in text.output and "03.txt" in text.output  # type: ignore[attr-defined]
+
+    unrelated = tmp_path / "garden.txt"
+    unrelated.write_text(UNRELATED)
+    none = _run("search", index_dir, unrelated, "-f", "json")
+    assert json.loads(none.output)["sources"] == []  # type: ignore[attr-defined]
+    assert "no source found" in _run("search", index_dir, unrelated).output  # type: ignore[attr-defined]
+
+
+def test_search_reads_stdin_and_writes_a_file(tmp_path: Path, index_dir: Path) -> None:
+    out = tmp_path / "report.txt"
+    result = _run("search", index_dir, "-", "-o", out, input=news_article(7))
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "07.txt" in out.read_text()
+
+
+def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "copy.txt").write_text(
+        spin_text(news_article(8), settings=settings_for("medium"), seed=1)
+    )
+    (queries / "garden.txt").write_text(UNRELATED)
+    (queries / "junk.bin").write_bytes(_PNG)
+    out = tmp_path / "report.jsonl"
+    result = _run("check", index_dir, queries, "--out", out, "--jobs", "2")
+    output = result.output  # type: ignore[attr-defined]
+    assert result.exit_code == 0, output  # type: ignore[attr-defined]
+    assert "checked 2 documents: 1 with sources, skipped 1 unreadable" in output
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [line["query"]["name"] for line in lines] == [
+        (queries / "copy.txt").as_posix(),
+        (queries / "garden.txt").as_posix(),
+    ]
+    assert lines[0]["sources"][0]["id"].endswith("08.txt")
+    assert lines[1]["sources"] == [] and lines[1]["verdict"] == "no-copy"
+    single = _run("check", index_dir, queries / "copy.txt", "--out", out, "--jobs", "1")
+    assert single.exit_code == 0  # type: ignore[attr-defined]
+    assert len(out.read_text().splitlines()) == 1
+
+
+def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
+    doc_id = (corpus / "a" / "01.txt").as_posix()
+    result = _run("index", "remove", index_dir, doc_id, "nope")
+    assert result.exit_code == 0  # type: ignore[attr-defined]
+    assert "removed 1, not found 1" in result.output  # type: ignore[attr-defined]
+    assert "nope: not in the index" in result.output  # type: ignore[attr-defined]
+    compact = _run("index", "compact", index_dir)
+    assert compact.exit_code == 0 and "segments" in compact.output  # type: ignore[attr-defined]
+    info = json.loads(_run("index", "info", index_dir, "-f", "json").output)  # type: ignore[attr-defined]
+    assert info["documents"] == 11 and info["tombstones"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "fragments"),
+    [
+        (("search", "{tmp}/missing-idx", "{spun}"), ("missing-idx", "no such index")),
+        (("search", "{tmp}/foreign", "{spun}"), ("foreign", "not an unspin index")),
+        (("index", "info", "{tmp}/missing-idx"), ("no such index",)),
+        (("index", "add", "{tmp}/new-idx", "{tmp}/no-such-input"), ("no-such-input",)),
+        (("index", "add", "{tmp}/foreign", "{spun}"), ("not an unspin index",)),
+        (("index", "add", "{tmp}/new-idx", "{tmp}/foreign"), ("no documents found",)),
+        (("search", "{index}", "{tmp}/nothing.txt"), ("nothing.txt", "no such file")),
+        (("check", "{index}", "{spun}", "--out", "{tmp}"), ("is a directory",)),
+    ],
+    ids=[
+        "missing-index",
+        "foreign-index",
+        "info-missing",
+        "missing-input",
+        "add-to-foreign",
+        "nothing-readable",
+        "missing-query",
+        "out-is-dir",
+    ],
+)
+def test_bad_input_gets_one_line_and_exit_2(
+    tmp_path: Path, index_dir: Path, args: tuple[str, ...], fragments: tuple[str, ...]
+) -> None:
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "photo.png").write_bytes(_PNG)
+    spun = tmp_path / "spun.txt"
+    spun.write_text(news_article(2))
+    filled = [arg.format(tmp=tmp_path, spun=spun, index=index_dir) for arg in args]
+    result = _run(*filled)
+    code = 1 if "is a directory" in fragments else 2
+    _one_line_error(result, code, *fragments)
+    assert sorted(p.name for p in foreign.iterdir()) == ["photo.png"]
+
+
+def test_a_locked_index_is_refused_with_a_hint(tmp_path: Path, index_dir: Path) -> None:
+    from unspin.index import Index
+
+    with Index.open(index_dir) as index, index.writer():
+        # the same process holds the lock here; another process gets the same refusal
+        result = _run("index", "add", index_dir, tmp_path / "corpus")
+    _one_line_error(result, 2, "writing to this index")

@@ -1,0 +1,142 @@
+"""Tests of the spin-robust fingerprints: deterministic, batch-independent, the same on the
+document and the query path, and unchanged by the edits spinners make."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import news_article
+from unspin.index import FingerprintOptions, fingerprint_documents, fingerprint_query
+
+TEXT = (
+    "The council approved plans to rebuild the old bridge in Ardmore on Monday, a project "
+    "expected to cost 40 million pounds over two years. Maria Keller, who has led the "
+    "campaign since 1998, said the bridge was vital for the families who depend on it."
+)
+ALL = FingerprintOptions(sample=1)
+
+
+def _set(text: str, options: FingerprintOptions = ALL) -> set[int]:
+    return set(fingerprint_documents([text], options=options).fingerprint.tolist())
+
+
+def test_fingerprints_are_deterministic_and_sorted_per_document() -> None:
+    first = fingerprint_documents([TEXT, TEXT.upper()])
+    second = fingerprint_documents([TEXT, TEXT.upper()])
+    for a, b in zip(first, second, strict=True):
+        assert np.array_equal(a, b)
+    assert len(first.document) > 0
+    assert np.all(np.diff(first.document.astype(np.int64)) >= 0)
+    # case does not matter: both documents have the same fingerprints
+    upper, lower = first.fingerprint[first.document == 0], first.fingerprint[first.document == 1]
+    assert set(upper) == set(lower)
+
+
+def test_a_batch_gives_each_document_its_own_fingerprints() -> None:
+    other = "Tomatoes need at least six hours of direct sunshine a day on a sunny balcony."
+    batch = fingerprint_documents([TEXT, other, TEXT], options=ALL)
+    alone = fingerprint_documents([other], options=ALL)
+    assert np.array_equal(batch.fingerprint[batch.document == 1], alone.fingerprint)
+    assert np.array_equal(
+        batch.fingerprint[batch.document == 0], batch.fingerprint[batch.document == 2]
+    )
+
+
+def test_fillers_and_spelled_numbers_do_not_change_fingerprints() -> None:
+    spun = TEXT.replace("approved", "actually approved").replace("two years", "2 years")
+    spun = spun.replace("and", "and also")
+    assert _set(spun) == _set(TEXT)
+
+
+def test_a_synonym_swap_leaves_most_fingerprints() -> None:
+    spun = TEXT.replace("rebuild", "reconstruct").replace("vital", "essential")
+    kept = _set(spun) & _set(TEXT)
+    assert len(kept) >= 0.6 * len(_set(TEXT))
+    assert _set(spun) != _set(TEXT)
+
+
+def test_unrelated_texts_share_almost_nothing() -> None:
+    other = (
+        "Tomatoes need at least six hours of direct sunshine a day, so choose the brightest "
+        "corner you have. Use a deep pot with holes in the bottom and fill it with compost."
+    )
+    assert len(_set(other) & _set(TEXT)) <= 2
+
+
+def test_sampling_keeps_a_subset() -> None:
+    sampled = _set(TEXT, FingerprintOptions(sample=4))
+    everything = _set(TEXT)
+    assert sampled <= everything
+    assert 0 < len(sampled) < len(everything)
+
+
+def test_blocks_follow_token_positions() -> None:
+    long_text = news_article(1)
+    options = FingerprintOptions(sample=1, block_tokens=8)
+    postings = fingerprint_documents([long_text], options=options)
+    words = len(long_text.split())
+    assert postings.block.min() == 0
+    assert words // 8 - 8 <= postings.block.max() <= words // 8
+    # a repeated text keeps the block of the first occurrence
+    twice = fingerprint_documents([long_text + " " + long_text], options=options)
+    blocks = dict(zip(postings.fingerprint.tolist(), postings.block.tolist(), strict=True))
+    again = dict(zip(twice.fingerprint.tolist(), twice.block.tolist(), strict=True))
+    assert all(again[fingerprint] == block for fingerprint, block in blocks.items())
+
+
+def test_html_is_fingerprinted_by_its_visible_text() -> None:
+    page = f"<html><body><p>{TEXT}</p><script>var x = 1;</script></body></html>"
+    html = fingerprint_documents([page], html=[True], options=ALL)
+    assert set(html.fingerprint.tolist()) == _set(TEXT)
+    query = fingerprint_query(page, html=True, options=ALL)
+    assert set(query.fingerprint.tolist()) == _set(TEXT)
+    assert all(page[offset].isalnum() for offset in query.offset.tolist())
+
+
+def test_query_offsets_point_at_the_words_they_start_with() -> None:
+    query = fingerprint_query(TEXT, options=ALL)
+    assert np.all(np.diff(query.fingerprint.astype(np.int64)) > 0)  # distinct, sorted
+    assert all(TEXT[offset].isalnum() for offset in query.offset.tolist())
+    assert query.offset.min() >= 0 and query.offset.max() < len(TEXT)
+
+
+def test_empty_and_wordless_texts_have_no_fingerprints() -> None:
+    postings = fingerprint_documents(["", "... !!! ---", TEXT])
+    assert set(postings.document.tolist()) == {2}
+    assert len(fingerprint_query("").fingerprint) == 0
+
+
+_WORDS = st.sampled_from(
+    [
+        "the",
+        "of",
+        "bridge",
+        "Café",
+        "naïve",
+        "2",
+        "two",
+        "and",
+        "also",
+        "İstanbul",
+        "council",
+        "straße",
+        "council's",
+        "approved",
+        "in",
+        "a",
+        "ﬁnal",
+        "東京",
+        "—",
+        ".",
+    ]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, max_size=40).map(" ".join))
+def test_query_and_document_paths_agree(text: str) -> None:
+    document = set(fingerprint_documents([text], options=ALL).fingerprint.tolist())
+    query = fingerprint_query(text, options=ALL)
+    assert set(query.fingerprint.tolist()) == document

@@ -1,0 +1,212 @@
+"""Tests of the collection readers: directories, JSONL, CSV/TSV, Parquet, HTML, bad input."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from unspin import InputError, InputNotFoundError
+from unspin.io import (
+    Document,
+    InputFormat,
+    SkippedInput,
+    input_files,
+    read_documents,
+)
+
+TEXT = "The council approved a second bridge across the river after a long debate.\n"
+_PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
+
+
+def _collect(*inputs: Path, **options: object) -> tuple[list[Document], list[SkippedInput]]:
+    skipped: list[SkippedInput] = []
+    documents = list(read_documents(inputs, on_skip=skipped.append, **options))  # type: ignore[arg-type]
+    return documents, skipped
+
+
+def test_a_directory_is_walked_recursively_in_sorted_order(tmp_path: Path) -> None:
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "deep").mkdir()
+    (tmp_path / "a.txt").write_text("alpha " + TEXT)
+    (tmp_path / "b" / "c.txt").write_text("gamma " + TEXT)
+    (tmp_path / "b" / "deep" / "d.md").write_text("delta " + TEXT)
+    (tmp_path / ".hidden.txt").write_text("hidden " + TEXT)
+    documents, skipped = _collect(tmp_path)
+    names = [Path(d.id).relative_to(tmp_path).as_posix() for d in documents]
+    assert names == ["a.txt", "b/c.txt", "b/deep/d.md"]
+    assert documents[0].text.startswith("alpha")
+    assert skipped == []
+    flat, _ = _collect(tmp_path, recursive=False)
+    assert [Path(d.id).name for d in flat] == ["a.txt"]
+
+
+def test_binary_empty_and_unreadable_files_in_a_directory_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(TEXT)
+    (tmp_path / "image.png").write_bytes(_PNG)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    documents, skipped = _collect(tmp_path)
+    assert [Path(d.id).name for d in documents] == ["good.txt"]
+    reasons = {Path(s.where).name: s.reason for s in skipped}
+    assert set(reasons) == {"image.png", "empty.txt"}
+    assert "binary" in reasons["image.png"]
+    assert "empty" in reasons["empty.txt"]
+    assert all("\n" not in reason for reason in reasons.values())
+
+
+def test_a_missing_input_is_refused_before_anything_is_read(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(TEXT)
+    with pytest.raises(InputNotFoundError, match="nope"):
+        read_documents([tmp_path / "good.txt", tmp_path / "nope"])
+
+
+def test_jsonl_records_with_configurable_fields(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    lines = [
+        json.dumps({"key": "a1", "body": "first " + TEXT}),
+        "",
+        "{not json",
+        json.dumps({"key": 7, "body": "second " + TEXT}),
+        json.dumps({"key": "a3"}),
+        json.dumps(["a list"]),
+        json.dumps({"body": "no id " + TEXT}),
+        json.dumps({"key": "a5", "body": "   "}),
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    documents, skipped = _collect(path, id_field="key", text_field="body")
+    assert [d.id for d in documents] == ["a1", "7", f"{path}:7"]
+    assert documents[1].text.startswith("second")
+    assert [s.where for s in skipped] == [f"{path}:{n}" for n in (3, 5, 6, 8)]
+    assert "JSON" in skipped[0].reason and "'body'" in skipped[1].reason
+
+
+def test_gzipped_jsonl_and_progress_counts_every_byte(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl.gz"
+    records = [{"id": str(i), "text": f"document {i} " + TEXT} for i in range(200)]
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        for record in records:
+            handle.write(json.dumps(record) + "\n")
+    done: list[int] = []
+    documents = list(read_documents([path], on_progress=done.append))
+    assert [d.id for d in documents] == [str(i) for i in range(200)]
+    assert sum(done) == path.stat().st_size
+
+
+def test_csv_and_tsv(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["id", "title", "text"])
+        writer.writerow(["x", "A title", "multi\nline, quoted " + TEXT])
+        writer.writerow(["y", "B", ""])
+    documents, skipped = _collect(path)
+    assert [(d.id, d.text.split()[0]) for d in documents] == [("x", "multi")]
+    assert [s.reason for s in skipped] == ["empty text"]
+    tsv = tmp_path / "docs.tsv"
+    tsv.write_text("id\ttext\nt1\t" + TEXT)
+    assert [d.id for d in read_documents([tsv])] == ["t1"]
+
+
+def test_csv_without_the_text_column_is_skipped_with_the_columns_named(tmp_path: Path) -> None:
+    path = tmp_path / "docs.csv"
+    path.write_text("id,body\n1,hello\n")
+    documents, skipped = _collect(path)
+    assert documents == []
+    assert "no 'text' column" in skipped[0].reason and "'body'" in skipped[0].reason
+
+
+def test_parquet(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    path = tmp_path / "docs.parquet"
+    table = pa.table(
+        {"doc": ["p1", "p2", "p3"], "content": ["one " + TEXT, None, "<p>three</p> " + TEXT]}
+    )
+    pq.write_table(table, path, row_group_size=2)
+    done: list[int] = []
+    skipped: list[SkippedInput] = []
+    documents = list(
+        read_documents(
+            [path],
+            id_field="doc",
+            text_field="content",
+            on_skip=skipped.append,
+            on_progress=done.append,
+        )
+    )
+    assert [d.id for d in documents] == ["p1", "p3"]
+    assert documents[1].html is True
+    assert [s.where for s in skipped] == [f"{path}:2"]
+    assert sum(done) == path.stat().st_size
+
+
+def test_a_damaged_parquet_file_is_skipped(tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1 definitely not parquet")
+    documents, skipped = _collect(path)
+    assert documents == [] and "Parquet" in skipped[0].reason
+
+
+def test_html_files_are_marked_and_a_format_can_be_forced(tmp_path: Path) -> None:
+    (tmp_path / "page.htm").write_text("<p>" + TEXT + "</p>")
+    (tmp_path / "notes.data").write_text(json.dumps({"id": "j", "text": TEXT}) + "\n")
+    documents, _ = _collect(tmp_path / "page.htm")
+    assert documents[0].html is True
+    plain, _ = _collect(tmp_path / "notes.data")
+    assert plain[0].id.endswith("notes.data") and plain[0].text.startswith("{")
+    forced, _ = _collect(tmp_path / "notes.data", input_format=InputFormat.JSONL)
+    assert [d.id for d in forced] == ["j"]
+
+
+def test_input_files_names_match_document_ids(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "x.txt").write_text(TEXT)
+    files = input_files([tmp_path])
+    assert [name for _, name in files] == [(tmp_path / "sub" / "x.txt").as_posix()]
+    assert [d.id for d in read_documents([tmp_path])] == [files[0][1]]
+
+
+def test_unknown_format_is_a_value_error() -> None:
+    with pytest.raises(ValueError):
+        read_documents([], input_format="xml")
+
+
+def test_parquet_without_pyarrow_is_a_clear_input_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_pyarrow(name: str, *args: object, **kwargs: object) -> object:
+        if name.startswith("pyarrow"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_pyarrow)
+    path = tmp_path / "docs.parquet"
+    path.write_bytes(b"PAR1")
+    with pytest.raises(InputError, match=r"unspin\[parquet\]"):
+        list(read_documents([path]))
+
+
+_TEXTS = st.text(
+    alphabet=st.characters(blacklist_categories=["Cs", "Cc"]), min_size=1, max_size=80
+).filter(lambda text: text.strip() != "")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.text(min_size=1, max_size=10), _TEXTS), max_size=8))
+def test_jsonl_round_trips_any_text(tmp_path_factory: pytest.TempPathFactory, rows: list) -> None:  # type: ignore[type-arg]
+    path = tmp_path_factory.mktemp("jsonl") / "docs.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for doc_id, text in rows:
+            handle.write(json.dumps({"id": doc_id, "text": text}) + "\n")
+    documents = list(read_documents([path]))
+    assert [(d.id, d.text) for d in documents] == rows
