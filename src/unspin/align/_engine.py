@@ -87,7 +87,8 @@ class AlignOptions(NamedTuple):
         than the rest of the text, its source ``summary_min_compression`` times
         longer; over ``summary_whole_source_share`` of the source, the whole
         source). ``summary_max_explained``: a summary replaces a single passage of
-        the main pass covering less than this share of it.
+        the main pass covering less than this share of it;
+        ``summary_max_piece_similarity``: it never replaces a passage this similar.
     Results
         ``minor_changes_min_equal``: share of words unchanged for "minor changes";
         ``copy_min_coverage``: share of the suspicious text in passages for the
@@ -130,6 +131,7 @@ class AlignOptions(NamedTuple):
     summary_min_compression: float = 3.0
     summary_whole_source_share: float = 1 / 3
     summary_max_explained: float = 0.7
+    summary_max_piece_similarity: float = 0.95
     minor_changes_min_equal: float = 0.8
     copy_min_coverage: float = 0.5
     rewrites: bool = True
@@ -171,7 +173,10 @@ def align(
             summaries = _find_summaries(pair, options)
             if candidates:
                 candidates = absorb_into_summaries(
-                    candidates, summaries, max_explained=options.summary_max_explained
+                    candidates,
+                    summaries,
+                    max_explained=options.summary_max_explained,
+                    max_piece_similarity=options.summary_max_piece_similarity,
                 )
             else:
                 candidates = summaries

@@ -159,14 +159,20 @@ def find_summaries(
 
 
 def absorb_into_summaries(
-    candidates: list[Candidate], summaries: list[Candidate], *, max_explained: float
+    candidates: list[Candidate],
+    summaries: list[Candidate],
+    *,
+    max_explained: float,
+    max_piece_similarity: float,
 ) -> list[Candidate]:
     """Replace the pieces of a summary found by the main pass with the summary.
 
     A summary stands for the main-pass passages it overlaps when its source side
     holds all of them and it explains clearly more of the suspicious text: it
     holds several pieces, or one covering less than ``max_explained`` of it (a
-    copied passage next to one sentence on the same topic is no summary).
+    copied passage next to one sentence on the same topic is no summary). A piece
+    copied word for word (similarity ``max_piece_similarity`` or more) is a copy,
+    not part of a summary, and stays as it is.
     """
     result = list(candidates)
     for summary in summaries:
@@ -180,7 +186,9 @@ def absorb_into_summaries(
         explained = sum(
             min(c.suspicious_tokens[1], s1) - max(c.suspicious_tokens[0], s0) for c in overlapping
         )
-        if inside and (len(overlapping) >= 2 or explained < max_explained * (s1 - s0)):
+        verbatim = any(c.similarity >= max_piece_similarity for c in overlapping)
+        several = len(overlapping) >= 2
+        if inside and not verbatim and (several or explained < max_explained * (s1 - s0)):
             result = [c for c in result if c not in overlapping]
             result.append(summary)
     return resolve_overlaps(result)
