@@ -62,17 +62,20 @@ from unspin.io import (
     InputFormat,
     SkippedInput,
     decode_text,
+    document_from_text,
     input_files,
     read_document,
     read_documents,
 )
 from unspin.report import (
+    ReportNames,
     alignment_to_json,
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
     render_alignment,
     render_search,
+    report_from_search,
     report_to_csv,
     report_to_html,
     search_result_to_dict,
@@ -107,6 +110,13 @@ class OutputFormat(StrEnum):
 class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+class SearchFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+    CSV = "csv"
 
 
 class CorpusKind(StrEnum):
@@ -491,9 +501,11 @@ Inputs = Annotated[
         help="Files and directories: text, HTML, JSONL, CSV/TSV, Parquet (by name).",
     ),
 ]
-FormatOption = Annotated[
+InputFormatOption = Annotated[
     InputFormat,
-    typer.Option("--format", help="Read every input file as this format (default: by name)."),
+    typer.Option(
+        "--input-format", help="Read every input file as this format (default: by name)."
+    ),
 ]
 IdField = Annotated[
     str, typer.Option("--id-field", help="JSONL/CSV/Parquet field holding the document id.")
@@ -583,7 +595,7 @@ def _input_bytes(inputs: list[Path], recursive: bool) -> int:
 def index_add(
     index_dir: IndexDir,
     inputs: Inputs,
-    input_format: FormatOption = InputFormat.AUTO,
+    input_format: InputFormatOption = InputFormat.AUTO,
     id_field: IdField = "id",
     text_field: TextField = "text",
     recursive: Recursive = True,
@@ -710,10 +722,8 @@ def _read_query(path: Path, max_size: float) -> Document:
         data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
         if len(data) > _max_bytes(max_size):
             raise InputError("stdin: over the --max-size limit")
-        text = decode_text(data, origin="stdin")
-        if not text.strip():
-            raise InputError("stdin: is empty")
-        return Document(id="stdin", text=text)
+        # Detects HTML from the content, as for a file.
+        return document_from_text(decode_text(data, origin="stdin"), name="stdin")
     return read_document(path, max_bytes=_max_bytes(max_size))
 
 
@@ -725,8 +735,14 @@ def search(
     ],
     top: TopOption = 10,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="text (for people) or json.")
-    ] = ReportFormat.TEXT,
+        SearchFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (for people), json (unspin.search/1), html (a self-contained page: "
+            "DOC beside each source) or csv (one row per passage).",
+        ),
+    ] = SearchFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
@@ -744,15 +760,20 @@ def search(
     """Find the indexed documents DOC was copied or spun from: ranked sources, each with
     score, verdict, share of DOC covered and passages."""
     with _guarded():
+        if candidates and output_format is not SearchFormat.JSON:
+            raise InputError("--candidates: only with --format json")
         query = _read_query(document, max_size)
+        options = SearchOptions(top=top)
         with Index.open(index_dir) as index:
-            result = index.search(query.text, html=query.html, options=SearchOptions(top=top))
-            texts = {}
-            for match in result.matches:
-                stored = index.get(match.id)
-                if stored is not None:
-                    texts[match.id] = stored.text
-        if output_format is ReportFormat.JSON:
+            result = index.search(query.text, html=query.html, options=options)
+            sources = index.sources(result)
+        if output_format in (SearchFormat.HTML, SearchFormat.CSV):
+            report = report_from_search(query, result, sources, options=options.align)
+            html = output_format is SearchFormat.HTML
+            _emit(report_to_html(report) if html else report_to_csv(report), output)
+            return
+        texts = {doc_id: source.text for doc_id, source in sources.items()}
+        if output_format is SearchFormat.JSON:
             _emit(
                 search_result_to_json(
                     result,
@@ -784,19 +805,64 @@ def search(
             _write_atomically(output, buffer.getvalue())
 
 
+class _HtmlReports:
+    """``check --html-dir``: one HTML report per document with a source, each written
+    atomically under a safe, unique name."""
+
+    def __init__(self, directory: Path, options: SearchOptions) -> None:
+        self.directory = directory.expanduser()
+        if self.directory.exists() and not self.directory.is_dir():
+            raise _OutputError(f"{directory}: exists and is not a directory")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _OutputError(f"{directory}: cannot create ({exc.strerror or exc})") from None
+        self._names = ReportNames(".html")
+        self._options = options
+        self.written = 0
+
+    def write(self, item: CheckedDocument) -> Path | None:
+        """Write the report of ``item`` if it has a source; return its path."""
+        if item.result is None or not item.result.matches:
+            return None
+        report = report_from_search(
+            item.document, item.result, item.sources, options=self._options.align
+        )
+        path = self.directory / self._names(item.document.id)
+        _write_atomically(path, report_to_html(report))
+        self.written += 1
+        return path
+
+
 @app.command()
 def check(
     index_dir: IndexDir,
     inputs: Inputs,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Write the JSON-lines report here (atomically).")
+        Path,
+        typer.Option(
+            "--output",
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write the JSON-lines report here (atomically).",
+        ),
     ],
+    html_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--html-dir",
+            metavar="DIR",
+            help="Also write an HTML report for each document with a source into DIR "
+            "(created if absent).",
+        ),
+    ] = None,
     top: TopOption = 10,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
     ] = None,
-    input_format: FormatOption = InputFormat.AUTO,
+    input_format: InputFormatOption = InputFormat.AUTO,
     id_field: IdField = "id",
     text_field: TextField = "text",
     recursive: Recursive = True,
@@ -812,6 +878,8 @@ def check(
         if target.is_dir():
             raise _OutputError(f"{out}: is a directory, cannot write the report there")
         Index.open(index_dir).close()  # a missing or damaged index fails before any work
+        options = SearchOptions(top=top)
+        reports = _HtmlReports(html_dir, options) if html_dir is not None else None
         checked = with_sources = failed = 0
         temporary: str | None = None
         try:
@@ -834,17 +902,18 @@ def check(
                         skips,
                         lambda done: progress.advance(task, done),
                     )
-                    for item in check_documents(
-                        index_dir, documents, jobs=jobs, options=SearchOptions(top=top)
-                    ):
+                    for item in check_documents(index_dir, documents, jobs=jobs, options=options):
                         checked += 1
                         progress.update(task, documents=checked)
-                        line = _check_line(item)
-                        if line is None:
+                        if item.result is None:
+                            typer.echo(
+                                f"unspin: warning: {item.document.id}: {item.error}", err=True
+                            )
                             failed += 1
                             continue
-                        with_sources += bool(item.result and item.result.matches)
-                        handle.write(line)
+                        with_sources += bool(item.result.matches)
+                        report = reports.write(item) if reports is not None else None
+                        handle.write(_check_line(item, report))
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temporary, _default_file_mode())
@@ -859,16 +928,15 @@ def check(
         if checked == 0:
             raise InputError("no documents found in the inputs" + skips.summary())
         errors = f", {failed} failed" if failed else ""
+        html = f", {reports.written} HTML reports in {html_dir}" if reports is not None else ""
         typer.echo(
             f"checked {checked - failed} documents: {with_sources} with sources"
-            f"{errors}{skips.summary()}  ·  report in {out}"
+            f"{errors}{skips.summary()}  ·  report in {out}{html}"
         )
 
 
-def _check_line(item: CheckedDocument) -> str | None:
-    if item.result is None:
-        typer.echo(f"unspin: warning: {item.document.id}: {item.error}", err=True)
-        return None
+def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
+    assert item.result is not None
     data = search_result_to_dict(
         item.result,
         query_name=item.document.id,
@@ -876,6 +944,8 @@ def _check_line(item: CheckedDocument) -> str | None:
         source_texts=item.source_texts,
         query_path=item.document.path,
     )
+    if html_report is not None:
+        data["html_report"] = str(html_report)
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
@@ -935,17 +1005,16 @@ def serve(
                 f"the web app needs {', '.join(missing)}: pip install 'unspin[server]'",
                 EXIT_FAILURE,
             )
-        from unspin.server import ServerSettings, open_index
+        from unspin.server import ServerSettings
         from unspin.server import serve as run_server
 
         if token is not None and not token.strip():
             raise InputError("--token: must not be empty")
-        search = open_index(index) if index is not None else None
         settings = ServerSettings(
             max_request_bytes=_max_bytes(max_request_size),
             token=token,
             workers=workers,
-            search=search,
+            index_dir=index,
         )
         if host not in _LOOPBACK and token is None:
             typer.echo(

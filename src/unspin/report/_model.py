@@ -15,12 +15,13 @@ agree with the coverages of each alignment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from unspin.align import Alignment, AlignOptions, MatchType, Verdict, align
+from unspin.index._types import SearchResult
 from unspin.io import Document
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
@@ -31,6 +32,7 @@ __all__ = [
     "SourceResult",
     "build_report",
     "compare_documents",
+    "report_from_search",
 ]
 
 
@@ -141,3 +143,29 @@ def compare_documents(
         options=options,
         suspicious_analysis=analysis_s,
     )
+
+
+def report_from_search(
+    query: Document,
+    result: SearchResult,
+    sources: Mapping[str, Document],
+    *,
+    options: AlignOptions | None = None,
+) -> Report:
+    """The report of a search: ``query`` against each source ``result`` reports, in rank
+    order, as a multi-source report (one comparison per source).
+
+    ``sources`` maps a source id to its document as the index stores it
+    (:meth:`unspin.index.Index.sources`): the passages' source spans index that text, so
+    it must be the stored raw text (HTML included), with its ``html`` flag. A source
+    missing from ``sources`` (removed from the index since the search) is left out.
+    ``options`` are the alignment options the search verified with
+    (``SearchOptions.align``), printed as the thresholds used. ``query`` must be read as
+    the search read it (same text, same ``html``).
+    """
+    found = [
+        SourceResult(sources[match.id], match.alignment)
+        for match in result.matches
+        if match.id in sources
+    ]
+    return build_report(query, found, options=options, multi_source=True)

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from unspin.server._app import (
     DEFAULT_MAX_REQUEST_BYTES,
-    SearchBackend,
+    IndexUnavailableError,
+    ServerError,
     ServerSettings,
     create_app,
 )
-from unspin.server._serve import ServerError, bind, missing_dependencies, open_index, serve
+from unspin.server._serve import bind, missing_dependencies, serve
 
 __all__ = [
     "DEFAULT_MAX_REQUEST_BYTES",
-    "SearchBackend",
+    "IndexUnavailableError",
     "ServerError",
     "ServerSettings",
     "bind",
     "create_app",
     "missing_dependencies",
-    "open_index",
     "serve",
 ]
