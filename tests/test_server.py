@@ -322,7 +322,8 @@ def test_api_search_renders_html_and_csv(searching: TestClient, output: str) -> 
         assert "against 1 source" in response.text and 'id="c0-r-p1"' in response.text
     else:
         rows = list(csv.DictReader(io.StringIO(response.text)))
-        assert [(row["suspicious"], row["source"]) for row in rows] == [("page.txt", "original.txt")]
+        pairs = [(row["suspicious"], row["source"]) for row in rows]
+        assert pairs == [("page.txt", "original.txt")]
         assert "page.unspin.csv" in response.headers["content-disposition"]
 
 
