@@ -928,7 +928,10 @@ def check(
         if checked == 0:
             raise InputError("no documents found in the inputs" + skips.summary())
         errors = f", {failed} failed" if failed else ""
-        html = f", {reports.written} HTML reports in {html_dir}" if reports is not None else ""
+        html = ""
+        if reports is not None:
+            plural = "" if reports.written == 1 else "s"
+            html = f", {reports.written} HTML report{plural} in {html_dir}"
         typer.echo(
             f"checked {checked - failed} documents: {with_sources} with sources"
             f"{errors}{skips.summary()}  ·  report in {out}{html}"

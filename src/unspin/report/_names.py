@@ -33,8 +33,9 @@ def _stem(doc_id: str) -> str:
             out.append(char)
         elif not out or out[-1] != "_":
             out.append("_")
-    # No hidden files, nothing Windows trims (trailing dots and spaces).
-    stem = "".join(out)[:_MAX_STEM].strip("._")
+    # The end of a long id (its file name) tells documents apart; no hidden files,
+    # nothing Windows trims (trailing dots and spaces).
+    stem = "".join(out)[-_MAX_STEM:].strip("._")
     if not stem:
         return "document"
     if stem.split(".")[0].casefold() in _RESERVED:
