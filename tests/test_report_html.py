@@ -45,6 +45,7 @@ from unspin.report import (
     report_to_dict,
     report_to_html,
     report_to_json,
+    search_result_from_dict,
 )
 from unspin.report._display import display_pieces
 from unspin.report._html import _Mark, _Passage, _render_side, script_json
@@ -353,7 +354,13 @@ def test_a_search_report_marks_the_right_characters_of_both_texts(tmp_path: Path
     }
     assert sorted(match.id for match in result.matches) == sorted(regions)
     assert sources["html-source.html"].html and sources["html-source.html"].text == html_source
-    dom = Page(report_to_html(report_from_search(query, result, sources)))
+    report = report_from_search(query, result, sources)
+    html = report_to_html(report)
+    # Its JSON export is the search's own report.
+    exported = json.loads(_embedded(html)["exports"]["json"]["text"])  # type: ignore[index]
+    assert exported["schema"] == "unspin.search/1"
+    assert search_result_from_dict(exported) == result._replace(candidates=())
+    dom = Page(html)
     for number, match in enumerate(result.matches):
         stored = sources[match.id].text
         low, high = regions[match.id]

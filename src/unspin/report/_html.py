@@ -339,7 +339,7 @@ def _header(report: Report) -> str:
             f"<td>{len(alignment.passages)}</td><td>{alignment.score:.2f}</td></tr>"
         )
     if not report.sources:
-        parts.append('<tr><td colspan="7">no source</td></tr>')
+        parts.append('<tr><td colspan="7">no source found</td></tr>')
     parts.append(
         "</tbody></table>"
         '<table class="types"><caption>Match types</caption><thead><tr><th>match type</th>'

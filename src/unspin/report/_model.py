@@ -60,10 +60,12 @@ class MatchTotals(NamedTuple):
 
 
 class Report(NamedTuple):
-    """Everything a report shows; build it with :func:`build_report`.
+    """Everything a report shows; build it with :func:`build_report` (or
+    :func:`report_from_search`, :func:`compare_documents`).
 
-    ``multi_source`` reports (search results) export JSON as ``unspin.report/1``, a
-    comparison of two texts as ``unspin.alignment/1``.
+    Its JSON export is that of the operation it shows: a comparison of two texts is
+    ``unspin.alignment/1``, a search (``search`` holds its result) ``unspin.search/1``,
+    any other multi-source report ``unspin.report/1``.
     """
 
     suspicious: Document
@@ -73,6 +75,7 @@ class Report(NamedTuple):
     match_types: tuple[tuple[MatchType, MatchTotals], ...]
     options: AlignOptions
     multi_source: bool
+    search: SearchResult | None = None
 
     @property
     def similarity(self) -> float:
@@ -161,11 +164,13 @@ def report_from_search(
     missing from ``sources`` (removed from the index since the search) is left out.
     ``options`` are the alignment options the search verified with
     (``SearchOptions.align``), printed as the thresholds used. ``query`` must be read as
-    the search read it (same text, same ``html``).
+    the search read it (same text, same ``html``). The report's JSON export is the
+    search's ``unspin.search/1`` report.
     """
     found = [
         SourceResult(sources[match.id], match.alignment)
         for match in result.matches
         if match.id in sources
     ]
-    return build_report(query, found, options=options, multi_source=True)
+    report = build_report(query, found, options=options, multi_source=True)
+    return report._replace(search=result)

@@ -80,7 +80,7 @@ def search_job(index_path: str, suspicious: Document, top: int, output: OutputFo
     result = index.search(suspicious.text, html=suspicious.html, options=options)
     sources = index.sources(result)
     verdict = str(result.verdict)
-    if output is OutputFormat.JSON:
+    if output is OutputFormat.JSON:  # the same as the report's export, without its figures
         body = search_result_to_json(
             result,
             query_name=suspicious.id,
