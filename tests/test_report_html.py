@@ -333,9 +333,7 @@ def test_a_search_report_marks_the_right_characters_of_both_texts(tmp_path: Path
         index.add(Document("plain-source.txt", plain_source))
         index.add(Document(f"other-{seed}", news_article(seed)) for seed in (0, 1, 2))
         spun_html = "".join(f"<p>{_spun(p, 1)}</p>\n" for p in html_paragraphs[1:3])
-        spun_plain = "".join(
-            f"<p>{_spun(p, 2)}</p>\n" for p in plain_source.split("\n\n")[1:3]
-        )
+        spun_plain = "".join(f"<p>{_spun(p, 2)}</p>\n" for p in plain_source.split("\n\n")[1:3])
         page = (
             "<html><head><title>Gardening</title></head><body>\n"
             + _garden(0, 30)

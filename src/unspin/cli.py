@@ -241,8 +241,10 @@ MaxSize = Annotated[
 
 @app.command()
 def compare(
-    suspicious: Annotated[Path, typer.Argument(help="The text suspected of being a copy.")],
-    source: Annotated[Path, typer.Argument(help="The possible source.")],
+    suspicious: Annotated[
+        Path, typer.Argument(metavar="SUSPICIOUS", help="The text suspected of being a copy.")
+    ],
+    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="The possible source.")],
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -326,10 +328,18 @@ def _render_text(
 
 @app.command()
 def pan(
-    pairs: Annotated[Path, typer.Argument(help="Pairs file: 'susp-file src-file' per line.")],
-    src_dir: Annotated[Path, typer.Argument(help="Directory of source documents.")],
-    susp_dir: Annotated[Path, typer.Argument(help="Directory of suspicious documents.")],
-    out_dir: Annotated[Path, typer.Argument(help="Where to write <susp>-<src>.xml files.")],
+    pairs: Annotated[
+        Path, typer.Argument(metavar="PAIRS", help="Pairs file: 'susp-file src-file' per line.")
+    ],
+    src_dir: Annotated[
+        Path, typer.Argument(metavar="SRC_DIR", help="Directory of source documents.")
+    ],
+    susp_dir: Annotated[
+        Path, typer.Argument(metavar="SUSP_DIR", help="Directory of suspicious documents.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="Where to write <susp>-<src>.xml files.")
+    ],
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
@@ -394,8 +404,12 @@ def _percentiles_ms(seconds: list[float], percents: tuple[int, ...]) -> list[flo
 
 @app.command("eval")
 def evaluate(
-    truth_dir: Annotated[Path, typer.Argument(help="Ground-truth PAN XML files (recursive).")],
-    detections_dir: Annotated[Path, typer.Argument(help="Detection PAN XML files.")],
+    truth_dir: Annotated[
+        Path, typer.Argument(metavar="TRUTH_DIR", help="Ground-truth PAN XML files (recursive).")
+    ],
+    detections_dir: Annotated[
+        Path, typer.Argument(metavar="DETECTIONS_DIR", help="Detection PAN XML files.")
+    ],
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="text table or json.")
     ] = ReportFormat.TEXT,
@@ -446,8 +460,12 @@ def simulate_corpus(
             "spinbot: real SpinBot output (<id>-ORIG.txt / <id>-SPUN.txt)."
         ),
     ],
-    data_dir: Annotated[Path, typer.Argument(help="The articles to build from.")],
-    out_dir: Annotated[Path, typer.Argument(help="An absent or empty output directory.")],
+    data_dir: Annotated[
+        Path, typer.Argument(metavar="DATA_DIR", help="The articles to build from.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="An absent or empty output directory.")
+    ],
     pairs: Annotated[
         int | None, typer.Option("--pairs", "-n", min=1, help="Number of document pairs.")
     ] = None,
@@ -503,9 +521,7 @@ Inputs = Annotated[
 ]
 InputFormatOption = Annotated[
     InputFormat,
-    typer.Option(
-        "--input-format", help="Read every input file as this format (default: by name)."
-    ),
+    typer.Option("--input-format", help="Read every input file as this format (default: by name)."),
 ]
 IdField = Annotated[
     str, typer.Option("--id-field", help="JSONL/CSV/Parquet field holding the document id.")
@@ -591,6 +607,17 @@ def _input_bytes(inputs: list[Path], recursive: bool) -> int:
     return total
 
 
+SkipSize = Annotated[
+    float,
+    typer.Option(
+        "--max-size",
+        metavar="MB",
+        min=0.001,
+        help="Skip (with a warning) text and HTML files larger than this many MiB.",
+    ),
+]
+
+
 @index_app.command("add")
 def index_add(
     index_dir: IndexDir,
@@ -602,7 +629,7 @@ def index_add(
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")
     ] = 2000,
-    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    max_size: SkipSize = DEFAULT_MAX_BYTES / 2**20,
     wait: Wait = 0.0,
 ) -> None:
     """Add documents to INDEX_DIR (created if absent); same id, new text: replaced.
@@ -757,8 +784,9 @@ def search(
         bool, typer.Option("--show-source", help="Also show each passage's source text.")
     ] = False,
 ) -> None:
-    """Find the indexed documents DOC was copied or spun from: ranked sources, each with
-    score, verdict, share of DOC covered and passages."""
+    """Find the indexed documents DOC was copied or spun from.
+
+    Ranked sources, each with its score, verdict, share of DOC covered and passages."""
     with _guarded():
         if candidates and output_format is not SearchFormat.JSON:
             raise InputError("--candidates: only with --format json")
@@ -866,10 +894,12 @@ def check(
     id_field: IdField = "id",
     text_field: TextField = "text",
     recursive: Recursive = True,
-    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    max_size: SkipSize = DEFAULT_MAX_BYTES / 2**20,
 ) -> None:
-    """Search INDEX_DIR for the sources of many documents: one JSON line per document
-    (schema unspin.search/1) naming the input and its ranked sources."""
+    """Search INDEX_DIR for the sources of many documents, on all cores.
+
+    One JSON line per document (schema unspin.search/1) naming the input and its ranked
+    sources; with --html-dir, an HTML report for each document with a source."""
     with _guarded():
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)
@@ -990,22 +1020,27 @@ def serve(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", min=1, help="Alignment worker processes (default: one per core)."
+            "--workers",
+            min=1,
+            help="Worker processes for comparisons and searches (default: one per core).",
         ),
     ] = None,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
 ) -> None:
-    """Run the web app: a form to compare two texts (and search an index), the HTML
-    report, and a JSON API under /api/ (schema at /openapi.json)."""
+    """Run the web app: compare two texts, or search an index for the sources of one.
+
+    A form page giving the HTML report, and a JSON API under /api/ (schema at
+    /openapi.json)."""
     with _guarded():
-        from unspin.server._serve import missing_dependencies
+        from unspin.server import missing_dependencies
 
         missing = missing_dependencies()
         if missing:
             _fail(
-                f"the web app needs {', '.join(missing)}: pip install 'unspin[server]'",
+                f"the web app needs {', '.join(missing)}: pip install 'unspin[server]' "
+                "(in a checkout: pip install '.[server]')",
                 EXIT_FAILURE,
             )
         from unspin.server import ServerSettings

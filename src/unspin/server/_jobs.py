@@ -114,4 +114,3 @@ def close_indexes() -> None:
         for index in _indexes.values():
             index.close()
         _indexes.clear()
-

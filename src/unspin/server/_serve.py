@@ -2,32 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import socket
 from collections.abc import Callable
 
 from unspin.server._app import ServerError, ServerSettings, create_app
 
-__all__ = ["bind", "missing_dependencies", "serve"]
-
-# Import names of what the web app needs beyond the core (the ``server`` extra).
-_DEPENDENCIES = {
-    "fastapi": "fastapi",
-    "uvicorn": "uvicorn",
-    "python-multipart": "python_multipart",
-}
-
-
-def missing_dependencies() -> list[str]:
-    """The distributions of the ``server`` extra that are not installed."""
-    missing = []
-    for distribution, module in _DEPENDENCIES.items():
-        try:
-            importlib.import_module(module)
-        except ImportError:
-            missing.append(distribution)
-    return missing
-
+__all__ = ["bind", "serve"]
 
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host``:``port``; :class:`ServerError` if it cannot be."""
