@@ -6,11 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import unspin.cli
 from conftest import news_article
 from unspin.cli import app
 from unspin.eval import settings_for, spin_text
@@ -169,6 +171,35 @@ def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path
     single = _run("check", index_dir, queries / "copy.txt", "--out", out, "--jobs", "1")
     assert single.exit_code == 0  # type: ignore[attr-defined]
     assert len(out.read_text().splitlines()) == 1
+
+
+def test_an_interrupted_check_writes_no_report_and_keeps_whole_pages(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = unspin.cli.check_documents
+
+    def interrupted(*args: object, **kwargs: object) -> Iterator[object]:
+        for number, item in enumerate(real(*args, **kwargs)):  # type: ignore[arg-type]
+            if number == 2:
+                raise KeyboardInterrupt  # Ctrl-C while the third document is searched
+            yield item
+
+    monkeypatch.setattr(unspin.cli, "check_documents", interrupted)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2, 3, 4):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
+    result = _run("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
+    assert result.exit_code == 130  # type: ignore[attr-defined]
+    assert result.output.strip() == (  # type: ignore[attr-defined]
+        f"unspin: interrupted after checking 2 documents: no report written to {out}; "
+        f"2 HTML reports kept in {reports}"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "idx", "queries", "reports"]
+    pages = sorted(reports.iterdir())
+    assert [p.name.rsplit("_", 1)[-1] for p in pages] == ["1.txt.html", "2.txt.html"]
+    assert all(page.read_text().rstrip().endswith("</html>") for page in pages)
 
 
 def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:

@@ -11,7 +11,9 @@ run never leaves half a file.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import io
 import json
 import os
@@ -19,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -186,7 +189,9 @@ def _write_atomically(path: Path, text: str) -> None:
                 os.unlink(temporary)
 
 
+@functools.cache
 def _default_file_mode() -> int:
+    # Read once: reading the umask means setting it, which threads must not race on.
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
@@ -835,7 +840,11 @@ def search(
 
 class _HtmlReports:
     """``check --html-dir``: one HTML report per document with a source, each written
-    atomically under a safe, unique name."""
+    atomically under a safe, unique name. Files are written (and synced to disk) by a few
+    threads, so the search results keep coming while the disk catches up."""
+
+    _THREADS = 4
+    _IN_FLIGHT = 32
 
     def __init__(self, directory: Path, options: SearchOptions) -> None:
         self.directory = directory.expanduser()
@@ -847,6 +856,9 @@ class _HtmlReports:
             raise _OutputError(f"{directory}: cannot create ({exc.strerror or exc})") from None
         self._names = ReportNames(".html")
         self._options = options
+        _default_file_mode()  # before the writing threads start
+        self._writers = ThreadPoolExecutor(self._THREADS, thread_name_prefix="unspin-html")
+        self._pending: collections.deque[Future[None]] = collections.deque()
         self.written = 0
 
     def write(self, item: CheckedDocument) -> Path | None:
@@ -857,9 +869,27 @@ class _HtmlReports:
             item.document, item.result, item.sources, options=self._options.align
         )
         path = self.directory / self._names(item.document.id)
-        _write_atomically(path, report_to_html(report))
-        self.written += 1
+        self._pending.append(self._writers.submit(_write_atomically, path, report_to_html(report)))
+        while len(self._pending) > self._IN_FLIGHT or (self._pending and self._pending[0].done()):
+            self._pending.popleft().result()  # raises the first failed write
+            self.written += 1
         return path
+
+    def finish(self) -> None:
+        """Wait for every report to be on disk (raising the first failed write)."""
+        while self._pending:
+            self._pending.popleft().result()
+            self.written += 1
+        self._writers.shutdown()
+
+    def abandon(self) -> int:
+        """Stop: reports not started are dropped, those being written finish whole.
+        Return how many reports are on disk."""
+        self._writers.shutdown(wait=True, cancel_futures=True)
+        while self._pending:
+            future = self._pending.popleft()
+            self.written += not future.cancelled() and future.exception() is None
+        return self.written
 
 
 @app.command()
@@ -944,6 +974,8 @@ def check(
                         with_sources += bool(item.result.matches)
                         report = reports.write(item) if reports is not None else None
                         handle.write(_check_line(item, report))
+                if reports is not None:
+                    reports.finish()
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(temporary, _default_file_mode())
@@ -951,7 +983,17 @@ def check(
             temporary = None
         except OSError as exc:
             raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        except KeyboardInterrupt:
+            kept = f"; {reports.abandon()} HTML reports kept in {html_dir}" if reports else ""
+            typer.echo(
+                f"unspin: interrupted after checking {checked} documents: "
+                f"no report written to {out}{kept}",
+                err=True,
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         finally:
+            if reports is not None:
+                reports.abandon()
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
