@@ -231,6 +231,17 @@ def _root(
     """Find spun (synonym-rewritten) copies of text and trace them to their sources."""
 
 
+def _read_input(path: Path, max_size: float) -> Document:
+    """One input document: a file, or stdin for ``-``."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
+        if len(data) > _max_bytes(max_size):
+            raise InputError("stdin: over the --max-size limit")
+        # Detects HTML from the content, as for a file.
+        return document_from_text(decode_text(data, origin="stdin"), name="stdin")
+    return read_document(path, max_bytes=_max_bytes(max_size))
+
+
 # --- compare ------------------------------------------------------------------------------
 
 MaxSize = Annotated[
@@ -247,9 +258,14 @@ MaxSize = Annotated[
 @app.command()
 def compare(
     suspicious: Annotated[
-        Path, typer.Argument(metavar="SUSPICIOUS", help="The text suspected of being a copy.")
+        Path,
+        typer.Argument(
+            metavar="SUSPICIOUS", help="The text suspected of being a copy ('-': stdin)."
+        ),
     ],
-    source: Annotated[Path, typer.Argument(metavar="SOURCE", help="The possible source.")],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="The possible source ('-': stdin).")
+    ],
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -272,8 +288,10 @@ def compare(
 ) -> None:
     """Align SUSPICIOUS with SOURCE: copied passages, verdict, and the words rewritten."""
     with _guarded():
-        doc_s = read_document(suspicious, max_bytes=_max_bytes(max_size))
-        doc_r = read_document(source, max_bytes=_max_bytes(max_size))
+        if str(suspicious) == str(source) == "-":
+            raise InputError("only one of SUSPICIOUS and SOURCE can be '-' (stdin)")
+        doc_s = _read_input(suspicious, max_size)
+        doc_r = _read_input(source, max_size)
         report = compare_documents(doc_s, doc_r)
         result = report.sources[0].alignment
         text: str | None
@@ -418,6 +436,9 @@ def evaluate(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="text table or json.")
     ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
@@ -429,9 +450,9 @@ def evaluate(
                     name: scores._asdict() for name, scores in report.by_obfuscation.items()
                 },
             }
-            _emit(json.dumps(data, indent=2) + "\n", None)
+            _emit(json.dumps(data, indent=2) + "\n", output)
         else:
-            _emit(format_report(report), None)
+            _emit(format_report(report), output)
 
 
 # --- simulate -----------------------------------------------------------------------------
@@ -749,16 +770,6 @@ def index_compact(index_dir: IndexDir, wait: Wait = 0.0) -> None:
 # --- search and check ---------------------------------------------------------------------
 
 
-def _read_query(path: Path, max_size: float) -> Document:
-    if str(path) == "-":
-        data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
-        if len(data) > _max_bytes(max_size):
-            raise InputError("stdin: over the --max-size limit")
-        # Detects HTML from the content, as for a file.
-        return document_from_text(decode_text(data, origin="stdin"), name="stdin")
-    return read_document(path, max_bytes=_max_bytes(max_size))
-
-
 @app.command()
 def search(
     index_dir: IndexDir,
@@ -795,7 +806,7 @@ def search(
     with _guarded():
         if candidates and output_format is not SearchFormat.JSON:
             raise InputError("--candidates: only with --format json")
-        query = _read_query(document, max_size)
+        query = _read_input(document, max_size)
         options = SearchOptions(top=top)
         with Index.open(index_dir) as index:
             result = index.search(query.text, html=query.html, options=options)
