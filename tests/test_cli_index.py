@@ -229,6 +229,7 @@ def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
             ("check", "{index}", "{spun}", "-o", "{tmp}/r.jsonl", "--html-dir", "{spun}"),
             ("is not a directory",),
         ),
+        (("check", "{index}", "{tmp}/foreign", "-o", "{tmp}/r.jsonl"), ("no documents found",)),
     ],
     ids=[
         "missing-index",
@@ -240,6 +241,7 @@ def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
         "missing-query",
         "out-is-dir",
         "html-dir-is-a-file",
+        "check-nothing-readable",
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(
@@ -255,6 +257,7 @@ def test_bad_input_gets_one_line_and_exit_2(
     code = 1 if {"is a directory", "is not a directory"} & set(fragments) else 2
     _one_line_error(result, code, *fragments)
     assert sorted(p.name for p in foreign.iterdir()) == ["photo.png"]
+    assert not (tmp_path / "r.jsonl").exists()  # no output from a failed run
 
 
 def test_a_locked_index_is_refused_with_a_hint(tmp_path: Path, index_dir: Path) -> None:

@@ -989,6 +989,8 @@ def check(
                     reports.finish()
                 handle.flush()
                 os.fsync(handle.fileno())
+            if checked == 0:  # an error, not an empty report
+                raise InputError("no documents found in the inputs" + skips.summary())
             os.chmod(temporary, _default_file_mode())
             os.replace(temporary, target)
             temporary = None
@@ -1008,8 +1010,6 @@ def check(
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
-        if checked == 0:
-            raise InputError("no documents found in the inputs" + skips.summary())
         errors = f", {failed} failed" if failed else ""
         html = ""
         if reports is not None:
