@@ -257,7 +257,8 @@ def test_bad_input_gets_one_line_and_exit_2(
     code = 1 if {"is a directory", "is not a directory"} & set(fragments) else 2
     _one_line_error(result, code, *fragments)
     assert sorted(p.name for p in foreign.iterdir()) == ["photo.png"]
-    assert not (tmp_path / "r.jsonl").exists()  # no output from a failed run
+    # no output from a failed run, no index made for nothing
+    assert not (tmp_path / "r.jsonl").exists() and not (tmp_path / "new-idx").exists()
 
 
 def test_a_locked_index_is_refused_with_a_hint(tmp_path: Path, index_dir: Path) -> None:

@@ -15,6 +15,7 @@ import collections
 import contextlib
 import functools
 import io
+import itertools
 import json
 import os
 import sys
@@ -55,6 +56,7 @@ from unspin.index import (
     CheckedDocument,
     Index,
     IndexInfo,
+    IndexWriter,
     IngestCounts,
     SearchOptions,
     check_documents,
@@ -204,6 +206,11 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         _write_atomically(output, text)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _max_bytes(max_size_mb: float) -> int:
@@ -667,20 +674,33 @@ def index_add(
         total = _input_bytes(inputs, recursive)  # also refuses missing inputs up front
         skips = _Skips()
         counts = IngestCounts()
+        # Bytes read before the progress bar starts (the first document), then the bar.
+        advance: list[Callable[[int], None]] = []
+        early = [0]
+
+        def progressed(done: int) -> None:
+            if advance:
+                advance[0](done)
+            else:
+                early[0] += done
+
+        documents = _documents(
+            inputs, input_format, id_field, text_field, recursive, max_size, skips, progressed
+        )
+        first = next(documents, None)
+        if first is None:  # nothing to add: refuse before creating an index
+            raise InputError("no documents found in the inputs" + skips.summary())
         with Index.open(index_dir, create=True) as index:
             with _byte_progress("indexing", total, stderr) as progress:
-                task = progress.add_task("read", total=total or None, documents=0)
-                seen = 0
-
-                def advance(done: int) -> None:
-                    progress.advance(task, done)
-
-                documents = _documents(
-                    inputs, input_format, id_field, text_field, recursive, max_size, skips, advance
+                task = progress.add_task(
+                    "read", total=total or None, completed=early[0], documents=0
                 )
+                advance.append(lambda done: progress.advance(task, done))
+                seen = 0
+                writer: IndexWriter | None = None
                 try:
                     with index.writer(batch_size=batch_size, wait=wait) as writer:
-                        for document in documents:
+                        for document in itertools.chain([first], documents):
                             writer.add(
                                 document.id, document.text, html=document.html, path=document.path
                             )
@@ -689,20 +709,18 @@ def index_add(
                                 progress.update(task, documents=seen)
                         progress.update(task, documents=seen)
                 except KeyboardInterrupt:
-                    committed = writer.counts.added + writer.counts.replaced
+                    done = writer.counts if writer is not None else IngestCounts()
                     typer.echo(
-                        f"unspin: interrupted after committing {committed} documents; "
-                        "run the same command again to add the rest",
+                        f"unspin: interrupted after committing {done.added + done.replaced} "
+                        "documents; run the same command again to add the rest",
                         err=True,
                     )
                     raise typer.Exit(EXIT_INTERRUPTED) from None
                 counts = writer.counts
             documents_now = len(index)
-        if seen == 0:
-            raise InputError("no documents found in the inputs" + skips.summary())
         typer.echo(
             f"added {counts.added}, replaced {counts.replaced}, unchanged {counts.unchanged}"
-            f"{skips.summary()}  ·  {documents_now} documents in {index_dir}"
+            f"{skips.summary()}  ·  {_count(documents_now, 'document')} in {index_dir}"
         )
 
 
@@ -718,7 +736,10 @@ def index_remove(
         missing = [doc_id for doc_id in dict.fromkeys(ids) if doc_id not in set(removed)]
         for doc_id in missing[:5]:
             typer.echo(f"unspin: warning: {doc_id}: not in the index", err=True)
-        typer.echo(f"removed {len(removed)}, not found {len(missing)}  ·  {len(index)} documents")
+        typer.echo(
+            f"removed {len(removed)}, not found {len(missing)}  ·  "
+            f"{_count(len(index), 'document')} in {index_dir}"
+        )
 
 
 def _info_dict(info: IndexInfo) -> dict[str, object]:
@@ -997,9 +1018,11 @@ def check(
         except OSError as exc:
             raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
         except KeyboardInterrupt:
-            kept = f"; {reports.abandon()} HTML reports kept in {html_dir}" if reports else ""
+            kept = ""
+            if reports is not None:
+                kept = f"; {_count(reports.abandon(), 'HTML report')} kept in {html_dir}"
             typer.echo(
-                f"unspin: interrupted after checking {checked} documents: "
+                f"unspin: interrupted after checking {_count(checked, 'document')}: "
                 f"no report written to {out}{kept}",
                 err=True,
             )
@@ -1013,10 +1036,9 @@ def check(
         errors = f", {failed} failed" if failed else ""
         html = ""
         if reports is not None:
-            plural = "" if reports.written == 1 else "s"
-            html = f", {reports.written} HTML report{plural} in {html_dir}"
+            html = f", {_count(reports.written, 'HTML report')} in {html_dir}"
         typer.echo(
-            f"checked {checked - failed} documents: {with_sources} with sources"
+            f"checked {_count(checked - failed, 'document')}: {with_sources} with sources"
             f"{errors}{skips.summary()}  ·  report in {out}{html}"
         )
 
