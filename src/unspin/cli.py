@@ -1096,6 +1096,8 @@ def serve(
         int | None,
         typer.Option(
             "--workers",
+            "--jobs",
+            "-j",
             min=1,
             help="Worker processes for comparisons and searches (default: one per core).",
         ),
