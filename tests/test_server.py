@@ -346,6 +346,8 @@ def test_search_form_and_errors(searching: TestClient, index_dir: Path) -> None:
         _assert_error(guarded.post("/api/search", json=big, headers=headers), 413, "limit")
         ok = guarded.post("/api/search", json=body, headers=headers)
         assert ok.status_code == 200 and ok.json()["sources"] == []
+    # That app's shutdown left the index of this one (same process, same index) open.
+    assert searching.post("/api/search", json={"suspicious": {"text": SPUN}}).status_code == 200
 
 
 def test_an_index_that_cannot_be_opened_stops_the_app(tmp_path: Path) -> None:

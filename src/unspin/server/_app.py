@@ -34,7 +34,14 @@ from unspin import __version__
 from unspin._exceptions import IndexStoreError, InputError, InputTooLargeError, UnspinError
 from unspin.index import Index
 from unspin.io import Document, document_from_bytes, document_from_text, safe_name
-from unspin.server._jobs import Rendered, close_indexes, compare_job, search_job, warm_up
+from unspin.server._jobs import (
+    Rendered,
+    compare_job,
+    hold_index,
+    release_index,
+    search_job,
+    warm_up,
+)
 from unspin.server._middleware import BodySizeLimit, SecurityHeaders
 from unspin.server._pages import PAGE_POLICY, error_page, form_page
 from unspin.server._schema import (
@@ -109,6 +116,8 @@ class _Runner:
         )
 
     async def start(self) -> None:
+        if not self.workers and self._index is not None:
+            hold_index(self._index)  # searches run in threads of this process
         if self.workers:
             self._pool = self._new_pool()
             loop = asyncio.get_running_loop()
@@ -121,7 +130,8 @@ class _Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        close_indexes()  # those a thread opened (no workers)
+        if not self.workers and self._index is not None:
+            release_index(self._index)
 
     async def run(self, function: Callable[..., _T], *args: Any) -> _T:
         if self._pool is None:

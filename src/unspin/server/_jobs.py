@@ -9,6 +9,7 @@ sees the batches committed since the last one.
 
 from __future__ import annotations
 
+import collections
 import threading
 from typing import NamedTuple
 
@@ -25,7 +26,15 @@ from unspin.report import (
 )
 from unspin.server._schema import OutputFormat
 
-__all__ = ["Rendered", "close_indexes", "compare_job", "render", "search_job", "warm_up"]
+__all__ = [
+    "Rendered",
+    "compare_job",
+    "hold_index",
+    "release_index",
+    "render",
+    "search_job",
+    "warm_up",
+]
 
 _MEDIA_TYPES = {
     OutputFormat.JSON: "application/json",
@@ -59,6 +68,7 @@ def compare_job(suspicious: Document, source: Document, output: OutputFormat) ->
 
 
 _indexes: dict[str, Index] = {}
+_holders: collections.Counter[str] = collections.Counter()
 _indexes_lock = threading.Lock()
 
 
@@ -70,6 +80,24 @@ def _index(path: str) -> Index:
         if index is None:
             index = _indexes[path] = Index.open(path)
         return index
+
+
+def hold_index(path: str) -> None:
+    """Open the index at ``path`` in this process for an app that searches in threads;
+    it stays open until every app holding it has called :func:`release_index`."""
+    _index(path)
+    with _indexes_lock:
+        _holders[path] += 1
+
+
+def release_index(path: str) -> None:
+    with _indexes_lock:
+        _holders[path] -= 1
+        if _holders[path] <= 0:
+            del _holders[path]
+            index = _indexes.pop(path, None)
+            if index is not None:
+                index.close()
 
 
 def search_job(index_path: str, suspicious: Document, top: int, output: OutputFormat) -> Rendered:
@@ -106,11 +134,3 @@ def warm_up(index_path: str | None = None) -> None:
     compare_job(document, document, OutputFormat.JSON)
     if index_path is not None:
         _index(index_path)
-
-
-def close_indexes() -> None:
-    """Close this process's open indexes (the server's own, at shutdown)."""
-    with _indexes_lock:
-        for index in _indexes.values():
-            index.close()
-        _indexes.clear()
