@@ -190,12 +190,11 @@ def _document(entry: TextInput, default_name: str) -> Document:
 def _checked_index(path: str | Path) -> str:
     """``path`` made absolute (workers agree on it wherever they start), after opening
     the index there once: a missing or damaged one fails now, not on the first search."""
-    resolved = str(Path(path).expanduser().absolute())
     try:
-        Index.open(resolved).close()
+        Index.open(path).close()
     except UnspinError as exc:
-        raise IndexUnavailableError(f"--index {path}: {exc}") from None
-    return resolved
+        raise IndexUnavailableError(f"--index: {exc}") from None
+    return str(Path(path).expanduser().absolute())
 
 
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
