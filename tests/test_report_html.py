@@ -590,3 +590,30 @@ def test_rendering_keeps_the_text_and_marks_exactly_the_spans(
 
 def _marks(dom: Page) -> list[Element]:
     return [e for e in dom.elements if e[1].get("class") == "rw sub"]
+
+
+def test_the_original_words_of_an_html_source_show_as_text_not_markup() -> None:
+    source = "<p>Put the tool back on the shelf.</p>\n<p>Borrowing is simple.</p>"
+    suspicious = "Put the instrument back on the ledge. Borrowingis simple."
+    old = Span(source.index("shelf"), source.index("Borrowing") + len("Borrowing"))
+    new = _span(suspicious, "ledge. Borrowingis")
+    rewrite = Rewrite(
+        RewriteKind.SUBSTITUTION,
+        new,
+        old,
+        suspicious[new.start : new.end],
+        source[old.start : old.end],
+        True,
+    )
+    passage = Passage(
+        Span(0, len(suspicious)), Span(3, len(source) - 4), 0.7, MatchType.SPUN, (rewrite,)
+    )
+    alignment = Alignment((passage,), 1.0, 1.0, 0.7, Verdict.SPUN_COPY)
+    page = report_to_html(
+        build_report(
+            Document("s.txt", suspicious), [(Document("o.html", source, html=True), alignment)]
+        )
+    )
+    main = page.split("<main>")[1].split("</main>")[0]
+    assert 'data-orig="shelf. Borrowing"' in main
+    assert "&lt;p&gt;" not in main and "&lt;/p&gt;" not in main
