@@ -415,6 +415,24 @@ def test_the_program_exit_codes_and_streams(tmp_path: Path) -> None:
     assert "Traceback" not in usage.stderr and "xml" in usage.stderr
 
 
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("compare", "--bogus"), "No such option: --bogus"),
+        (("compare",), "Missing argument"),
+        (("nosuch",), "No such command"),
+        (("compare", "-f", "xml", "a", "b"), "'xml' is not one of"),
+    ],
+)
+def test_usage_errors_are_one_line(args: tuple[str, ...], fragment: str) -> None:
+    usage = _program(*args)
+    assert usage.returncode == 2
+    assert usage.stdout == ""
+    lines = usage.stderr.strip().splitlines()
+    assert len(lines) == 1, usage.stderr
+    assert lines[0].startswith("unspin: error: ") and fragment in lines[0]
+
+
 def test_pair_latency_percentiles_are_nearest_rank() -> None:
     from unspin.cli import _percentiles_ms
 

@@ -1149,17 +1149,45 @@ def serve(
 # --- entry point --------------------------------------------------------------------------
 
 
+# Typer vendors click from 0.2x on; its exceptions are then typer's own.
+try:
+    from typer._click.exceptions import ClickException as _ClickException
+    from typer._click.exceptions import NoArgsIsHelpError as _NoArgsIsHelpError
+    from typer._click.exceptions import UsageError as _UsageError
+except ImportError:  # pragma: no cover - older typer, on click
+    from click.exceptions import ClickException as _ClickException  # type: ignore[assignment]
+    from click.exceptions import (  # type: ignore[assignment]
+        NoArgsIsHelpError as _NoArgsIsHelpError,
+    )
+    from click.exceptions import UsageError as _UsageError  # type: ignore[assignment]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
     try:
-        app(args=argv, prog_name="unspin")  # standalone: always ends in SystemExit
+        # Not standalone, so that a usage error reaches us and is told in one line.
+        result = app(args=argv, prog_name="unspin", standalone_mode=False)
+    except _NoArgsIsHelpError as exc:
+        exc.show()  # a bare command group: its help
+        return EXIT_BAD_INPUT
+    except _UsageError as exc:
+        command = exc.ctx.command_path if exc.ctx is not None else "unspin"
+        message = " ".join(exc.format_message().split())
+        typer.echo(f"unspin: error: {message} (see '{command} -h')", err=True)
+        return EXIT_BAD_INPUT
+    except _ClickException as exc:
+        typer.echo(f"unspin: error: {' '.join(exc.format_message().split())}", err=True)
+        return exc.exit_code
+    except typer.Abort:
+        typer.echo("unspin: interrupted", err=True)
+        return EXIT_INTERRUPTED
     except SystemExit as exc:
         code = exc.code
         return code if isinstance(code, int) else (EXIT_OK if code is None else EXIT_FAILURE)
     except KeyboardInterrupt:
         typer.echo("unspin: interrupted", err=True)
         return EXIT_INTERRUPTED
-    return EXIT_OK
+    return result if isinstance(result, int) else EXIT_OK
 
 
 if __name__ == "__main__":
