@@ -19,7 +19,10 @@ __all__ = [
 class SearchOptions(NamedTuple):
     """How a search finds and verifies sources; the defaults are the documented behaviour.
 
-    ``top``: most sources reported. ``max_verified``: most candidates aligned per query.
+    ``top``: most sources reported. ``max_rejected``: most candidates aligned without
+    being confirmed before the search gives up (what a query with no source costs).
+    ``max_verified``: most candidates aligned per query in all (a page stitched from many
+    sources gets each of them aligned, up to this many).
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
     candidate needs to be aligned at all. ``max_df``: fingerprints
@@ -34,7 +37,8 @@ class SearchOptions(NamedTuple):
     """
 
     top: int = 10
-    max_verified: int = 8
+    max_rejected: int = 8
+    max_verified: int = 32
     min_evidence: float = 30.0
     window: int = 2000
     max_df: float = 0.002
