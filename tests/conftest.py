@@ -164,7 +164,7 @@ _NOUNS = tuple(
     spindle statue stream summit tablet tavern temple thimble thistle thunder timber
     tower tractor trumpet tunnel turnip umbrella valley velvet village violin walnut
     wagon whistle willow window winter wizard yacht
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _VERBS = tuple(
     """
@@ -173,7 +173,7 @@ _VERBS = tuple(
     observe paint polish protect pull push question reach remember repair rescue return
     scatter search select shape share shelter sketch steer store study support surround
     tend trace trade visit wander wash watch weigh welcome
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _ADJECTIVES = tuple(
     """
@@ -182,7 +182,7 @@ _ADJECTIVES = tuple(
     hollow humble hungry icy jolly lively lonely loyal modest narrow noble patient
     peculiar polished quiet rapid rough rusty sacred shallow sharp silent sleepy
     slender smooth solemn sturdy swift tender tidy tiny vast vivid weary wild wooden
-    """.split()
+    """.split()  # noqa: SIM905
 )
 _PROSE_TEMPLATES = (
     "The {a1} {n1} will {v1} the {n2} beside the {n3} before the {a2} {n4} returns.",

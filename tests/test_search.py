@@ -10,8 +10,9 @@ import pytest
 
 from conftest import prose_article
 from unspin import Document, Index, SearchOptions
+from unspin.align import Alignment, MatchType, Passage, Span, Verdict
 from unspin.eval import settings_for, spin_text
-from unspin.index._search import Evidence, explain
+from unspin.index._search import Evidence, explain, is_summary, required_support
 
 SOURCES = 40
 STITCHED = 12
@@ -75,6 +76,29 @@ def test_explain_only_counts_hits_inside_the_passages() -> None:
     # Inside (250, 450) the source holds nothing: the passage explains what lies in it.
     explain(explained, [1], evidence, offsets, 0, [(250, 450)])
     assert explained[1].tolist() == [False, True, True]
+
+
+def _alignment(*spans: tuple[int, int, int, int]) -> Alignment:
+    passages = tuple(
+        Passage(Span(a, b), Span(c, d), 0.8, MatchType.SPUN, ()) for a, b, c, d in spans
+    )
+    return Alignment(passages, 0.5, 0.5, 0.4, Verdict.PARTIAL_COPY)
+
+
+def test_a_summary_needs_less_structural_support() -> None:
+    options = SearchOptions(min_support=30, min_summary_support=20)
+    # 100 query characters condensing 300 source characters: a summary (3x, alignment's bar).
+    assert is_summary(_alignment((0, 100, 0, 300)).passages[0], 3.0)
+    assert not is_summary(_alignment((0, 100, 0, 299)).passages[0], 3.0)
+    assert required_support(_alignment((0, 100, 0, 300)), options) == 20
+    assert required_support(_alignment((0, 100, 0, 300), (200, 400, 900, 2000)), options) == 20
+    # One passage that does not condense its source: the ordinary bar for all.
+    assert required_support(_alignment((0, 100, 0, 300), (200, 400, 900, 1000)), options) == 30
+    assert required_support(_alignment((0, 100, 0, 120)), options) == 30
+    wider = options._replace(align=options.align._replace(summary_min_compression=4.0))
+    assert required_support(_alignment((0, 100, 0, 300)), wider) == 30
+    # A summary never needs more than any other passage.
+    assert required_support(_alignment((0, 100, 0, 300)), options._replace(min_support=15)) == 15
 
 
 def test_every_source_of_a_page_stitched_from_many_is_found(index: Index) -> None:

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from unspin.align import Alignment, Rewrite, Span, Verdict, align
+from unspin.align import Alignment, Passage, Rewrite, Span, Verdict, align
 from unspin.index._fingerprint import FingerprintOptions, QueryFingerprints, fingerprint_documents
 from unspin.index._segment import Segment
 from unspin.index._types import Candidate, SearchOptions, SourceMatch
@@ -41,8 +41,10 @@ __all__ = [
     "crop_for",
     "explain",
     "gather_evidence",
+    "is_summary",
     "local_evidence",
     "prose_share",
+    "required_support",
     "structural_support",
     "verify_candidates",
     "word_starts",
@@ -324,6 +326,29 @@ def prose_share(text: str, alignment: Alignment) -> float:
     return lower / len(words)
 
 
+def is_summary(passage: Passage, compression: float) -> bool:
+    """Whether a passage condenses its source: the source side is at least
+    ``compression`` times longer (alignment's own bar for a summary)."""
+    suspicious = passage.suspicious.end - passage.suspicious.start
+    return passage.source.end - passage.source.start >= compression * suspicious
+
+
+def required_support(alignment: Alignment, options: SearchOptions) -> int:
+    """The :func:`structural_support` a source needs: ``options.min_support``, or
+    ``options.min_summary_support`` (if lower) when every passage is a summary of its
+    source.
+
+    A summary fuses and shortens the source's sentences, so few of its sentence skeletons
+    survive; what it keeps (names, numbers, word pairs) is spread over a source passage
+    several times longer than itself, which an independent write-up of the same story
+    does not match (alignment's summary pass asks for that containment).
+    """
+    compression = options.align.summary_min_compression
+    if alignment.passages and all(is_summary(p, compression) for p in alignment.passages):
+        return min(options.min_summary_support, options.min_support)
+    return options.min_support
+
+
 class Verified(NamedTuple):
     matches: tuple[SourceMatch, ...]
     candidates: tuple[Candidate, ...]
@@ -379,7 +404,7 @@ def verify_candidates(
 
     A candidate is confirmed when alignment finds a copy, its score reaches
     ``options.min_score``, its passages' :func:`structural_support` reaches
-    ``options.min_support`` and their :func:`prose_share` ``options.min_prose``. The
+    :func:`required_support` and their :func:`prose_share` ``options.min_prose``. The
     work is bounded by ``options.max_rejected`` alignments that confirm nothing (a query
     with no source stops there) and ``options.max_verified`` alignments in all (a page
     stitched from many sources gets each of them aligned, up to that many)."""
@@ -416,7 +441,7 @@ def verify_candidates(
                 fingerprint_options,
             )
             copy = (
-                support >= options.min_support
+                support >= required_support(alignment, options)
                 and prose_share(query.text, alignment) >= options.min_prose
             )
         outcomes[candidate] = (True, copy)

@@ -30,7 +30,10 @@ class SearchOptions(NamedTuple):
     count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
     sample), which separates spun passages (their sentence skeletons survive) from the
-    same story written up independently. ``min_prose``: share of the words of its
+    same story written up independently. ``min_summary_support``: the same for a source
+    whose passages are all summaries of it (the source side at least
+    ``align.summary_min_compression`` times longer), which keep fewer skeletons.
+    ``min_prose``: share of the words of its
     passages (on the query side) that must be lower-case, so shared lists of names (squad
     line-ups, tables) are not reported as copied writing. ``align``: the alignment options
     used to verify.
@@ -44,6 +47,7 @@ class SearchOptions(NamedTuple):
     max_df: float = 0.002
     min_score: float = 0.0
     min_support: int = 30
+    min_summary_support: int = 20
     min_prose: float = 0.25
     align: AlignOptions = AlignOptions()
 
