@@ -12,7 +12,13 @@ timing). Variants:
 * ``no un-gluing``: scraper joins ("WhenNorth") stay one token;
 * ``no edge refinement``: passages end on sentence boundaries (``refine=False``);
 * ``no summary pass``: ``summary=False``;
-* ``no passage merging``: ``merge_gap_share=0``.
+* ``no passage merging``: ``merge_gap_share=0``;
+* ``no near-best seeds``: every seed kept (``near_best_ratio=0``);
+* ``no short-passage rules``: no minimum over both sides, no higher similarity for short
+  passages (``min_pair_words=0``, ``short_base=short_scale=0``);
+* ``no outshone rule``: weak short passages beside a verbatim one kept (``outshone_ratio=0``);
+* ``single-sentence summary seeds``: a summary sentence must be contained in one source
+  sentence (``summary_window=0``), as before the window.
 
 Static embeddings are not a component: measured, they did not earn a place
 (``bench/README.md``, "Static embeddings").
@@ -48,6 +54,10 @@ VARIANTS: dict[str, AlignOptions] = {
     "no edge refinement": AlignOptions(refine=False),
     "no summary pass": AlignOptions(summary=False),
     "no passage merging": AlignOptions(merge_gap_share=0.0),
+    "no near-best seeds": AlignOptions(near_best_ratio=0.0),
+    "no short-passage rules": AlignOptions(min_pair_words=0, short_base=0.0, short_scale=0.0),
+    "no outshone rule": AlignOptions(outshone_ratio=0.0),
+    "single-sentence summary seeds": AlignOptions(summary_window=0, summary_containment=0.4),
 }
 
 Analyses = dict[tuple[Path, AnalysisOptions], TextAnalysis | None]

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from unspin import Alignment, Document, MatchType, Passage, Span, Verdict, read_document
+from conftest import news_article
+from unspin import Alignment, Document, Index, MatchType, Passage, Span, Verdict, read_document
 from unspin.report import build_report, compare_documents, report_to_html, report_to_json
 from unspin.server import ServerSettings, bind, create_app
 
@@ -243,13 +244,24 @@ def test_nothing_in_a_document_runs(watched: _Watched, tmp_path: Path, as_html: 
 
 
 @pytest.fixture(scope="module")
-def live_server() -> Iterator[str]:
-    """``unspin serve`` on a free loopback port, one worker process, in a thread."""
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small source index: the example original among generated news articles."""
+    path = tmp_path_factory.mktemp("browser") / "news.idx"
+    with Index.open(path, create=True) as index:
+        index.add(read_document(EXAMPLES / "original.txt"))
+        index.add(Document(f"news/{seed:02d}.txt", news_article(seed)) for seed in range(6))
+    return path
+
+
+@pytest.fixture(scope="module")
+def live_server(browser: Any, index_dir: Path) -> Iterator[str]:
+    """``unspin serve --index`` on a free loopback port, one worker process, in a thread."""
     import uvicorn
 
     listener = bind("127.0.0.1", 0)
     port = listener.getsockname()[1]
-    config = uvicorn.Config(create_app(ServerSettings(workers=1)), log_level="warning")
+    app = create_app(ServerSettings(workers=1, index_dir=index_dir))
+    config = uvicorn.Config(app, log_level="warning")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]}, daemon=True)
     thread.start()
@@ -293,3 +305,33 @@ def test_the_form_gives_the_report_of_the_seed_pair(
     with page.expect_navigation():
         page.click("#compare button[type=submit]")
     assert "source: paste a text or upload a file" in (page.text_content("#error") or "")
+
+
+def test_the_search_form_gives_the_report_of_the_source_found(
+    watched: _Watched, live_server: str, index_dir: Path
+) -> None:
+    spun = (EXAMPLES / "spun.txt").read_text(encoding="utf-8")
+    page = watched.page
+    page.goto(live_server + "/")
+    page.fill("#search_suspicious_text", spun)
+    with page.expect_navigation():
+        page.click("#search button[type=submit]")
+    assert page.url == live_server + "/search"
+    assert page.text_content("#verdict") == "spun copy"
+    assert "against 1 source" in (page.text_content(".compared") or "")
+    assert (page.text_content(".sources tbody tr td:nth-child(2)") or "") == "original.txt"
+    # The passage the library finds, on the right characters of both texts.
+    with Index.open(index_dir) as index:
+        result = index.search(spun)
+        match, original = result.matches[0], index.sources(result)["original.txt"].text
+    passage = match.alignment.passages[0]
+    for side, text, span in (("s", spun, passage.suspicious), ("r", original, passage.source)):
+        shown = page.eval_on_selector_all(
+            f"#c0-{side} mark[data-p='1']",
+            "marks => marks.map(m => [...m.childNodes].filter(n => !n.classList?.contains('badge'))"
+            ".map(n => n.textContent).join('')).join('')",
+        )
+        assert "".join(shown.split()) == "".join(text[span.start : span.end].split())
+    page.click("#c0-s-p1 .badge")
+    assert "current" in (page.get_attribute("#c0-r-p1", "class") or "")
+    assert not watched.errors and not watched.dialogs

@@ -59,6 +59,17 @@ def test_compare_text_report() -> None:
     assert "[" in result.stdout  # rewritten words are shown with their originals
 
 
+def test_compare_reads_stdin() -> None:
+    spun = SPUN.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["compare", "-", str(ORIGINAL), "-f", "json"], input=spun)
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["suspicious"] == {"name": "stdin", "length": len(spun)}
+    assert data["verdict"] == "spun-copy"
+    both = runner.invoke(app, ["compare", "-", "-"], input=spun)
+    _assert_one_line_error(both, 2, "only one of SUSPICIOUS and SOURCE can be '-'")
+
+
 def test_compare_json_report() -> None:
     result = _run("compare", SPUN, ORIGINAL, "--format", "json")
     assert result.exit_code == 0, result.output
@@ -282,9 +293,11 @@ def test_pan_then_eval(tmp_path: Path, jobs: str) -> None:
     assert table.stdout.splitlines()[0].split()[:3] == ["subset", "plagdet", "recall"]
     assert any(line.startswith("overall") for line in table.stdout.splitlines())
 
-    report = _run("eval", corpus / "truth", out, "--format", "json")
+    scores_file = tmp_path / "scores.json"
+    report = _run("eval", corpus / "truth", out, "--format", "json", "-o", scores_file)
     assert report.exit_code == 0, report.output
-    scores = json.loads(report.stdout)
+    assert report.stdout == ""
+    scores = json.loads(scores_file.read_text())
     assert scores["overall"]["cases"] == 1 and scores["overall"]["detections"] == 1
     assert scores["overall"]["plagdet"] >= 0.8
     assert set(scores["by_obfuscation"]) == {"spun", "no-plagiarism"}

@@ -3,12 +3,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+import unspin.cli
 from conftest import news_article
 from unspin.cli import app
 from unspin.eval import settings_for, spin_text
@@ -120,6 +124,24 @@ def test_search_reads_stdin_and_writes_a_file(tmp_path: Path, index_dir: Path) -
     assert "07.txt" in out.read_text()
 
 
+def test_search_writes_the_html_and_csv_reports(tmp_path: Path, index_dir: Path) -> None:
+    spun = spin_text(news_article(4), settings=settings_for("medium"), seed=2)
+    page = "<html><body>" + "".join(f"<p>{p}</p>" for p in spun.split("\n\n")) + "</body></html>"
+    out = tmp_path / "report.html"
+    result = _run("search", index_dir, "-", "-f", "html", "-o", out, input=page)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    html = out.read_text()
+    assert "<b>stdin</b> (suspicious) against 1 source" in html and 'id="c0-r-p1"' in html
+    assert "04.txt" in html and "visible text of the HTML" in html  # stdin read as HTML
+    rows = _run("search", index_dir, "-", "-f", "csv", input=spun).output  # type: ignore[attr-defined]
+    table = list(csv.DictReader(io.StringIO(rows)))
+    assert table and all(row["source"].endswith("a/04.txt") for row in table)
+    start, end = int(table[0]["suspicious_start"]), int(table[0]["suspicious_end"])
+    assert table[0]["suspicious_text"] == spun[start:end]
+    refused = _run("search", index_dir, "-", "-f", "html", "--candidates", input=spun)
+    _one_line_error(refused, 2, "--candidates: only with --format json")
+
+
 def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path) -> None:
     queries = tmp_path / "queries"
     queries.mkdir()
@@ -128,11 +150,15 @@ def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path
     )
     (queries / "garden.txt").write_text(UNRELATED)
     (queries / "junk.bin").write_bytes(_PNG)
-    out = tmp_path / "report.jsonl"
-    result = _run("check", index_dir, queries, "--out", out, "--jobs", "2")
+    out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
+    result = _run("check", index_dir, queries, "-o", out, "--jobs", "2", "--html-dir", reports)
     output = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0, output  # type: ignore[attr-defined]
     assert "checked 2 documents: 1 with sources, skipped 1 unreadable" in output
+    assert f"1 HTML report in {reports}" in output
+    report = reports / (queries / "copy.txt").as_posix().strip("/").replace("/", "_")
+    assert [p.name for p in reports.iterdir()] == [report.name + ".html"]
+    assert "08.txt" in (reports / (report.name + ".html")).read_text()
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["query"]["name"] for line in lines] == [
         (queries / "copy.txt").as_posix(),
@@ -140,9 +166,40 @@ def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path
     ]
     assert lines[0]["sources"][0]["id"].endswith("08.txt")
     assert lines[1]["sources"] == [] and lines[1]["verdict"] == "no-copy"
+    assert lines[0]["html_report"] == str(reports / (report.name + ".html"))
+    assert "html_report" not in lines[1]  # no source, no report
     single = _run("check", index_dir, queries / "copy.txt", "--out", out, "--jobs", "1")
     assert single.exit_code == 0  # type: ignore[attr-defined]
     assert len(out.read_text().splitlines()) == 1
+
+
+def test_an_interrupted_check_writes_no_report_and_keeps_whole_pages(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = unspin.cli.check_documents
+
+    def interrupted(*args: object, **kwargs: object) -> Iterator[object]:
+        for number, item in enumerate(real(*args, **kwargs)):  # type: ignore[arg-type]
+            if number == 2:
+                raise KeyboardInterrupt  # Ctrl-C while the third document is searched
+            yield item
+
+    monkeypatch.setattr(unspin.cli, "check_documents", interrupted)
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2, 3, 4):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
+    result = _run("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
+    assert result.exit_code == 130  # type: ignore[attr-defined]
+    assert result.output.strip() == (  # type: ignore[attr-defined]
+        f"unspin: interrupted after checking 2 documents: no report written to {out}; "
+        f"2 HTML reports kept in {reports}"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "idx", "queries", "reports"]
+    pages = sorted(reports.iterdir())
+    assert [p.name.rsplit("_", 1)[-1] for p in pages] == ["1.txt.html", "2.txt.html"]
+    assert all(page.read_text().rstrip().endswith("</html>") for page in pages)
 
 
 def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
@@ -168,6 +225,11 @@ def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
         (("index", "add", "{tmp}/new-idx", "{tmp}/foreign"), ("no documents found",)),
         (("search", "{index}", "{tmp}/nothing.txt"), ("nothing.txt", "no such file")),
         (("check", "{index}", "{spun}", "--out", "{tmp}"), ("is a directory",)),
+        (
+            ("check", "{index}", "{spun}", "-o", "{tmp}/r.jsonl", "--html-dir", "{spun}"),
+            ("is not a directory",),
+        ),
+        (("check", "{index}", "{tmp}/foreign", "-o", "{tmp}/r.jsonl"), ("no documents found",)),
     ],
     ids=[
         "missing-index",
@@ -178,6 +240,8 @@ def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
         "nothing-readable",
         "missing-query",
         "out-is-dir",
+        "html-dir-is-a-file",
+        "check-nothing-readable",
     ],
 )
 def test_bad_input_gets_one_line_and_exit_2(
@@ -190,9 +254,11 @@ def test_bad_input_gets_one_line_and_exit_2(
     spun.write_text(news_article(2))
     filled = [arg.format(tmp=tmp_path, spun=spun, index=index_dir) for arg in args]
     result = _run(*filled)
-    code = 1 if "is a directory" in fragments else 2
+    code = 1 if {"is a directory", "is not a directory"} & set(fragments) else 2
     _one_line_error(result, code, *fragments)
     assert sorted(p.name for p in foreign.iterdir()) == ["photo.png"]
+    # no output from a failed run, no index made for nothing
+    assert not (tmp_path / "r.jsonl").exists() and not (tmp_path / "new-idx").exists()
 
 
 def test_a_locked_index_is_refused_with_a_hint(tmp_path: Path, index_dir: Path) -> None:

@@ -172,17 +172,19 @@ def test_search_results_round_trip_through_json(index: Index) -> None:
     assert search_result_from_dict(data) == result
 
 
-def test_the_web_app_searches_through_the_index(index: Index) -> None:
-    pytest.importorskip("fastapi")
-    from unspin.server import open_index
-
-    backend = open_index(index.path)
-    query = Document("page.txt", _spin(news_article(12), 3))
-    sources = backend.search(query, top=3)
-    assert [source.document.id for source in sources][:1] == ["news-12"]
-    stored = index.get("news-12")
-    assert stored is not None and sources[0].document.text == stored.text
-    assert sources[0].alignment.passages
+def test_sources_are_the_stored_documents_of_the_matches(tmp_path: Path) -> None:
+    page = "<html><body>" + "".join(f"<p>{p}</p>" for p in _paragraphs(news_article(12)))
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("page.html", page + "</body></html>", html=True)])
+        index.add([Document(f"news-{seed}", news_article(seed)) for seed in (1, 2)])
+        result = index.search(_spin(news_article(12), 3))
+        assert [match.id for match in result.matches] == ["page.html"]
+        stored = index.get("page.html")
+        assert stored is not None
+        expected = Document("page.html", stored.text, path=stored.path, html=True)
+        assert index.sources(result) == {"page.html": expected}
+        index.remove(["page.html"])
+        assert index.sources(result) == {}  # removed since the search: left out
 
 
 def test_a_shared_list_of_names_is_not_called_copied_writing(tmp_path: Path) -> None:

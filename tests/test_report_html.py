@@ -19,9 +19,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from _page import Element, Page
+from conftest import news_article
 from unspin import (
     Alignment,
     Document,
+    Index,
     MatchType,
     Passage,
     Rewrite,
@@ -31,16 +33,19 @@ from unspin import (
     align,
     read_document,
 )
+from unspin.eval import settings_for, spin_text
 from unspin.report import (
     REPORT_SCHEMA_VERSION,
     SourceResult,
     alignment_to_json,
     build_report,
     compare_documents,
+    report_from_search,
     report_to_csv,
     report_to_dict,
     report_to_html,
     report_to_json,
+    search_result_from_dict,
 )
 from unspin.report._display import display_pieces
 from unspin.report._html import _Mark, _Passage, _render_side, script_json
@@ -297,6 +302,89 @@ def test_several_sources_get_one_comparison_each_and_tabs() -> None:
     assert "No passage" in dom.text(_has("id", "c1"))
 
 
+_GARDEN_LINE = "Tomato bed {n} wants sunshine, compost and {m} litres of rain each fortnight."
+
+
+def _garden(first: int, lines: int) -> str:
+    return "".join(
+        f"<p>{_GARDEN_LINE.format(n=n, m=n * 7 % 60)}</p>\n" for n in range(first, first + lines)
+    )
+
+
+def _spun(text: str, seed: int) -> str:
+    return spin_text(text, settings=settings_for("medium"), seed=seed)
+
+
+def test_a_search_report_marks_the_right_characters_of_both_texts(tmp_path: Path) -> None:
+    """An HTML page holding spun paragraphs of an HTML source and of a plain one, far
+    apart in unrelated text (so that search aligns a crop of the page with each): every
+    passage and rewritten word of the report lies on the right raw characters of the page
+    and of each source's stored text, and the page marks exactly those words."""
+    # Two stories with nothing in common (generated articles share sentence templates).
+    html_paragraphs = (EXAMPLES / "original.txt").read_text(encoding="utf-8").split("\n\n")
+    html_source = (
+        "<html><head><title>Tools</title><style>p { margin: 0 }</style></head><body>\n"
+        + "".join(f"<p>{p}</p>\n" for p in html_paragraphs)
+        + "</body></html>\n"
+    )
+    plain_source = news_article(5)
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add(Document("html-source.html", html_source, html=True))
+        index.add(Document("plain-source.txt", plain_source))
+        index.add(Document(f"other-{seed}", news_article(seed)) for seed in (0, 1, 2))
+        spun_html = "".join(f"<p>{_spun(p, 1)}</p>\n" for p in html_paragraphs[1:3])
+        spun_plain = "".join(f"<p>{_spun(p, 2)}</p>\n" for p in plain_source.split("\n\n")[1:3])
+        page = (
+            "<html><head><title>Gardening</title></head><body>\n"
+            + _garden(0, 30)
+            + spun_html
+            + _garden(30, 30)
+            + spun_plain
+            + _garden(60, 10)
+            + "</body></html>\n"
+        )
+        query = Document("page.html", page, html=True)
+        result = index.search(page, html=True)
+        sources = index.sources(result)
+    regions = {
+        "html-source.html": (page.index(spun_html), page.index(spun_html) + len(spun_html)),
+        "plain-source.txt": (page.index(spun_plain), page.index(spun_plain) + len(spun_plain)),
+    }
+    assert sorted(match.id for match in result.matches) == sorted(regions)
+    assert sources["html-source.html"].html and sources["html-source.html"].text == html_source
+    report = report_from_search(query, result, sources)
+    html = report_to_html(report)
+    # Its JSON export is the search's own report.
+    exported = json.loads(_embedded(html)["exports"]["json"]["text"])  # type: ignore[index]
+    assert exported["schema"] == "unspin.search/1"
+    assert search_result_from_dict(exported) == result._replace(candidates=())
+    dom = Page(html)
+    for number, match in enumerate(result.matches):
+        stored = sources[match.id].text
+        low, high = regions[match.id]
+        left, right = dom.by_id(f"c{number}-s"), dom.by_id(f"c{number}-r")
+        for index_, passage in enumerate(match.alignment.passages, start=1):
+            assert low - 5 <= passage.suspicious.start < passage.suspicious.end <= high + 5
+            sides = ((left, page, passage.suspicious), (right, stored, passage.source))
+            for side, raw, span in sides:
+                shown = dom.text(_is_passage(index_), within=side)
+                visible = re.sub(r"<[^>]*>", " ", raw[span.start : span.end])
+                assert "".join(shown.split()) == "".join(visible.split())
+        rewrites = [r for p in match.alignment.passages for r in p.rewrites]
+        assert rewrites
+        for rewrite in rewrites:
+            suspicious, source = rewrite.suspicious, rewrite.source
+            assert page[suspicious.start : suspicious.end] == rewrite.suspicious_text
+            assert stored[source.start : source.end] == rewrite.source_text
+        marked = [e for e in dom.elements if "rw" in e[1].get("class", "").split()]
+        for side, texts in (
+            (left, [r.suspicious_text for r in rewrites if r.kind is not RewriteKind.DELETION]),
+            (right, [r.source_text for r in rewrites if r.kind is not RewriteKind.INSERTION]),
+        ):
+            shown = [dom.text(lambda e, m=m: e is m, within=side) for m in marked]
+            assert [text for text in shown if text] == texts
+
+
 def test_exports_are_embedded_from_the_same_data(
     example_report: tuple[Document, Document, str],
 ) -> None:
@@ -502,3 +590,30 @@ def test_rendering_keeps_the_text_and_marks_exactly_the_spans(
 
 def _marks(dom: Page) -> list[Element]:
     return [e for e in dom.elements if e[1].get("class") == "rw sub"]
+
+
+def test_the_original_words_of_an_html_source_show_as_text_not_markup() -> None:
+    source = "<p>Put the tool back on the shelf.</p>\n<p>Borrowing is simple.</p>"
+    suspicious = "Put the instrument back on the ledge. Borrowingis simple."
+    old = Span(source.index("shelf"), source.index("Borrowing") + len("Borrowing"))
+    new = _span(suspicious, "ledge. Borrowingis")
+    rewrite = Rewrite(
+        RewriteKind.SUBSTITUTION,
+        new,
+        old,
+        suspicious[new.start : new.end],
+        source[old.start : old.end],
+        True,
+    )
+    passage = Passage(
+        Span(0, len(suspicious)), Span(3, len(source) - 4), 0.7, MatchType.SPUN, (rewrite,)
+    )
+    alignment = Alignment((passage,), 1.0, 1.0, 0.7, Verdict.SPUN_COPY)
+    page = report_to_html(
+        build_report(
+            Document("s.txt", suspicious), [(Document("o.html", source, html=True), alignment)]
+        )
+    )
+    main = page.split("<main>")[1].split("</main>")[0]
+    assert 'data-orig="shelf. Borrowing"' in main
+    assert "&lt;p&gt;" not in main and "&lt;/p&gt;" not in main

@@ -3,9 +3,13 @@ TestClient, in process), and ``unspin serve`` on a real socket."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
-from collections.abc import Iterator, Sequence
+import subprocess
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,11 +18,17 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import unspin.server._app
-import unspin.server._serve
-from unspin import Document, align
+from conftest import news_article
+from unspin import Document, Index, align
 from unspin.cli import app as cli_app
-from unspin.report import SourceResult, compare_documents, report_to_json
-from unspin.server import ServerSettings, bind, create_app, missing_dependencies
+from unspin.report import compare_documents, report_to_json
+from unspin.server import (
+    IndexUnavailableError,
+    ServerSettings,
+    bind,
+    create_app,
+    missing_dependencies,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPUN = (ROOT / "examples" / "spun.txt").read_text(encoding="utf-8")
@@ -185,6 +195,10 @@ def test_health_and_openapi(client: TestClient) -> None:
     assert set(schema["paths"]) == {"/api/compare", "/api/search", "/api/health"}
     compare = schema["paths"]["/api/compare"]["post"]
     assert {"200", "401", "413", "422"} <= set(compare["responses"])
+    search = schema["paths"]["/api/search"]["post"]
+    assert {"200", "401", "413", "422", "501"} <= set(search["responses"])
+    report = schema["components"]["schemas"]["SearchReport"]
+    assert {"schema", "query", "verdict", "query_coverage", "sources"} <= set(report["properties"])
     assert "HTTPBearer" in schema["components"]["securitySchemes"]
     request = schema["components"]["schemas"]["TextInput"]
     assert set(request["properties"]) == {"text", "name", "html"}
@@ -257,20 +271,20 @@ def test_form_errors_are_pages(
 # --- search ------------------------------------------------------------------------------
 
 
-class _FakeIndex:
-    """A stand-in index: returns the original (a copy) and an unrelated text."""
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small index: the example original among generated news articles."""
+    path = tmp_path_factory.mktemp("server") / "news.idx"
+    with Index.open(path, create=True) as index:
+        index.add(Document("original.txt", ORIGINAL))
+        index.add(Document(f"news/{seed:02d}.txt", news_article(seed)) for seed in range(6))
+    return path
 
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, int]] = []
 
-    def search(self, document: Document, *, top: int) -> Sequence[SourceResult]:
-        self.calls.append((document.id, top))
-        unrelated = Document("garden.txt", "Tomatoes need sun, water and a deep pot of compost.")
-        found = [
-            SourceResult(Document("original.txt", ORIGINAL), align(document.text, ORIGINAL)),
-            SourceResult(unrelated, align(document.text, unrelated.text)),
-        ]
-        return found[:top]
+@pytest.fixture(scope="module")
+def searching(index_dir: Path) -> Iterator[TestClient]:
+    with _client(index_dir=index_dir) as test_client:
+        yield test_client
 
 
 def test_search_without_an_index_is_a_clear_501(client: TestClient) -> None:
@@ -280,49 +294,102 @@ def test_search_without_an_index_is_a_clear_501(client: TestClient) -> None:
     assert page.status_code == 501 and "--index" in page.text
 
 
-def test_search_with_an_index() -> None:
-    index = _FakeIndex()
-    with _client(search=index) as searching:
-        assert 'action="/search"' in searching.get("/").text
-        assert searching.get("/api/health").json()["search"] is True
-        response = searching.post(
-            "/api/search", json={"suspicious": {"text": SPUN, "name": "page.txt"}, "top": 5}
-        )
-        assert response.status_code == 200, response.text
-        data = response.json()
-        assert data["schema"] == "unspin.report/1"
-        assert [s["source"]["name"] for s in data["sources"]] == ["original.txt", "garden.txt"]
-        assert data["sources"][0]["verdict"] == "spun-copy"
-        assert data["sources"][1]["verdict"] == "no-copy"
-        assert index.calls == [("page.txt", 5)]
-        page = searching.post("/search", data={"suspicious_text": SPUN, "top": "1"})
-        assert page.status_code == 200 and "against 1 source" in page.text
-        _assert_error(
-            searching.post("/api/search", json={"suspicious": {"text": "x"}, "top": 0}), 422
-        )
+def test_api_search_returns_the_search_report(searching: TestClient) -> None:
+    assert 'action="/search"' in searching.get("/").text
+    assert searching.get("/api/health").json()["search"] is True
+    body = {"suspicious": {"text": SPUN, "name": "page.txt"}, "top": 5}
+    response = searching.post("/api/search", json=body)
+    assert response.status_code == 200, response.text
+    assert response.headers["x-unspin-verdict"] == "spun-copy"
+    data = response.json()
+    assert data["schema"] == "unspin.search/1"
+    assert data["query"] == {"name": "page.txt", "length": len(SPUN)}
+    assert [source["id"] for source in data["sources"]] == ["original.txt"]
+    passage = data["sources"][0]["alignment"]["passages"][0]
+    start, end = passage["source"]["start"], passage["source"]["end"]
+    assert passage["source"]["text"] == ORIGINAL[start:end] and end - start > 2000
+    unrelated = {"suspicious": {"text": "Tomatoes need sun, water and a deep pot of compost."}}
+    nothing = searching.post("/api/search", json=unrelated).json()
+    assert nothing["sources"] == [] and nothing["verdict"] == "no-copy"
+
+
+@pytest.mark.parametrize("output", ["html", "csv"])
+def test_api_search_renders_html_and_csv(searching: TestClient, output: str) -> None:
+    body = {"suspicious": {"text": SPUN, "name": "page.txt"}, "format": output}
+    response = searching.post("/api/search", json=body)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(f"text/{output}")
+    if output == "html":
+        assert "against 1 source" in response.text and 'id="c0-r-p1"' in response.text
+    else:
+        rows = list(csv.DictReader(io.StringIO(response.text)))
+        pairs = [(row["suspicious"], row["source"]) for row in rows]
+        assert pairs == [("page.txt", "original.txt")]
+        assert "page.unspin.csv" in response.headers["content-disposition"]
+
+
+def test_search_form_and_errors(searching: TestClient, index_dir: Path) -> None:
+    page = searching.post("/search", data={"suspicious_text": SPUN, "top": "1"})
+    assert page.status_code == 200 and "against 1 source" in page.text
+    assert "original.txt" in page.text
+    bad_top = searching.post("/search", data={"suspicious_text": SPUN, "top": "0"})
+    assert bad_top.status_code == 422 and "top: must be between 1 and 100" in bad_top.text
+    _assert_error(searching.post("/api/search", json={"suspicious": {"text": "x"}, "top": 0}), 422)
+    # No file system path from a client: there is no such field.
+    path = {"suspicious": {"text": "x", "path": str(index_dir)}}
+    _assert_error(searching.post("/api/search", json=path), 422, "path")
+    with _client(index_dir=index_dir, token="s3cret", max_request_bytes=2048) as guarded:
+        body = {"suspicious": {"text": "The leaders met."}}
+        _assert_error(guarded.post("/api/search", json=body), 401)
+        big = {"suspicious": {"text": SPUN}}
+        headers = {"Authorization": "Bearer s3cret"}
+        _assert_error(guarded.post("/api/search", json=big, headers=headers), 413, "limit")
+        ok = guarded.post("/api/search", json=body, headers=headers)
+        assert ok.status_code == 200 and ok.json()["sources"] == []
+    # That app's shutdown left the index of this one (same process, same index) open.
+    assert searching.post("/api/search", json={"suspicious": {"text": SPUN}}).status_code == 200
+
+
+def test_an_index_that_cannot_be_opened_stops_the_app(tmp_path: Path) -> None:
+    with pytest.raises(IndexUnavailableError, match="no such index"):
+        create_app(ServerSettings(index_dir=tmp_path / "missing.idx"))
 
 
 # --- worker processes and the real server ---------------------------------------------------------
 
 
-def test_alignment_runs_in_worker_processes() -> None:
-    with _client(workers=1) as pooled:
+def test_alignment_and_search_run_in_worker_processes(index_dir: Path) -> None:
+    with _client(workers=1, index_dir=index_dir) as pooled:
         response = pooled.post("/api/compare", json=_compare_body())
         assert response.status_code == 200
         assert response.json()["verdict"] == "spun-copy"
         assert pooled.get("/api/health").json()["workers"] == 1
+        found = pooled.post("/api/search", json={"suspicious": {"text": SPUN}})
+        assert found.status_code == 200, found.text
+        assert [source["id"] for source in found.json()["sources"]] == ["original.txt"]
 
 
 runner = CliRunner()
 
 
-def test_serve_without_its_dependencies_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_serve_without_its_dependencies_is_one_line() -> None:
     assert missing_dependencies() == []
-    monkeypatch.setattr(unspin.server._serve, "missing_dependencies", lambda: ["fastapi"])
-    result = runner.invoke(cli_app, ["serve"])
-    assert result.exit_code == 1
-    assert result.output.strip() == (
-        "unspin: error: the web app needs fastapi: pip install 'unspin[server]'"
+    # A Python where FastAPI and its kin cannot be imported (a plain `pip install .`).
+    blocked = "fastapi", "starlette", "anyio", "uvicorn", "python_multipart"
+    code = (
+        "import sys\n"
+        f"for name in {blocked!r}: sys.modules[name] = None\n"
+        "from unspin.cli import main\n"
+        "sys.exit(main(['serve']))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == (
+        "unspin: error: the web app needs fastapi, uvicorn, python-multipart: "
+        "pip install 'unspin[server]' (in a checkout: pip install '.[server]')\n"
     )
 
 

@@ -26,6 +26,9 @@ def _words(text: str) -> list[str]:
         ("theNorth", ["the", "North"]),
         ("Putinconference", ["Putin", "conference"]),
         ("Whenthe council met", ["When", "the", "council", "met"]),
+        ("Kimhas met", ["Kim", "has", "met"]),
+        ("Theidea of", ["The", "idea", "of"]),
+        ("Borrowingis simple", ["Borrowing", "is", "simple"]),
     ],
 )
 def test_glued_words_are_split(text: str, words: list[str]) -> None:
@@ -48,6 +51,14 @@ def test_glued_words_are_split(text: str, words: list[str]) -> None:
         "Washington",
         "Vladivostok",
         "NATO",
+        # Names WordNet does not know, which end in a short word: not glue.
+        "Richard",
+        "Obama",
+        "Wikipedia",
+        "Greenspan",
+        "Rubin",
+        "Bouchard",
+        "Thomas",
     ],
 )
 def test_known_words_and_ordinals_stay_whole(text: str) -> None:

@@ -11,14 +11,18 @@ run never leaves half a file.
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import functools
 import io
+import itertools
 import json
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -52,6 +56,7 @@ from unspin.index import (
     CheckedDocument,
     Index,
     IndexInfo,
+    IndexWriter,
     IngestCounts,
     SearchOptions,
     check_documents,
@@ -62,17 +67,20 @@ from unspin.io import (
     InputFormat,
     SkippedInput,
     decode_text,
+    document_from_text,
     input_files,
     read_document,
     read_documents,
 )
 from unspin.report import (
+    ReportNames,
     alignment_to_json,
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
     render_alignment,
     render_search,
+    report_from_search,
     report_to_csv,
     report_to_html,
     search_result_to_dict,
@@ -107,6 +115,13 @@ class OutputFormat(StrEnum):
 class ReportFormat(StrEnum):
     TEXT = "text"
     JSON = "json"
+
+
+class SearchFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    HTML = "html"
+    CSV = "csv"
 
 
 class CorpusKind(StrEnum):
@@ -176,7 +191,9 @@ def _write_atomically(path: Path, text: str) -> None:
                 os.unlink(temporary)
 
 
+@functools.cache
 def _default_file_mode() -> int:
+    # Read once: reading the umask means setting it, which threads must not race on.
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
@@ -189,6 +206,11 @@ def _emit(text: str, output: Path | None) -> None:
         sys.stdout.flush()
     else:
         _write_atomically(output, text)
+
+
+def _count(number: int, noun: str) -> str:
+    """``1 document``, ``2 documents``."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _max_bytes(max_size_mb: float) -> int:
@@ -216,6 +238,17 @@ def _root(
     """Find spun (synonym-rewritten) copies of text and trace them to their sources."""
 
 
+def _read_input(path: Path, max_size: float) -> Document:
+    """One input document: a file, or stdin for ``-``."""
+    if str(path) == "-":
+        data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
+        if len(data) > _max_bytes(max_size):
+            raise InputError("stdin: over the --max-size limit")
+        # Detects HTML from the content, as for a file.
+        return document_from_text(decode_text(data, origin="stdin"), name="stdin")
+    return read_document(path, max_bytes=_max_bytes(max_size))
+
+
 # --- compare ------------------------------------------------------------------------------
 
 MaxSize = Annotated[
@@ -231,8 +264,15 @@ MaxSize = Annotated[
 
 @app.command()
 def compare(
-    suspicious: Annotated[Path, typer.Argument(help="The text suspected of being a copy.")],
-    source: Annotated[Path, typer.Argument(help="The possible source.")],
+    suspicious: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SUSPICIOUS", help="The text suspected of being a copy ('-': stdin)."
+        ),
+    ],
+    source: Annotated[
+        Path, typer.Argument(metavar="SOURCE", help="The possible source ('-': stdin).")
+    ],
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -255,8 +295,10 @@ def compare(
 ) -> None:
     """Align SUSPICIOUS with SOURCE: copied passages, verdict, and the words rewritten."""
     with _guarded():
-        doc_s = read_document(suspicious, max_bytes=_max_bytes(max_size))
-        doc_r = read_document(source, max_bytes=_max_bytes(max_size))
+        if str(suspicious) == str(source) == "-":
+            raise InputError("only one of SUSPICIOUS and SOURCE can be '-' (stdin)")
+        doc_s = _read_input(suspicious, max_size)
+        doc_r = _read_input(source, max_size)
         report = compare_documents(doc_s, doc_r)
         result = report.sources[0].alignment
         text: str | None
@@ -316,10 +358,18 @@ def _render_text(
 
 @app.command()
 def pan(
-    pairs: Annotated[Path, typer.Argument(help="Pairs file: 'susp-file src-file' per line.")],
-    src_dir: Annotated[Path, typer.Argument(help="Directory of source documents.")],
-    susp_dir: Annotated[Path, typer.Argument(help="Directory of suspicious documents.")],
-    out_dir: Annotated[Path, typer.Argument(help="Where to write <susp>-<src>.xml files.")],
+    pairs: Annotated[
+        Path, typer.Argument(metavar="PAIRS", help="Pairs file: 'susp-file src-file' per line.")
+    ],
+    src_dir: Annotated[
+        Path, typer.Argument(metavar="SRC_DIR", help="Directory of source documents.")
+    ],
+    susp_dir: Annotated[
+        Path, typer.Argument(metavar="SUSP_DIR", help="Directory of suspicious documents.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="Where to write <susp>-<src>.xml files.")
+    ],
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
@@ -384,11 +434,18 @@ def _percentiles_ms(seconds: list[float], percents: tuple[int, ...]) -> list[flo
 
 @app.command("eval")
 def evaluate(
-    truth_dir: Annotated[Path, typer.Argument(help="Ground-truth PAN XML files (recursive).")],
-    detections_dir: Annotated[Path, typer.Argument(help="Detection PAN XML files.")],
+    truth_dir: Annotated[
+        Path, typer.Argument(metavar="TRUTH_DIR", help="Ground-truth PAN XML files (recursive).")
+    ],
+    detections_dir: Annotated[
+        Path, typer.Argument(metavar="DETECTIONS_DIR", help="Detection PAN XML files.")
+    ],
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="text table or json.")
     ] = ReportFormat.TEXT,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
+    ] = None,
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
@@ -400,9 +457,9 @@ def evaluate(
                     name: scores._asdict() for name, scores in report.by_obfuscation.items()
                 },
             }
-            _emit(json.dumps(data, indent=2) + "\n", None)
+            _emit(json.dumps(data, indent=2) + "\n", output)
         else:
-            _emit(format_report(report), None)
+            _emit(format_report(report), output)
 
 
 # --- simulate -----------------------------------------------------------------------------
@@ -436,8 +493,12 @@ def simulate_corpus(
             "spinbot: real SpinBot output (<id>-ORIG.txt / <id>-SPUN.txt)."
         ),
     ],
-    data_dir: Annotated[Path, typer.Argument(help="The articles to build from.")],
-    out_dir: Annotated[Path, typer.Argument(help="An absent or empty output directory.")],
+    data_dir: Annotated[
+        Path, typer.Argument(metavar="DATA_DIR", help="The articles to build from.")
+    ],
+    out_dir: Annotated[
+        Path, typer.Argument(metavar="OUT_DIR", help="An absent or empty output directory.")
+    ],
     pairs: Annotated[
         int | None, typer.Option("--pairs", "-n", min=1, help="Number of document pairs.")
     ] = None,
@@ -491,9 +552,9 @@ Inputs = Annotated[
         help="Files and directories: text, HTML, JSONL, CSV/TSV, Parquet (by name).",
     ),
 ]
-FormatOption = Annotated[
+InputFormatOption = Annotated[
     InputFormat,
-    typer.Option("--format", help="Read every input file as this format (default: by name)."),
+    typer.Option("--input-format", help="Read every input file as this format (default: by name)."),
 ]
 IdField = Annotated[
     str, typer.Option("--id-field", help="JSONL/CSV/Parquet field holding the document id.")
@@ -579,18 +640,29 @@ def _input_bytes(inputs: list[Path], recursive: bool) -> int:
     return total
 
 
+SkipSize = Annotated[
+    float,
+    typer.Option(
+        "--max-size",
+        metavar="MB",
+        min=0.001,
+        help="Skip (with a warning) text and HTML files larger than this many MiB.",
+    ),
+]
+
+
 @index_app.command("add")
 def index_add(
     index_dir: IndexDir,
     inputs: Inputs,
-    input_format: FormatOption = InputFormat.AUTO,
+    input_format: InputFormatOption = InputFormat.AUTO,
     id_field: IdField = "id",
     text_field: TextField = "text",
     recursive: Recursive = True,
     batch_size: Annotated[
         int, typer.Option("--batch-size", min=1, help="Documents per committed batch.")
     ] = 2000,
-    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    max_size: SkipSize = DEFAULT_MAX_BYTES / 2**20,
     wait: Wait = 0.0,
 ) -> None:
     """Add documents to INDEX_DIR (created if absent); same id, new text: replaced.
@@ -602,20 +674,33 @@ def index_add(
         total = _input_bytes(inputs, recursive)  # also refuses missing inputs up front
         skips = _Skips()
         counts = IngestCounts()
+        # Bytes read before the progress bar starts (the first document), then the bar.
+        advance: list[Callable[[int], None]] = []
+        early = [0]
+
+        def progressed(done: int) -> None:
+            if advance:
+                advance[0](done)
+            else:
+                early[0] += done
+
+        documents = _documents(
+            inputs, input_format, id_field, text_field, recursive, max_size, skips, progressed
+        )
+        first = next(documents, None)
+        if first is None:  # nothing to add: refuse before creating an index
+            raise InputError("no documents found in the inputs" + skips.summary())
         with Index.open(index_dir, create=True) as index:
             with _byte_progress("indexing", total, stderr) as progress:
-                task = progress.add_task("read", total=total or None, documents=0)
-                seen = 0
-
-                def advance(done: int) -> None:
-                    progress.advance(task, done)
-
-                documents = _documents(
-                    inputs, input_format, id_field, text_field, recursive, max_size, skips, advance
+                task = progress.add_task(
+                    "read", total=total or None, completed=early[0], documents=0
                 )
+                advance.append(lambda done: progress.advance(task, done))
+                seen = 0
+                writer: IndexWriter | None = None
                 try:
                     with index.writer(batch_size=batch_size, wait=wait) as writer:
-                        for document in documents:
+                        for document in itertools.chain([first], documents):
                             writer.add(
                                 document.id, document.text, html=document.html, path=document.path
                             )
@@ -624,20 +709,18 @@ def index_add(
                                 progress.update(task, documents=seen)
                         progress.update(task, documents=seen)
                 except KeyboardInterrupt:
-                    committed = writer.counts.added + writer.counts.replaced
+                    done = writer.counts if writer is not None else IngestCounts()
                     typer.echo(
-                        f"unspin: interrupted after committing {committed} documents; "
-                        "run the same command again to add the rest",
+                        f"unspin: interrupted after committing {done.added + done.replaced} "
+                        "documents; run the same command again to add the rest",
                         err=True,
                     )
                     raise typer.Exit(EXIT_INTERRUPTED) from None
                 counts = writer.counts
             documents_now = len(index)
-        if seen == 0:
-            raise InputError("no documents found in the inputs" + skips.summary())
         typer.echo(
             f"added {counts.added}, replaced {counts.replaced}, unchanged {counts.unchanged}"
-            f"{skips.summary()}  ·  {documents_now} documents in {index_dir}"
+            f"{skips.summary()}  ·  {_count(documents_now, 'document')} in {index_dir}"
         )
 
 
@@ -653,7 +736,10 @@ def index_remove(
         missing = [doc_id for doc_id in dict.fromkeys(ids) if doc_id not in set(removed)]
         for doc_id in missing[:5]:
             typer.echo(f"unspin: warning: {doc_id}: not in the index", err=True)
-        typer.echo(f"removed {len(removed)}, not found {len(missing)}  ·  {len(index)} documents")
+        typer.echo(
+            f"removed {len(removed)}, not found {len(missing)}  ·  "
+            f"{_count(len(index), 'document')} in {index_dir}"
+        )
 
 
 def _info_dict(info: IndexInfo) -> dict[str, object]:
@@ -705,18 +791,6 @@ def index_compact(index_dir: IndexDir, wait: Wait = 0.0) -> None:
 # --- search and check ---------------------------------------------------------------------
 
 
-def _read_query(path: Path, max_size: float) -> Document:
-    if str(path) == "-":
-        data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
-        if len(data) > _max_bytes(max_size):
-            raise InputError("stdin: over the --max-size limit")
-        text = decode_text(data, origin="stdin")
-        if not text.strip():
-            raise InputError("stdin: is empty")
-        return Document(id="stdin", text=text)
-    return read_document(path, max_bytes=_max_bytes(max_size))
-
-
 @app.command()
 def search(
     index_dir: IndexDir,
@@ -725,8 +799,14 @@ def search(
     ],
     top: TopOption = 10,
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="text (for people) or json.")
-    ] = ReportFormat.TEXT,
+        SearchFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="text (for people), json (unspin.search/1), html (a self-contained page: "
+            "DOC beside each source) or csv (one row per passage).",
+        ),
+    ] = SearchFormat.TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
     ] = None,
@@ -741,18 +821,24 @@ def search(
         bool, typer.Option("--show-source", help="Also show each passage's source text.")
     ] = False,
 ) -> None:
-    """Find the indexed documents DOC was copied or spun from: ranked sources, each with
-    score, verdict, share of DOC covered and passages."""
+    """Find the indexed documents DOC was copied or spun from.
+
+    Ranked sources, each with its score, verdict, share of DOC covered and passages."""
     with _guarded():
-        query = _read_query(document, max_size)
+        if candidates and output_format is not SearchFormat.JSON:
+            raise InputError("--candidates: only with --format json")
+        query = _read_input(document, max_size)
+        options = SearchOptions(top=top)
         with Index.open(index_dir) as index:
-            result = index.search(query.text, html=query.html, options=SearchOptions(top=top))
-            texts = {}
-            for match in result.matches:
-                stored = index.get(match.id)
-                if stored is not None:
-                    texts[match.id] = stored.text
-        if output_format is ReportFormat.JSON:
+            result = index.search(query.text, html=query.html, options=options)
+            sources = index.sources(result)
+        if output_format in (SearchFormat.HTML, SearchFormat.CSV):
+            report = report_from_search(query, result, sources, options=options.align)
+            html = output_format is SearchFormat.HTML
+            _emit(report_to_html(report) if html else report_to_csv(report), output)
+            return
+        texts = {doc_id: source.text for doc_id, source in sources.items()}
+        if output_format is SearchFormat.JSON:
             _emit(
                 search_result_to_json(
                     result,
@@ -784,26 +870,98 @@ def search(
             _write_atomically(output, buffer.getvalue())
 
 
+class _HtmlReports:
+    """``check --html-dir``: one HTML report per document with a source, each written
+    atomically under a safe, unique name. Files are written (and synced to disk) by a few
+    threads, so the search results keep coming while the disk catches up."""
+
+    _THREADS = 4
+    _IN_FLIGHT = 32
+
+    def __init__(self, directory: Path, options: SearchOptions) -> None:
+        self.directory = directory.expanduser()
+        if self.directory.exists() and not self.directory.is_dir():
+            raise _OutputError(f"{directory}: exists and is not a directory")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise _OutputError(f"{directory}: cannot create ({exc.strerror or exc})") from None
+        self._names = ReportNames(".html")
+        self._options = options
+        _default_file_mode()  # before the writing threads start
+        self._writers = ThreadPoolExecutor(self._THREADS, thread_name_prefix="unspin-html")
+        self._pending: collections.deque[Future[None]] = collections.deque()
+        self.written = 0
+
+    def write(self, item: CheckedDocument) -> Path | None:
+        """Write the report of ``item`` if it has a source; return its path."""
+        if item.result is None or not item.result.matches:
+            return None
+        report = report_from_search(
+            item.document, item.result, item.sources, options=self._options.align
+        )
+        path = self.directory / self._names(item.document.id)
+        self._pending.append(self._writers.submit(_write_atomically, path, report_to_html(report)))
+        while len(self._pending) > self._IN_FLIGHT or (self._pending and self._pending[0].done()):
+            self._pending.popleft().result()  # raises the first failed write
+            self.written += 1
+        return path
+
+    def finish(self) -> None:
+        """Wait for every report to be on disk (raising the first failed write)."""
+        while self._pending:
+            self._pending.popleft().result()
+            self.written += 1
+        self._writers.shutdown()
+
+    def abandon(self) -> int:
+        """Stop: reports not started are dropped, those being written finish whole.
+        Return how many reports are on disk."""
+        self._writers.shutdown(wait=True, cancel_futures=True)
+        while self._pending:
+            future = self._pending.popleft()
+            self.written += not future.cancelled() and future.exception() is None
+        return self.written
+
+
 @app.command()
 def check(
     index_dir: IndexDir,
     inputs: Inputs,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Write the JSON-lines report here (atomically).")
+        Path,
+        typer.Option(
+            "--output",
+            "--out",
+            "-o",
+            metavar="FILE",
+            help="Write the JSON-lines report here (atomically).",
+        ),
     ],
+    html_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--html-dir",
+            metavar="DIR",
+            help="Also write an HTML report for each document with a source into DIR "
+            "(created if absent).",
+        ),
+    ] = None,
     top: TopOption = 10,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
     ] = None,
-    input_format: FormatOption = InputFormat.AUTO,
+    input_format: InputFormatOption = InputFormat.AUTO,
     id_field: IdField = "id",
     text_field: TextField = "text",
     recursive: Recursive = True,
-    max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
+    max_size: SkipSize = DEFAULT_MAX_BYTES / 2**20,
 ) -> None:
-    """Search INDEX_DIR for the sources of many documents: one JSON line per document
-    (schema unspin.search/1) naming the input and its ranked sources."""
+    """Search INDEX_DIR for the sources of many documents, on all cores.
+
+    One JSON line per document (schema unspin.search/1) naming the input and its ranked
+    sources; with --html-dir, an HTML report for each document with a source."""
     with _guarded():
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)
@@ -812,6 +970,8 @@ def check(
         if target.is_dir():
             raise _OutputError(f"{out}: is a directory, cannot write the report there")
         Index.open(index_dir).close()  # a missing or damaged index fails before any work
+        options = SearchOptions(top=top)
+        reports = _HtmlReports(html_dir, options) if html_dir is not None else None
         checked = with_sources = failed = 0
         temporary: str | None = None
         try:
@@ -834,41 +994,57 @@ def check(
                         skips,
                         lambda done: progress.advance(task, done),
                     )
-                    for item in check_documents(
-                        index_dir, documents, jobs=jobs, options=SearchOptions(top=top)
-                    ):
+                    for item in check_documents(index_dir, documents, jobs=jobs, options=options):
                         checked += 1
                         progress.update(task, documents=checked)
-                        line = _check_line(item)
-                        if line is None:
+                        if item.result is None:
+                            typer.echo(
+                                f"unspin: warning: {item.document.id}: {item.error}", err=True
+                            )
                             failed += 1
                             continue
-                        with_sources += bool(item.result and item.result.matches)
-                        handle.write(line)
+                        with_sources += bool(item.result.matches)
+                        report = reports.write(item) if reports is not None else None
+                        handle.write(_check_line(item, report))
+                if reports is not None:
+                    reports.finish()
                 handle.flush()
                 os.fsync(handle.fileno())
+            if checked == 0:  # an error, not an empty report
+                raise InputError("no documents found in the inputs" + skips.summary())
             os.chmod(temporary, _default_file_mode())
             os.replace(temporary, target)
             temporary = None
         except OSError as exc:
             raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        except KeyboardInterrupt:
+            kept = ""
+            if reports is not None:
+                kept = f"; {_count(reports.abandon(), 'HTML report')} kept in {html_dir}"
+            typer.echo(
+                f"unspin: interrupted after checking {_count(checked, 'document')}: "
+                f"no report written to {out}{kept}",
+                err=True,
+            )
+            raise typer.Exit(EXIT_INTERRUPTED) from None
         finally:
+            if reports is not None:
+                reports.abandon()
             if temporary is not None:
                 with contextlib.suppress(OSError):
                     os.unlink(temporary)
-        if checked == 0:
-            raise InputError("no documents found in the inputs" + skips.summary())
         errors = f", {failed} failed" if failed else ""
+        html = ""
+        if reports is not None:
+            html = f", {_count(reports.written, 'HTML report')} in {html_dir}"
         typer.echo(
-            f"checked {checked - failed} documents: {with_sources} with sources"
-            f"{errors}{skips.summary()}  ·  report in {out}"
+            f"checked {_count(checked - failed, 'document')}: {with_sources} with sources"
+            f"{errors}{skips.summary()}  ·  report in {out}{html}"
         )
 
 
-def _check_line(item: CheckedDocument) -> str | None:
-    if item.result is None:
-        typer.echo(f"unspin: warning: {item.document.id}: {item.error}", err=True)
-        return None
+def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
+    assert item.result is not None
     data = search_result_to_dict(
         item.result,
         query_name=item.document.id,
@@ -876,6 +1052,8 @@ def _check_line(item: CheckedDocument) -> str | None:
         source_texts=item.source_texts,
         query_path=item.document.path,
     )
+    if html_report is not None:
+        data["html_report"] = str(html_report)
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
@@ -917,35 +1095,41 @@ def serve(
     workers: Annotated[
         int | None,
         typer.Option(
-            "--workers", min=1, help="Alignment worker processes (default: one per core)."
+            "--workers",
+            "--jobs",
+            "-j",
+            min=1,
+            help="Worker processes for comparisons and searches (default: one per core).",
         ),
     ] = None,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
 ) -> None:
-    """Run the web app: a form to compare two texts (and search an index), the HTML
-    report, and a JSON API under /api/ (schema at /openapi.json)."""
+    """Run the web app: compare two texts, or search an index for the sources of one.
+
+    A form page giving the HTML report, and a JSON API under /api/ (schema at
+    /openapi.json)."""
     with _guarded():
-        from unspin.server._serve import missing_dependencies
+        from unspin.server import missing_dependencies
 
         missing = missing_dependencies()
         if missing:
             _fail(
-                f"the web app needs {', '.join(missing)}: pip install 'unspin[server]'",
+                f"the web app needs {', '.join(missing)}: pip install 'unspin[server]' "
+                "(in a checkout: pip install '.[server]')",
                 EXIT_FAILURE,
             )
-        from unspin.server import ServerSettings, open_index
+        from unspin.server import ServerSettings
         from unspin.server import serve as run_server
 
         if token is not None and not token.strip():
             raise InputError("--token: must not be empty")
-        search = open_index(index) if index is not None else None
         settings = ServerSettings(
             max_request_bytes=_max_bytes(max_request_size),
             token=token,
             workers=workers,
-            search=search,
+            index_dir=index,
         )
         if host not in _LOOPBACK and token is None:
             typer.echo(

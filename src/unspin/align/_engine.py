@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from typing import NamedTuple
 
 import numpy as np
@@ -192,19 +193,22 @@ class _CachedView(NamedTuple):
 
 
 _views: dict[int, _CachedView] = {}
+_views_lock = threading.Lock()
 _MAX_CACHED_VIEWS = 128
 
 
 def _content_view(analysis: TextAnalysis) -> ContentView:
     """The content view of an analysis, remembered for the analyses seen last:
-    callers pair one analysed text with many others."""
+    callers pair one analysed text with many others. (Keyed by identity, checked,
+    so a recycled id never returns another text's view; safe across threads.)"""
     cached = _views.get(id(analysis))
     if cached is not None and cached.analysis is analysis:
         return cached.view
     view = content_view(analysis)
-    if len(_views) >= _MAX_CACHED_VIEWS:
-        del _views[next(iter(_views))]
-    _views[id(analysis)] = _CachedView(analysis, view)
+    with _views_lock:
+        if len(_views) >= _MAX_CACHED_VIEWS:
+            del _views[next(iter(_views))]
+        _views[id(analysis)] = _CachedView(analysis, view)
     return view
 
 

@@ -27,13 +27,19 @@ _IN_FLIGHT_PER_WORKER = 8
 
 
 class CheckedDocument(NamedTuple):
-    """One checked document with its search result and the stored texts of its sources
-    (id -> text), or the one-line error that stopped its search."""
+    """One checked document with its search result and the stored documents of its
+    sources (id -> :class:`~unspin.io.Document`, as :meth:`Index.sources` gives them), or
+    the one-line error that stopped its search."""
 
     document: Document
     result: SearchResult | None
-    source_texts: dict[str, str]
+    sources: dict[str, Document]
     error: str | None = None
+
+    @property
+    def source_texts(self) -> dict[str, str]:
+        """The stored text of each source, id -> text."""
+        return {doc_id: source.text for doc_id, source in self.sources.items()}
 
 
 _worker_index: Index | None = None
@@ -58,12 +64,7 @@ def _search(index: Index, document: Document, options: SearchOptions) -> Checked
         result = index.search(document.text, html=document.html, options=options)
     except UnspinError as exc:
         return CheckedDocument(document, None, {}, str(exc))
-    texts: dict[str, str] = {}
-    for match in result.matches:
-        stored = index.get(match.id)
-        if stored is not None:
-            texts[match.id] = stored.text
-    return CheckedDocument(document, result, texts)
+    return CheckedDocument(document, result, index.sources(result))
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:

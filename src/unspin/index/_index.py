@@ -250,6 +250,20 @@ class Index:
         with self._lock:
             return self._store.document_by_id(doc_id)
 
+    def sources(self, result: SearchResult) -> dict[str, Document]:
+        """The stored documents of ``result``'s sources, id -> :class:`~unspin.io.Document`
+        (the raw text as stored, HTML included, with its ``html`` flag and ``path``): the
+        texts their passages' source spans index, as the reports need them. A source
+        removed since the search is left out."""
+        documents: dict[str, Document] = {}
+        for match in result.matches:
+            stored = self.get(match.id)
+            if stored is not None:
+                documents[match.id] = Document(
+                    stored.id, stored.text, path=stored.path, html=stored.html
+                )
+        return documents
+
     def ids(self) -> Iterator[str]:
         """Every document id, in the order added."""
         return self._store.ids()

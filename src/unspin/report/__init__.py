@@ -20,7 +20,9 @@ from unspin.report._model import (
     SourceResult,
     build_report,
     compare_documents,
+    report_from_search,
 )
+from unspin.report._names import ReportNames
 from unspin.report._pan import (
     PanFeature,
     alignment_to_pan_features,
@@ -48,6 +50,7 @@ __all__ = [
     "MatchTotals",
     "PanFeature",
     "Report",
+    "ReportNames",
     "SourceResult",
     "alignment_from_dict",
     "alignment_to_dict",
@@ -60,6 +63,7 @@ __all__ = [
     "read_pan_xml",
     "render_alignment",
     "render_search",
+    "report_from_search",
     "report_to_csv",
     "report_to_dict",
     "report_to_html",

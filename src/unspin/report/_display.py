@@ -16,7 +16,7 @@ import html
 import re
 from typing import NamedTuple
 
-__all__ = ["DisplayPiece", "display_pieces"]
+__all__ = ["DisplayPiece", "display_pieces", "display_text"]
 
 
 class DisplayPiece(NamedTuple):
@@ -99,6 +99,20 @@ def display_pieces(raw: str, *, html_input: bool) -> list[DisplayPiece]:
         position = match.end()
     builder.text(position, len(raw))
     return builder.pieces
+
+
+def display_text(pieces: list[DisplayPiece], start: int, end: int) -> str:
+    """What a reader sees of the raw range ``[start, end)``: the shown text of the
+    pieces inside it (verbatim pieces cut at its edges), white space collapsed."""
+    shown: list[str] = []
+    for piece in pieces:
+        if piece.end <= start or piece.start >= end:
+            continue
+        if piece.verbatim:
+            shown.append(piece.text[max(start, piece.start) - piece.start : end - piece.start])
+        elif start <= piece.start and piece.end <= end:
+            shown.append(piece.text)
+    return " ".join("".join(shown).split())
 
 
 class _Builder:

@@ -44,7 +44,7 @@ from unspin.align import (
     Verdict,
 )
 from unspin.report._csv import report_to_csv
-from unspin.report._display import display_pieces
+from unspin.report._display import display_pieces, display_text
 from unspin.report._json import report_to_json
 from unspin.report._model import VERDICT_LABELS, Report, SourceResult
 
@@ -114,10 +114,27 @@ class _Passage(NamedTuple):
     match_type: MatchType
 
 
-def _marks(alignment: Alignment, *, source_side: bool) -> list[_Mark]:
+def _marks(
+    alignment: Alignment,
+    *,
+    source_side: bool,
+    suspicious: tuple[str, bool] = ("", False),
+    source: tuple[str, bool] = ("", False),
+) -> list[_Mark]:
     """The rewritten words of one side: on the suspicious side, replaced words (with the
     source's word) and inserted ones; on the source side, replaced words (with the
-    suspicious text's word) and deleted ones."""
+    suspicious text's word) and deleted ones. ``suspicious`` and ``source`` are the
+    raw texts and whether they are HTML: the words in hover texts are shown as a reader
+    sees them, never as markup."""
+    pieces = {
+        side: display_pieces(raw, html_input=True)
+        for side, (raw, is_html) in (("s", suspicious), ("r", source))
+        if is_html
+    }
+
+    def shown(side: str, text: str, span: Span) -> str:
+        return display_text(pieces[side], span.start, span.end) if side in pieces else text
+
     marks: list[_Mark] = []
     for passage in alignment.passages:
         for rewrite in passage.rewrites:
@@ -130,7 +147,8 @@ def _marks(alignment: Alignment, *, source_side: bool) -> list[_Mark]:
                 marks.append(_Mark(span, "rw del", "deleted (not in the suspicious text)", ""))
             else:
                 kind = "synonym" if rewrite.synonym else "replaced"
-                new, old = rewrite.suspicious_text, rewrite.source_text
+                new = shown("s", rewrite.suspicious_text, rewrite.suspicious)
+                old = shown("r", rewrite.source_text, rewrite.source)
                 tip = f"{old} → {new}" if source_side else f"{new} ← {old}"
                 marks.append(
                     _Mark(
@@ -339,7 +357,7 @@ def _header(report: Report) -> str:
             f"<td>{len(alignment.passages)}</td><td>{alignment.score:.2f}</td></tr>"
         )
     if not report.sources:
-        parts.append('<tr><td colspan="7">no source</td></tr>')
+        parts.append('<tr><td colspan="7">no source found</td></tr>')
     parts.append(
         "</tbody></table>"
         '<table class="types"><caption>Match types</caption><thead><tr><th>match type</th>'
@@ -387,18 +405,19 @@ def _comparison(report: Report, index: int, result: SourceResult) -> str:
     suspicious, source, alignment = report.suspicious, result.document, result.alignment
     section = f"c{index}"
     numbered = list(enumerate(alignment.passages, start=1))
+    texts = ((suspicious.text, suspicious.html), (source.text, source.html))
     left = _render_side(
         suspicious.text,
         suspicious.html,
         [_Passage(n, p.suspicious, p.match_type) for n, p in numbered],
-        _marks(alignment, source_side=False),
+        _marks(alignment, source_side=False, suspicious=texts[0], source=texts[1]),
         f"{section}-s",
     )
     right = _render_side(
         source.text,
         source.html,
         [_Passage(n, p.source, p.match_type) for n, p in numbered],
-        _marks(alignment, source_side=True),
+        _marks(alignment, source_side=True, suspicious=texts[0], source=texts[1]),
         f"{section}-r",
     )
     hidden = "" if index == 0 else " inactive"

@@ -197,8 +197,9 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     """The JSON-ready dict of a :class:`~unspin.report.Report`.
 
     A comparison of two texts is its ``unspin.alignment/1`` document (the same as
-    :func:`alignment_to_dict`). A multi-source report (search results) is an
-    ``unspin.report/1`` document::
+    :func:`alignment_to_dict`); the report of a search (:func:`report_from_search`) its
+    ``unspin.search/1`` document (:func:`search_result_to_dict`). Any other multi-source
+    report is an ``unspin.report/1`` document::
 
         {"schema": "unspin.report/1",
          "suspicious": {"name": "page.html", "length": 5120, "words": 812},
@@ -208,6 +209,17 @@ def report_to_dict(report: Report) -> dict[str, Any]:
          "sources": [<one unspin.alignment/1 document per source, in rank order>]}
     """
     suspicious = report.suspicious
+    if report.search is not None:
+        # Imported here: the search report is written with this module's functions.
+        from unspin.report._search_json import search_result_to_dict
+
+        return search_result_to_dict(
+            report.search,
+            query_name=suspicious.id,
+            query_text=suspicious.text,
+            source_texts={r.document.id: r.document.text for r in report.sources},
+            query_path=suspicious.path,
+        )
     documents = [
         alignment_to_dict(
             result.alignment,

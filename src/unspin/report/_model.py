@@ -15,12 +15,13 @@ agree with the coverages of each alignment.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 import numpy as np
 
 from unspin.align import Alignment, AlignOptions, MatchType, Verdict, align
+from unspin.index._types import SearchResult
 from unspin.io import Document
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
@@ -31,6 +32,7 @@ __all__ = [
     "SourceResult",
     "build_report",
     "compare_documents",
+    "report_from_search",
 ]
 
 
@@ -58,10 +60,12 @@ class MatchTotals(NamedTuple):
 
 
 class Report(NamedTuple):
-    """Everything a report shows; build it with :func:`build_report`.
+    """Everything a report shows; build it with :func:`build_report` (or
+    :func:`report_from_search`, :func:`compare_documents`).
 
-    ``multi_source`` reports (search results) export JSON as ``unspin.report/1``, a
-    comparison of two texts as ``unspin.alignment/1``.
+    Its JSON export is that of the operation it shows: a comparison of two texts is
+    ``unspin.alignment/1``, a search (``search`` holds its result) ``unspin.search/1``,
+    any other multi-source report ``unspin.report/1``.
     """
 
     suspicious: Document
@@ -71,6 +75,7 @@ class Report(NamedTuple):
     match_types: tuple[tuple[MatchType, MatchTotals], ...]
     options: AlignOptions
     multi_source: bool
+    search: SearchResult | None = None
 
     @property
     def similarity(self) -> float:
@@ -141,3 +146,31 @@ def compare_documents(
         options=options,
         suspicious_analysis=analysis_s,
     )
+
+
+def report_from_search(
+    query: Document,
+    result: SearchResult,
+    sources: Mapping[str, Document],
+    *,
+    options: AlignOptions | None = None,
+) -> Report:
+    """The report of a search: ``query`` against each source ``result`` reports, in rank
+    order, as a multi-source report (one comparison per source).
+
+    ``sources`` maps a source id to its document as the index stores it
+    (:meth:`unspin.index.Index.sources`): the passages' source spans index that text, so
+    it must be the stored raw text (HTML included), with its ``html`` flag. A source
+    missing from ``sources`` (removed from the index since the search) is left out.
+    ``options`` are the alignment options the search verified with
+    (``SearchOptions.align``), printed as the thresholds used. ``query`` must be read as
+    the search read it (same text, same ``html``). The report's JSON export is the
+    search's ``unspin.search/1`` report.
+    """
+    found = [
+        SourceResult(sources[match.id], match.alignment)
+        for match in result.matches
+        if match.id in sources
+    ]
+    report = build_report(query, found, options=options, multi_source=True)
+    return report._replace(search=result)

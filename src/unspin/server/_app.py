@@ -18,8 +18,8 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager
-from pathlib import PurePosixPath
-from typing import Annotated, Any, NamedTuple, Protocol, TypeVar
+from pathlib import Path, PurePosixPath
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request
@@ -31,10 +31,17 @@ from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 
 from unspin import __version__
-from unspin._exceptions import InputError, InputTooLargeError, UnspinError
+from unspin._exceptions import IndexStoreError, InputError, InputTooLargeError, UnspinError
+from unspin.index import Index
 from unspin.io import Document, document_from_bytes, document_from_text, safe_name
-from unspin.report import SourceResult
-from unspin.server._jobs import Rendered, compare_job, search_report, warm_up
+from unspin.server._jobs import (
+    Rendered,
+    compare_job,
+    hold_index,
+    release_index,
+    search_job,
+    warm_up,
+)
 from unspin.server._middleware import BodySizeLimit, SecurityHeaders
 from unspin.server._pages import PAGE_POLICY, error_page, form_page
 from unspin.server._schema import (
@@ -48,7 +55,13 @@ from unspin.server._schema import (
     TextInput,
 )
 
-__all__ = ["DEFAULT_MAX_REQUEST_BYTES", "SearchBackend", "ServerSettings", "create_app"]
+__all__ = [
+    "DEFAULT_MAX_REQUEST_BYTES",
+    "IndexUnavailableError",
+    "ServerError",
+    "ServerSettings",
+    "create_app",
+]
 
 DEFAULT_MAX_REQUEST_BYTES = 10 * 2**20
 _MAX_FORM_FIELDS = 20
@@ -60,22 +73,25 @@ _Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 _T = TypeVar("_T")
 
 
-class SearchBackend(Protocol):
-    """What the search page and ``/api/search`` need from a source index: the ranked
-    sources of a document, each with its own alignment."""
+class ServerError(UnspinError):
+    """The server cannot start: the address is taken, the index cannot be opened..."""
 
-    def search(self, document: Document, *, top: int) -> Sequence[SourceResult]: ...
+
+class IndexUnavailableError(ServerError):
+    """The server's ``index_dir`` cannot be opened (missing, foreign, damaged, too new)."""
 
 
 class ServerSettings(NamedTuple):
     """How the app runs. ``workers``: alignment processes (``None``: one per core; ``0``:
     a thread of the server process, for tests). ``token``: when set, every operation
-    needs ``Authorization: Bearer <token>`` (the forms take it in a field)."""
+    needs ``Authorization: Bearer <token>`` (the forms take it in a field). ``index_dir``: a
+    source index directory (``unspin index add``) to search: each worker opens it once;
+    without one the search page is hidden and ``/api/search`` answers 501."""
 
     max_request_bytes: int = DEFAULT_MAX_REQUEST_BYTES
     token: str | None = None
     workers: int | None = None
-    search: SearchBackend | None = None
+    index_dir: str | Path | None = None
 
 
 class _ApiError(Exception):
@@ -87,16 +103,21 @@ class _ApiError(Exception):
 class _Runner:
     """Runs jobs off the event loop: in a process pool, or a thread when it has none."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, index: str | None) -> None:
         self.workers = workers
+        self._index = index
         self._pool: Executor | None = None
 
     def _new_pool(self) -> Executor:
         # spawn, not fork: the server process has threads (event loop, thread pool).
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=warm_up)
+        return ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=warm_up, initargs=(self._index,)
+        )
 
     async def start(self) -> None:
+        if not self.workers and self._index is not None:
+            hold_index(self._index)  # searches run in threads of this process
         if self.workers:
             self._pool = self._new_pool()
             loop = asyncio.get_running_loop()
@@ -109,6 +130,8 @@ class _Runner:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        if not self.workers and self._index is not None:
+            release_index(self._index)
 
     async def run(self, function: Callable[..., _T], *args: Any) -> _T:
         if self._pool is None:
@@ -164,11 +187,23 @@ def _document(entry: TextInput, default_name: str) -> Document:
     return document_from_text(entry.text, name=safe_name(entry.name, default_name), html=entry.html)
 
 
+def _checked_index(path: str | Path) -> str:
+    """``path`` made absolute (workers agree on it wherever they start), after opening
+    the index there once: a missing or damaged one fails now, not on the first search."""
+    try:
+        Index.open(path).close()
+    except UnspinError as exc:
+        raise IndexUnavailableError(f"--index: {exc}") from None
+    return str(Path(path).expanduser().absolute())
+
+
 def create_app(settings: ServerSettings | None = None) -> FastAPI:
-    """The web app (an ASGI application; ``unspin serve`` runs it with uvicorn)."""
+    """The web app (an ASGI application; ``unspin serve`` runs it with uvicorn).
+    Raise :class:`IndexUnavailableError` when ``settings.index`` cannot be opened."""
     settings = settings or ServerSettings()
     workers = (os.cpu_count() or 1) if settings.workers is None else settings.workers
-    runner = _Runner(workers)
+    index_path = _checked_index(settings.index_dir) if settings.index_dir is not None else None
+    runner = _Runner(workers, index_path)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -219,6 +254,9 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     @app.exception_handler(UnspinError)
     async def input_error(request: Request, exc: UnspinError) -> Response:
+        if isinstance(exc, IndexStoreError):  # the server's index, not the request
+            logger.error("the index cannot be searched: %s", exc)
+            return _error(request, 503, "the index cannot be searched now; please retry")
         status = 413 if isinstance(exc, InputTooLargeError) else 422
         return _error(request, status, str(exc) if isinstance(exc, InputError) else "bad input")
 
@@ -234,7 +272,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
     @app.get("/", include_in_schema=False)
     async def index() -> HTMLResponse:
         page = form_page(
-            search=settings.search is not None,
+            search=index_path is not None,
             token_required=settings.token is not None,
             max_request_bytes=settings.max_request_bytes,
         )
@@ -286,7 +324,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     @app.post("/search", include_in_schema=False)
     async def search_form(request: Request) -> Response:
-        if settings.search is None:
+        if index_path is None:
             raise _ApiError(501, _NO_INDEX)
         form = await read_form(request)
         suspicious = await form_document(form, "suspicious", "suspicious")
@@ -297,16 +335,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         if not 1 <= top <= 100:
             raise _ApiError(422, "top: must be between 1 and 100")
         output = form_format(form)
-        return await _search(settings.search, suspicious, top, output)
+        return await search(suspicious, top, output)
 
-    async def _search(
-        backend: SearchBackend, suspicious: Document, top: int, output: OutputFormat
-    ) -> Response:
-        # The index lives in this process; its search runs in a thread, off the loop.
-        def job() -> Rendered:
-            return search_report(suspicious, backend.search(suspicious, top=top), output)
-
-        rendered = await anyio.to_thread.run_sync(job)
+    async def search(suspicious: Document, top: int, output: OutputFormat) -> Response:
+        assert index_path is not None
+        rendered = await runner.run(search_job, index_path, suspicious, top, output)
         return _respond(rendered, output, suspicious.id)
 
     # --- JSON API ---------------------------------------------------------------------------
@@ -353,20 +386,21 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         responses={
             200: {
                 "model": SearchReport,
-                "description": "The `unspin.report/1` document (`format: json`), or the "
-                "HTML page or CSV rows.",
+                "description": "The `unspin.search/1` report (`format: json`), or the "
+                "HTML page (the text beside each source) or CSV rows.",
                 "content": report_content,
             },
             501: {"model": ErrorResponse, "description": "The server has no index."},
+            503: {"model": ErrorResponse, "description": "The index cannot be read now."},
             **errors,
         },
         dependencies=[Depends(require_token)],
     )
     async def api_search(body: SearchRequest) -> Response:
-        if settings.search is None:
+        if index_path is None:
             raise _ApiError(501, _NO_INDEX)
         suspicious = _document(body.suspicious, "suspicious")
-        return await _search(settings.search, suspicious, body.top, body.format)
+        return await search(suspicious, body.top, body.format)
 
     @app.get("/api/health", summary="Whether the server is up, and how it is set up")
     async def health() -> Health:
@@ -374,7 +408,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             status="ok",
             version=__version__,
             workers=workers,
-            search=settings.search is not None,
+            search=index_path is not None,
             max_request_bytes=settings.max_request_bytes,
             token_required=settings.token is not None,
         )

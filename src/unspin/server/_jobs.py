@@ -1,27 +1,40 @@
 """The work behind each request, as pure functions of plain data.
 
 They run in worker processes (or a thread when the server has no workers), never on
-the event loop: alignment is CPU-bound and would stall every other connection.
+the event loop: alignment is CPU-bound and would stall every other connection. A
+process opens the server's index once (:func:`warm_up`, or its first search) and keeps
+it: the segments are memory-mapped, so workers share the page cache, and each search
+sees the batches committed since the last one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import collections
+import threading
 from typing import NamedTuple
 
+from unspin.index import Index, SearchOptions
 from unspin.io import Document
 from unspin.report import (
     Report,
-    SourceResult,
-    build_report,
     compare_documents,
+    report_from_search,
     report_to_csv,
     report_to_html,
     report_to_json,
+    search_result_to_json,
 )
 from unspin.server._schema import OutputFormat
 
-__all__ = ["Rendered", "compare_job", "render", "search_report", "warm_up"]
+__all__ = [
+    "Rendered",
+    "compare_job",
+    "hold_index",
+    "release_index",
+    "render",
+    "search_job",
+    "warm_up",
+]
 
 _MEDIA_TYPES = {
     OutputFormat.JSON: "application/json",
@@ -54,11 +67,58 @@ def compare_job(suspicious: Document, source: Document, output: OutputFormat) ->
     return render(compare_documents(suspicious, source), output)
 
 
-def search_report(
-    suspicious: Document, sources: Sequence[SourceResult], output: OutputFormat
-) -> Rendered:
-    """Render search results (always a multi-source report)."""
-    return render(build_report(suspicious, sources, multi_source=True), output)
+_indexes: dict[str, Index] = {}
+_holders: collections.Counter[str] = collections.Counter()
+_indexes_lock = threading.Lock()
+
+
+def _index(path: str) -> Index:
+    """This process's open index at ``path`` (an :class:`Index` is safe to share
+    between threads: they take turns)."""
+    with _indexes_lock:
+        index = _indexes.get(path)
+        if index is None:
+            index = _indexes[path] = Index.open(path)
+        return index
+
+
+def hold_index(path: str) -> None:
+    """Open the index at ``path`` in this process for an app that searches in threads;
+    it stays open until every app holding it has called :func:`release_index`."""
+    _index(path)
+    with _indexes_lock:
+        _holders[path] += 1
+
+
+def release_index(path: str) -> None:
+    with _indexes_lock:
+        _holders[path] -= 1
+        if _holders[path] <= 0:
+            del _holders[path]
+            index = _indexes.pop(path, None)
+            if index is not None:
+                index.close()
+
+
+def search_job(index_path: str, suspicious: Document, top: int, output: OutputFormat) -> Rendered:
+    """Search the index for the sources of ``suspicious`` and render the result: JSON as
+    ``unspin.search/1``, HTML and CSV as the report of the query against every source."""
+    index = _index(index_path)
+    options = SearchOptions(top=top)
+    result = index.search(suspicious.text, html=suspicious.html, options=options)
+    sources = index.sources(result)
+    verdict = str(result.verdict)
+    if output is OutputFormat.JSON:  # the same as the report's export, without its figures
+        body = search_result_to_json(
+            result,
+            query_name=suspicious.id,
+            query_text=suspicious.text,
+            source_texts={doc_id: source.text for doc_id, source in sources.items()},
+            indent=None,
+        )
+        return Rendered(body, _MEDIA_TYPES[output], verdict)
+    report = report_from_search(suspicious, result, sources, options=options.align)
+    return render(report, output)._replace(verdict=verdict)
 
 
 _WARM_UP_TEXT = (
@@ -67,8 +127,10 @@ _WARM_UP_TEXT = (
 )
 
 
-def warm_up() -> None:
+def warm_up(index_path: str | None = None) -> None:
     """Load the lexicon and run one tiny alignment, so a worker's first request is not
-    the slow one."""
+    the slow one; open the index, if the server has one."""
     document = Document("warm-up", _WARM_UP_TEXT)
     compare_job(document, document, OutputFormat.JSON)
+    if index_path is not None:
+        _index(index_path)

@@ -36,8 +36,9 @@ def _page(title: str, body: str) -> str:
         f'<meta http-equiv="Content-Security-Policy" content="{PAGE_POLICY}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>\n<body>\n{body}\n"
-        f"<footer>unspin {html.escape(__version__)} · JSON API: <code>/api/compare</code>, "
-        "schema: <code>/openapi.json</code></footer>\n</body></html>\n"
+        f"<footer>unspin {html.escape(__version__)} · JSON API under <code>/api/</code> "
+        "(<code>/api/compare</code>, <code>/api/search</code>), schema: "
+        "<code>/openapi.json</code></footer>\n</body></html>\n"
     )
 
 

@@ -138,11 +138,33 @@ class AlignmentReport(BaseModel):
     passages: list[_Passage]
 
 
-class SearchReport(BaseModel):
-    """An ``unspin.report/1`` document: one ``unspin.alignment/1`` report per source."""
+class _Query(BaseModel):
+    name: str
+    length: int | None
 
-    schema_: str = Field(alias="schema", examples=["unspin.report/1"])
-    suspicious: dict[str, object]
-    similarity: dict[str, float]
-    match_types: dict[str, dict[str, int]]
-    sources: list[AlignmentReport]
+
+class _Source(BaseModel):
+    rank: int
+    id: str = Field(description="The source's document id in the index.")
+    score: float
+    verdict: str = Field(description="copy, spun-copy, partial-copy or no-copy")
+    query_coverage: float
+    query_coverage_percent: float
+    source_coverage: float
+    evidence: float = Field(description="The retrieval evidence that made it a candidate.")
+    support: int = Field(description="Fingerprints its passages share with the source.")
+    alignment: AlignmentReport = Field(
+        description="The query (as the suspicious side) aligned with this source."
+    )
+
+
+class SearchReport(BaseModel):
+    """An ``unspin.search/1`` report: the sources found in the index, best first, each
+    with its ``unspin.alignment/1`` report (README: Output formats)."""
+
+    schema_: str = Field(alias="schema", examples=["unspin.search/1"])
+    query: _Query
+    verdict: str = Field(description="The best source's verdict; no-copy when none.")
+    query_coverage: float = Field(description="Share of the query's words in any passage.")
+    query_coverage_percent: float
+    sources: list[_Source]

@@ -102,18 +102,52 @@ def _glue_rank(
     Ranked first by kind (two known words, then a name followed by a known word),
     then by the length of the shorter part, which prefers balanced splits.
     """
-    left_known = _is_part(lexicon, left)
-    right_known = _is_part(lexicon, right)
-    shorter = min(len(left), len(right))
-    if left_known and right_known:
-        return (2, shorter)
-    # "Kimhas", "Putinconference": an unknown capitalized name glued to a word.
-    if (
-        left_capitalized
-        and right_known
-        and len(left) >= 2
-        and (lexicon.is_stopword(right) or len(right) >= 4)
+    if not _is_part(lexicon, right):
+        return None
+    return split_rank(
+        left_known=_is_part(lexicon, left),
+        left_stopword=lexicon.is_stopword(left),
+        right=right,
+        right_stopword=lexicon.is_stopword(right),
+        left_length=len(left),
+        shorter=min(len(left), len(right)),
+        capitalized=left_capitalized,
+    )
+
+
+def split_rank(
+    *,
+    left_known: bool,
+    left_stopword: bool,
+    right: str,
+    right_stopword: bool,
+    left_length: int,
+    shorter: int,
+    capitalized: bool,
+) -> tuple[int, int] | None:
+    """The rank of a split before a known word ``right`` (see ``_glue_rank``).
+
+    A capitalized word without a change of case inside is most often a name
+    ("Richard", "Obama", "Greenspan"), so it is split only after a function word of
+    three letters or more that starts a sentence ("Theidea", "Whenthe"), before one
+    ("Kimhas", "Morethan"; after a long word also a short one: "Borrowingis") or
+    before a word of five letters or more ("Hills|borough"); never "Obam|a",
+    "Rub|in" or "Green|span".
+    """
+    starts_with_function_word = left_stopword and left_length >= 3
+    # "Borrowingis": a short function word after a long known word.
+    ends_with_function_word = right_stopword and (
+        len(right) >= 3 or (left_known and left_length >= 5)
+    )
+    if capitalized and not (
+        starts_with_function_word or ends_with_function_word or len(right) >= 5
     ):
+        return None
+    if left_known:
+        return (2, shorter)
+    # "Kimhas", "Putinconference": an unknown capitalized name glued to a word (a
+    # name of three letters or more, a long word: "Ri|chard" is no such glue).
+    if capitalized and left_length >= 3 and (right_stopword or len(right) >= 6):
         return (1, shorter)
     return None
 
@@ -273,17 +307,17 @@ class GlueSplitter:
             right = lowered[cut:]
             if not is_part(right):
                 continue  # both kinds of split need a known right part
-            shorter = min(cut, lowered_length - cut)
             left = lowered[:cut]
-            if is_part(left):
-                rank = (2, shorter)
-            elif (
-                left_capitalized and cut >= 2 and (right in _lexicon._STOPWORDS or len(right) >= 4)
-            ):
-                rank = (1, shorter)
-            else:
-                continue
-            if rank > best_rank:
+            rank = split_rank(
+                left_known=is_part(left),
+                left_stopword=left in _lexicon._STOPWORDS,
+                right=right,
+                right_stopword=right in _lexicon._STOPWORDS,
+                left_length=cut,
+                shorter=min(cut, lowered_length - cut),
+                capitalized=left_capitalized,
+            )
+            if rank is not None and rank > best_rank:
                 best, best_rank = cut, rank
         if not best:
             return ((start, end),)
