@@ -59,7 +59,7 @@ def test_explain_keeps_a_rival_copy_and_explains_an_echo() -> None:
         [1.0] * 10,
     )
     explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
-    explain(explained, [1, 2], evidence, offsets, 0, [(0, 550)])
+    assert explain(explained, [1, 2], evidence, offsets, 0, [(0, 550)]) == {2}
     assert not explained[1].any()
     assert explained[2].tolist() == [True, True, False]
     assert not explained[0].any()  # only pending candidates are updated
@@ -71,11 +71,13 @@ def test_explain_only_counts_hits_inside_the_passages() -> None:
     explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
     # Inside (150, 350) the source holds offset 200 (weight 4) and the candidate offsets
     # 200 and 300 (weight 5): a rival there, nothing explained.
-    explain(explained, [1], evidence, offsets, 0, [(150, 350)])
+    assert explain(explained, [1], evidence, offsets, 0, [(150, 350)]) == set()
     assert not explained[1].any()
     # Inside (250, 450) the source holds nothing: the passage explains what lies in it.
-    explain(explained, [1], evidence, offsets, 0, [(250, 450)])
+    assert explain(explained, [1], evidence, offsets, 0, [(250, 450)]) == {1}
     assert explained[1].tolist() == [False, True, True]
+    # Explaining what is already explained changes nothing.
+    assert explain(explained, [1], evidence, offsets, 0, [(250, 450)]) == set()
 
 
 def _alignment(*spans: tuple[int, int, int, int]) -> Alignment:

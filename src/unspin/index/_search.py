@@ -362,11 +362,11 @@ def explain(
     offsets: npt.NDArray[np.int64],
     confirmed: int,
     spans: Sequence[tuple[int, int]],
-) -> None:
+) -> set[int]:
     """Mark, for every pending candidate, its hits inside the passages (``spans``) of a
     newly confirmed candidate as explained, except in a passage where the pending
     candidate is a *rival*: its hits there weigh at least ``_RIVAL_SHARE`` of the
-    confirmed candidate's own.
+    confirmed candidate's own. Return the candidates with newly explained hits.
 
     ``explained[i]`` is a mask over ``evidence.hits[i]``. A document that only echoes a
     found source (an article on the same story, sharing a few of its phrases) holds a
@@ -377,6 +377,7 @@ def explain(
     weights = evidence.weights
     own = evidence.hits[confirmed]
     own_offsets = offsets[own]
+    changed: set[int] = set()
     for start, end in spans:
         own_weight = float(weights[own[(own_offsets >= start) & (own_offsets < end)]].sum())
         for candidate in pending:
@@ -387,7 +388,10 @@ def explain(
                 continue
             if own_weight > 0 and weights[hits[inside]].sum() >= _RIVAL_SHARE * own_weight:
                 continue
-            explained[candidate] |= inside
+            if (inside & ~explained[candidate]).any():
+                explained[candidate] |= inside
+                changed.add(candidate)
+    return changed
 
 
 def verify_candidates(
@@ -414,13 +418,11 @@ def verify_candidates(
     matches: list[SourceMatch] = []
     spans: list[tuple[int, int]] = []
     aligned = rejected = 0
+    # Residual evidence, recomputed only for the candidates that explaining away touched.
+    residual = {i: float(evidence.scores[i]) for i in pending}
     while pending and rejected < options.max_rejected and aligned < options.max_verified:
-        residual = [
-            local_evidence(evidence.weights[open_hits], query.offsets[open_hits], options.window)
-            for open_hits in (evidence.hits[i][~explained[i]] for i in pending)
-        ]
-        best = int(np.argmax(residual))
-        if residual[best] < options.min_evidence:
+        best = max(range(len(pending)), key=lambda at: residual[pending[at]])
+        if residual[pending[best]] < options.min_evidence:
             break
         candidate = pending.pop(best)
         found = source(int(evidence.documents[candidate]))
@@ -451,7 +453,11 @@ def verify_candidates(
         matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
         passages = [(p.suspicious.start, p.suspicious.end) for p in alignment.passages]
         spans += passages
-        explain(explained, pending, evidence, query.offsets, candidate, passages)
+        for touched in explain(explained, pending, evidence, query.offsets, candidate, passages):
+            open_hits = evidence.hits[touched][~explained[touched]]
+            residual[touched] = local_evidence(
+                evidence.weights[open_hits], query.offsets[open_hits], options.window
+            )
     matches.sort(key=lambda match: (-match.score, -match.evidence))
     candidates = tuple(
         Candidate(
