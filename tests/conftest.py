@@ -147,3 +147,72 @@ def news_article(seed: int, *, paragraphs: int = 5) -> str:
 def news() -> list[str]:
     """Forty generated articles (seeds 0..39)."""
     return [news_article(seed) for seed in range(40)]
+
+
+# Word pools of prose_article(): each article draws its own vocabulary from them, so two
+# articles share function words and a few content words, not phrases or sentences.
+_NOUNS = tuple(
+    """
+    apple anchor badge barrel basket beacon blanket boiler bottle bracket canal candle
+    canyon carpet castle cellar chimney circus clover cobbler compass cottage crystal
+    curtain dagger desert diamond dolphin engine falcon feather fence fiddle forest
+    fountain furnace garden glacier goblet granite harbour harvest helmet hermit hollow
+    island jacket jewel kettle kitchen ladder lantern lemon library lighthouse magnet
+    marble meadow mirror monastery mountain needle orchard oyster paddle palace parrot
+    pebble pepper pigeon pillow pioneer planet potter prism puzzle quarry rabbit radish
+    raven ribbon river saddle sailor satchel scarf schooner shovel signal silver sparrow
+    spindle statue stream summit tablet tavern temple thimble thistle thunder timber
+    tower tractor trumpet tunnel turnip umbrella valley velvet village violin walnut
+    wagon whistle willow window winter wizard yacht
+    """.split()  # noqa: SIM905
+)
+_VERBS = tuple(
+    """
+    admire borrow carry chase collect cover deliver describe discover divide examine
+    follow gather guard handle hide imagine inspect invite keep lift measure mend notice
+    observe paint polish protect pull push question reach remember repair rescue return
+    scatter search select shape share shelter sketch steer store study support surround
+    tend trace trade visit wander wash watch weigh welcome
+    """.split()  # noqa: SIM905
+)
+_ADJECTIVES = tuple(
+    """
+    ancient bitter brave bright broad calm careful cheerful clever crooked curious
+    delicate distant dusty eager elegant faint fierce fragile gentle gloomy golden
+    hollow humble hungry icy jolly lively lonely loyal modest narrow noble patient
+    peculiar polished quiet rapid rough rusty sacred shallow sharp silent sleepy
+    slender smooth solemn sturdy swift tender tidy tiny vast vivid weary wild wooden
+    """.split()  # noqa: SIM905
+)
+_PROSE_TEMPLATES = (
+    "The {a1} {n1} will {v1} the {n2} beside the {n3} before the {a2} {n4} returns.",
+    "Nobody could {v1} a {n1} so {a1} that even the {n2} of the {n3} seemed {a2}.",
+    "When the {n1} began to {v1} the {a1} {n2}, every {n3} in the {n4} fell {a2}.",
+    "Her {n1} was {a1} and {a2}, yet she would still {v1} the {n2} with a {n3}.",
+    "Under the {a1} {n1} they agreed to {v1} each {n2} and to {v2} the {n3} at dawn.",
+    "A {n1} from the {a1} {n2} tried to {v1} our {n3}, but the {n4} stayed {a2}.",
+    "Only a {a1} {n1} knows how to {v1} the {n2} while the {n3} is still {a2}.",
+    "They carried the {n1} past the {a1} {n2} and promised to {v1} the {n3} again.",
+)
+
+
+def prose_article(seed: int, *, paragraphs: int = 4) -> str:
+    """A deterministic article of plain English prose (a title and ``paragraphs``
+    paragraphs of four sentences) whose content words are drawn from its own vocabulary,
+    so that, unlike :func:`news_article`, two articles share no sentence structure with
+    the same words."""
+    rng = random.Random(seed)
+    nouns = rng.sample(_NOUNS, 24)
+    verbs = rng.sample(_VERBS, 12)
+    adjectives = rng.sample(_ADJECTIVES, 12)
+
+    def sentence() -> str:
+        template = rng.choice(_PROSE_TEMPLATES)
+        words = {f"n{i}": rng.choice(nouns) for i in range(1, 5)}
+        words |= {f"v{i}": rng.choice(verbs) for i in range(1, 3)}
+        words |= {f"a{i}": rng.choice(adjectives) for i in range(1, 3)}
+        return template.format(**words)
+
+    title = f"The {adjectives[0]} {nouns[0]} and the {nouns[1]}".capitalize()
+    body = [" ".join(sentence() for _ in range(4)) for _ in range(paragraphs)]
+    return "\n\n".join([title, *body]) + "\n"

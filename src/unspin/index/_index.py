@@ -45,9 +45,9 @@ __all__ = ["DEFAULT_BATCH_SIZE", "Index", "IndexWriter"]
 
 DEFAULT_BATCH_SIZE = 2000
 _ANALYSIS_CACHE_SIZE = 256
-# Retrieval keeps this many candidates per allowed verification (explaining away may
-# skip some).
-_CANDIDATES_PER_VERIFICATION = 4
+# Retrieval keeps this many candidates per allowed rejection (explaining away may skip
+# some), and at least one per allowed verification.
+_CANDIDATES_PER_REJECTION = 4
 
 
 def _digest(text: str) -> bytes:
@@ -339,7 +339,11 @@ class Index:
             snapshot.documents,
             max_df=options.max_df,
             window=options.window,
-            keep=max(options.max_verified * _CANDIDATES_PER_VERIFICATION, options.top),
+            keep=max(
+                options.max_rejected * _CANDIDATES_PER_REJECTION,
+                options.max_verified,
+                options.top,
+            ),
         )
         nums = [int(num) for num in evidence.documents]
         ids = self._store.ids_of(nums)

@@ -26,7 +26,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from unspin.align import Alignment, Rewrite, Span, Verdict, align
+from unspin.align import Alignment, Passage, Rewrite, Span, Verdict, align
 from unspin.index._fingerprint import FingerprintOptions, QueryFingerprints, fingerprint_documents
 from unspin.index._segment import Segment
 from unspin.index._types import Candidate, SearchOptions, SourceMatch
@@ -39,9 +39,12 @@ __all__ = [
     "Verified",
     "covered_share",
     "crop_for",
+    "explain",
     "gather_evidence",
+    "is_summary",
     "local_evidence",
     "prose_share",
+    "required_support",
     "structural_support",
     "verify_candidates",
     "word_starts",
@@ -51,6 +54,9 @@ _MIN_MAX_DF = 50
 # Candidates ranked by local evidence are picked among this many times more by total.
 _PRESELECT = 8
 _DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
+# A candidate holding at least this share of a confirmed source's evidence inside one of
+# its passages is another copy of that text, not an echo of it (see explain()).
+_RIVAL_SHARE = 0.5
 
 
 class Evidence(NamedTuple):
@@ -320,10 +326,72 @@ def prose_share(text: str, alignment: Alignment) -> float:
     return lower / len(words)
 
 
+def is_summary(passage: Passage, compression: float) -> bool:
+    """Whether a passage condenses its source: the source side is at least
+    ``compression`` times longer (alignment's own bar for a summary)."""
+    suspicious = passage.suspicious.end - passage.suspicious.start
+    return passage.source.end - passage.source.start >= compression * suspicious
+
+
+def required_support(alignment: Alignment, options: SearchOptions) -> int:
+    """The :func:`structural_support` a source needs: ``options.min_support``, or
+    ``options.min_summary_support`` (if lower) when every passage is a summary of its
+    source.
+
+    A summary fuses and shortens the source's sentences, so few of its sentence skeletons
+    survive; what it keeps (names, numbers, word pairs) is spread over a source passage
+    several times longer than itself, which an independent write-up of the same story
+    does not match (alignment's summary pass asks for that containment).
+    """
+    compression = options.align.summary_min_compression
+    if alignment.passages and all(is_summary(p, compression) for p in alignment.passages):
+        return min(options.min_summary_support, options.min_support)
+    return options.min_support
+
+
 class Verified(NamedTuple):
     matches: tuple[SourceMatch, ...]
     candidates: tuple[Candidate, ...]
     spans: list[tuple[int, int]]
+
+
+def explain(
+    explained: list[npt.NDArray[np.bool_]],
+    pending: Sequence[int],
+    evidence: Evidence,
+    offsets: npt.NDArray[np.int64],
+    confirmed: int,
+    spans: Sequence[tuple[int, int]],
+) -> set[int]:
+    """Mark, for every pending candidate, its hits inside the passages (``spans``) of a
+    newly confirmed candidate as explained, except in a passage where the pending
+    candidate is a *rival*: its hits there weigh at least ``_RIVAL_SHARE`` of the
+    confirmed candidate's own. Return the candidates with newly explained hits.
+
+    ``explained[i]`` is a mask over ``evidence.hits[i]``. A document that only echoes a
+    found source (an article on the same story, sharing a few of its phrases) holds a
+    fraction of the source's fingerprints in the passage and is explained away; a second
+    copy of the source (a syndicated or mirrored text) holds as many and stays a
+    candidate, to be reported as a source in its own right.
+    """
+    weights = evidence.weights
+    own = evidence.hits[confirmed]
+    own_offsets = offsets[own]
+    changed: set[int] = set()
+    for start, end in spans:
+        own_weight = float(weights[own[(own_offsets >= start) & (own_offsets < end)]].sum())
+        for candidate in pending:
+            hits = evidence.hits[candidate]
+            hit_offsets = offsets[hits]
+            inside = (hit_offsets >= start) & (hit_offsets < end)
+            if not inside.any():
+                continue
+            if own_weight > 0 and weights[hits[inside]].sum() >= _RIVAL_SHARE * own_weight:
+                continue
+            if (inside & ~explained[candidate]).any():
+                explained[candidate] |= inside
+                changed.add(candidate)
+    return changed
 
 
 def verify_candidates(
@@ -335,55 +403,33 @@ def verify_candidates(
     fingerprint_options: FingerprintOptions,
 ) -> Verified:
     """Align candidates, strongest remaining evidence first, explaining away the query
-    fingerprints inside each confirmed source's passages (see the module docstring).
+    fingerprints inside each confirmed source's passages (see the module docstring and
+    :func:`explain`).
 
     A candidate is confirmed when alignment finds a copy, its score reaches
     ``options.min_score``, its passages' :func:`structural_support` reaches
-    ``options.min_support`` and their :func:`prose_share` ``options.min_prose``."""
-    explained = np.zeros(len(evidence.weights), dtype=np.bool_)
+    :func:`required_support` and their :func:`prose_share` ``options.min_prose``. The
+    work is bounded by ``options.max_rejected`` alignments that confirm nothing (a query
+    with no source stops there) and ``options.max_verified`` alignments in all (a page
+    stitched from many sources gets each of them aligned, up to that many)."""
+    explained = [np.zeros(len(hits), dtype=np.bool_) for hits in evidence.hits]
     pending = list(range(len(evidence.documents)))
     outcomes: dict[int, tuple[bool, bool]] = {}
     matches: list[SourceMatch] = []
     spans: list[tuple[int, int]] = []
-    aligned = 0
-    while pending and aligned < options.max_verified:
-        residual = [
-            local_evidence(evidence.weights[open_hits], query.offsets[open_hits], options.window)
-            for open_hits in (
-                hits[~explained[hits]] for hits in (evidence.hits[i] for i in pending)
-            )
-        ]
-        best = int(np.argmax(residual))
-        if residual[best] < options.min_evidence:
+    aligned = rejected = 0
+    # Residual evidence, recomputed only for the candidates that explaining away touched.
+    residual = {i: float(evidence.scores[i]) for i in pending}
+    while pending and rejected < options.max_rejected and aligned < options.max_verified:
+        best = max(range(len(pending)), key=lambda at: residual[pending[at]])
+        if residual[pending[best]] < options.min_evidence:
             break
         candidate = pending.pop(best)
         found = source(int(evidence.documents[candidate]))
         if found is None:  # removed since the snapshot was taken
             continue
-        open_hits = evidence.hits[candidate][~explained[evidence.hits[candidate]]]
-        crop = None
-        if not query.html:
-            crop = crop_for(
-                query.text,
-                query.offsets[open_hits],
-                evidence.weights[open_hits],
-                options.window,
-            )
-        if crop is None:
-            alignment = align(query.analysis(), found.analysis, options=options.align)
-        else:
-            # A long query is aligned only where the candidate's evidence lies: cheaper,
-            # and a passage is not drowned out by pages of unrelated text around it.
-            piece = query.text[crop[0] : crop[1]]
-            cropped = analyse_text(piece, options=query.analysis_options)
-            alignment = align(cropped, found.analysis, options=options.align)
-            alignment = _shifted(
-                alignment,
-                crop[0],
-                query,
-                len(_WORD.findall(piece)),
-                options.align.copy_min_coverage,
-            )
+        open_hits = evidence.hits[candidate][~explained[candidate]]
+        alignment = _align_candidate(query, found, open_hits, evidence.weights, options)
         aligned += 1
         copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
         support = 0
@@ -397,17 +443,21 @@ def verify_candidates(
                 fingerprint_options,
             )
             copy = (
-                support >= options.min_support
+                support >= required_support(alignment, options)
                 and prose_share(query.text, alignment) >= options.min_prose
             )
         outcomes[candidate] = (True, copy)
         if not copy:
+            rejected += 1
             continue
         matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
-        for passage in alignment.passages:
-            start, end = passage.suspicious
-            spans.append((start, end))
-            explained |= (query.offsets >= start) & (query.offsets < end)
+        passages = [(p.suspicious.start, p.suspicious.end) for p in alignment.passages]
+        spans += passages
+        for touched in explain(explained, pending, evidence, query.offsets, candidate, passages):
+            open_hits = evidence.hits[touched][~explained[touched]]
+            residual[touched] = local_evidence(
+                evidence.weights[open_hits], query.offsets[open_hits], options.window
+            )
     matches.sort(key=lambda match: (-match.score, -match.evidence))
     candidates = tuple(
         Candidate(
@@ -420,6 +470,33 @@ def verify_candidates(
         if int(evidence.documents[i]) in ids
     )
     return Verified(tuple(matches[: options.top]), candidates, spans)
+
+
+def _align_candidate(
+    query: Query,
+    found: SourceText,
+    open_hits: npt.NDArray[np.int64],
+    weights: npt.NDArray[np.float64],
+    options: SearchOptions,
+) -> Alignment:
+    """Align the query with one candidate; a long plain-text query only where the
+    candidate's unexplained evidence lies (:func:`crop_for`)."""
+    crop = None
+    if not query.html:
+        crop = crop_for(query.text, query.offsets[open_hits], weights[open_hits], options.window)
+    if crop is None:
+        return align(query.analysis(), found.analysis, options=options.align)
+    # Cheaper, and a passage is not drowned out by pages of unrelated text around it.
+    piece = query.text[crop[0] : crop[1]]
+    cropped = analyse_text(piece, options=query.analysis_options)
+    alignment = align(cropped, found.analysis, options=options.align)
+    return _shifted(
+        alignment,
+        crop[0],
+        query,
+        len(_WORD.findall(piece)),
+        options.align.copy_min_coverage,
+    )
 
 
 def _match(source_id: str, evidence: float, support: int, alignment: Alignment) -> SourceMatch:

@@ -19,7 +19,10 @@ __all__ = [
 class SearchOptions(NamedTuple):
     """How a search finds and verifies sources; the defaults are the documented behaviour.
 
-    ``top``: most sources reported. ``max_verified``: most candidates aligned per query.
+    ``top``: most sources reported. ``max_rejected``: most candidates aligned without
+    being confirmed before the search gives up (what a query with no source costs).
+    ``max_verified``: most candidates aligned per query in all (a page stitched from many
+    sources gets each of them aligned, up to this many).
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
     candidate needs to be aligned at all. ``max_df``: fingerprints
@@ -27,19 +30,24 @@ class SearchOptions(NamedTuple):
     count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
     sample), which separates spun passages (their sentence skeletons survive) from the
-    same story written up independently. ``min_prose``: share of the words of its
+    same story written up independently. ``min_summary_support``: the same for a source
+    whose passages are all summaries of it (the source side at least
+    ``align.summary_min_compression`` times longer), which keep fewer skeletons.
+    ``min_prose``: share of the words of its
     passages (on the query side) that must be lower-case, so shared lists of names (squad
     line-ups, tables) are not reported as copied writing. ``align``: the alignment options
     used to verify.
     """
 
     top: int = 10
-    max_verified: int = 8
+    max_rejected: int = 8
+    max_verified: int = 32
     min_evidence: float = 30.0
     window: int = 2000
     max_df: float = 0.002
     min_score: float = 0.0
     min_support: int = 30
+    min_summary_support: int = 20
     min_prose: float = 0.25
     align: AlignOptions = AlignOptions()
 

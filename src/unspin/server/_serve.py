@@ -9,6 +9,7 @@ from unspin.server._app import ServerError, ServerSettings, create_app
 
 __all__ = ["bind", "serve"]
 
+
 def bind(host: str, port: int) -> socket.socket:
     """A listening TCP socket on ``host``:``port``; :class:`ServerError` if it cannot be."""
     try:

@@ -1,0 +1,160 @@
+"""Tests of retrieval and verification (``unspin.index._search``): explaining away, rival
+copies of one text, and the work budget of a search on pages copied from many sources."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import prose_article
+from unspin import Document, Index, SearchOptions
+from unspin.align import Alignment, MatchType, Passage, Span, Verdict
+from unspin.eval import settings_for, spin_text
+from unspin.index._search import Evidence, explain, is_summary, required_support
+
+SOURCES = 40
+STITCHED = 12
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p for p in text.split("\n\n") if p.strip()]
+
+
+def _spun_part(seed: int) -> str:
+    """Two spun paragraphs of article ``seed``."""
+    part = "\n\n".join(_paragraphs(prose_article(seed))[1 + seed % 2 : 3 + seed % 2])
+    return spin_text(part, settings=settings_for("medium"), seed=seed)
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Index:
+    path = tmp_path_factory.mktemp("search") / "idx"
+    index = Index.open(path, create=True)
+    index.add([Document(f"doc-{seed}", prose_article(seed)) for seed in range(SOURCES)])
+    # A second copy of doc-3 under another id (a mirrored or syndicated text).
+    index.add(Document("doc-3-mirror", prose_article(3)))
+    return index
+
+
+def _evidence(hits: list[list[int]], weights: list[float]) -> Evidence:
+    return Evidence(
+        np.asarray(weights, dtype=np.float64),
+        np.arange(len(hits), dtype=np.int64),
+        np.zeros(len(hits), dtype=np.float64),
+        [np.asarray(h, dtype=np.int64) for h in hits],
+    )
+
+
+def test_explain_keeps_a_rival_copy_and_explains_an_echo() -> None:
+    # Ten query fingerprints at offsets 0, 100, ..., 900, all of weight 1.
+    offsets = np.arange(10, dtype=np.int64) * 100
+    evidence = _evidence(
+        [
+            [0, 1, 2, 3, 4, 5],  # the confirmed source: offsets 0-500
+            [0, 1, 2, 3, 4, 5, 9],  # a second copy of it (and a hit elsewhere)
+            [1, 4, 8],  # an echo: two of the source's six, and one elsewhere
+        ],
+        [1.0] * 10,
+    )
+    explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
+    assert explain(explained, [1, 2], evidence, offsets, 0, [(0, 550)]) == {2}
+    assert not explained[1].any()
+    assert explained[2].tolist() == [True, True, False]
+    assert not explained[0].any()  # only pending candidates are updated
+
+
+def test_explain_only_counts_hits_inside_the_passages() -> None:
+    offsets = np.arange(10, dtype=np.int64) * 100
+    evidence = _evidence([[0, 1, 2], [2, 3, 4]], [4.0, 4.0, 4.0, 1.0, 1.0] + [1.0] * 5)
+    explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
+    # Inside (150, 350) the source holds offset 200 (weight 4) and the candidate offsets
+    # 200 and 300 (weight 5): a rival there, nothing explained.
+    assert explain(explained, [1], evidence, offsets, 0, [(150, 350)]) == set()
+    assert not explained[1].any()
+    # Inside (250, 450) the source holds nothing: the passage explains what lies in it.
+    assert explain(explained, [1], evidence, offsets, 0, [(250, 450)]) == {1}
+    assert explained[1].tolist() == [False, True, True]
+    # Explaining what is already explained changes nothing.
+    assert explain(explained, [1], evidence, offsets, 0, [(250, 450)]) == set()
+
+
+def _alignment(*spans: tuple[int, int, int, int]) -> Alignment:
+    passages = tuple(
+        Passage(Span(a, b), Span(c, d), 0.8, MatchType.SPUN, ()) for a, b, c, d in spans
+    )
+    return Alignment(passages, 0.5, 0.5, 0.4, Verdict.PARTIAL_COPY)
+
+
+def test_a_summary_needs_less_structural_support() -> None:
+    options = SearchOptions(min_support=30, min_summary_support=20)
+    # 100 query characters condensing 300 source characters: a summary (3x, alignment's bar).
+    assert is_summary(_alignment((0, 100, 0, 300)).passages[0], 3.0)
+    assert not is_summary(_alignment((0, 100, 0, 299)).passages[0], 3.0)
+    assert required_support(_alignment((0, 100, 0, 300)), options) == 20
+    assert required_support(_alignment((0, 100, 0, 300), (200, 400, 900, 2000)), options) == 20
+    # One passage that does not condense its source: the ordinary bar for all.
+    assert required_support(_alignment((0, 100, 0, 300), (200, 400, 900, 1000)), options) == 30
+    assert required_support(_alignment((0, 100, 0, 120)), options) == 30
+    wider = options._replace(align=options.align._replace(summary_min_compression=4.0))
+    assert required_support(_alignment((0, 100, 0, 300)), wider) == 30
+    # A summary never needs more than any other passage.
+    assert required_support(_alignment((0, 100, 0, 300)), options._replace(min_support=15)) == 15
+
+
+def test_every_source_of_a_page_stitched_from_many_is_found(index: Index) -> None:
+    page = "\n\n".join(_spun_part(seed) for seed in range(STITCHED))
+    result = index.search(page, options=SearchOptions(top=20))
+    found = {match.id for match in result.matches}
+    assert {f"doc-{seed}" for seed in range(STITCHED)} <= found
+    # Confirmed sources do not use up the budget of rejected candidates: with only eight
+    # alignments in all, four of the twelve sources would be missed.
+    assert sum(c.verified for c in result.candidates) > 8
+    # Each source's passages lie on its own part of the page.
+    for seed in range(STITCHED):
+        match = next(m for m in result.matches if m.id == f"doc-{seed}")
+        start = page.index(_spun_part(seed))
+        middle = sum(p.suspicious.start + p.suspicious.end for p in match.alignment.passages)
+        middle /= 2 * len(match.alignment.passages)
+        assert start <= middle <= start + len(_spun_part(seed))
+
+
+def test_max_verified_and_max_rejected_bound_the_alignments(index: Index) -> None:
+    page = "\n\n".join(_spun_part(seed) for seed in range(STITCHED))
+    capped = index.search(page, options=SearchOptions(max_verified=3))
+    assert len(capped.matches) == 3 and sum(c.verified for c in capped.candidates) == 3
+    clean = prose_article(SOURCES + 7)  # never indexed
+    for budget in (0, 1, 3):
+        options = SearchOptions(max_rejected=budget, min_evidence=0.0)
+        result = index.search(clean, options=options)
+        assert result.matches == ()
+        assert sum(c.verified for c in result.candidates) == budget
+
+
+def test_a_second_copy_of_a_source_is_reported_beside_it(index: Index) -> None:
+    host = _paragraphs(prose_article(SOURCES + 3))  # never indexed
+    query = "\n\n".join([*host[:2], _spun_part(3), *host[2:]])
+    result = index.search(query)
+    assert {m.id for m in result.matches} == {"doc-3", "doc-3-mirror"}
+    first, second = result.matches
+    assert [p.suspicious for p in first.alignment.passages] == [
+        p.suspicious for p in second.alignment.passages
+    ]
+
+
+def test_a_document_echoing_a_found_source_is_not_aligned(tmp_path: Path) -> None:
+    source = prose_article(5)
+    paragraphs = _paragraphs(source)
+    # Shares one sentence of the copied paragraph, and nothing else of the query.
+    echo = paragraphs[1].split(". ")[0] + ".\n\n" + prose_article(60)
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("source", source), Document("echo", echo)])
+        index.add([Document(f"other-{seed}", prose_article(seed)) for seed in range(61, 70)])
+        query = "\n\n".join([*_paragraphs(prose_article(80))[:2], paragraphs[1]])
+        options = SearchOptions(min_evidence=5.0)
+        result = index.search(query, options=options)
+        assert [m.id for m in result.matches] == ["source"]
+        echoed = next(c for c in result.candidates if c.id == "echo")
+        # Strong enough to be aligned on its own, but all of it lies in the found passage.
+        assert echoed.evidence >= options.min_evidence and not echoed.verified
