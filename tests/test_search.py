@@ -1,8 +1,10 @@
 """Tests of retrieval and verification (``unspin.index._search``): explaining away, rival
-copies of one text, and the work budget of a search on pages copied from many sources."""
+copies of one text, the work budget of a search on pages copied from many sources, and the
+vocabulary contrast that confirms shuffled copies with few shared fingerprints."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,16 @@ from conftest import prose_article
 from unspin import Document, Index, SearchOptions
 from unspin.align import Alignment, MatchType, Passage, Span, Verdict
 from unspin.eval import settings_for, spin_text
-from unspin.index._search import Evidence, explain, is_summary, required_support
+from unspin.index._search import (
+    Contrast,
+    Evidence,
+    explain,
+    is_summary,
+    required_support,
+    stands_out,
+    vocabulary_contrast,
+)
+from unspin.text._analysis import analyse_text
 
 SOURCES = 40
 STITCHED = 12
@@ -158,3 +169,90 @@ def test_a_document_echoing_a_found_source_is_not_aligned(tmp_path: Path) -> Non
         echoed = next(c for c in result.candidates if c.id == "echo")
         # Strong enough to be aligned on its own, but all of it lies in the found passage.
         assert echoed.evidence >= options.min_evidence and not echoed.verified
+
+
+def _shuffled(text: str, seed: int, window: int = 3) -> str:
+    """``text`` with its words shuffled inside consecutive windows of ``window`` words:
+    PAN's random obfuscation in its simplest form, which breaks word n-grams."""
+    rng = random.Random(seed)
+    words = text.split()
+    out: list[str] = []
+    for start in range(0, len(words), window):
+        piece = words[start : start + window]
+        rng.shuffle(piece)
+        out += piece
+    return " ".join(out)
+
+
+def _one_passage(query: str, part: str, source: str, source_part: str) -> Alignment:
+    start, source_start = query.index(part), source.index(source_part)
+    passage = Passage(
+        Span(start, start + len(part)),
+        Span(source_start, source_start + len(source_part)),
+        0.8,
+        MatchType.SPUN,
+        (),
+    )
+    return Alignment((passage,), 0.3, 0.3, 0.3, Verdict.PARTIAL_COPY)
+
+
+def test_vocabulary_contrast_sets_a_copied_passage_against_the_rest() -> None:
+    source = prose_article(0)
+    copied = _paragraphs(source)[2]
+    shuffled = _shuffled(copied, 0)
+    # The shuffled paragraph inside an unrelated article: the same words as its source
+    # passage, and little vocabulary in common elsewhere.
+    host = _paragraphs(prose_article(100))
+    query = "\n\n".join([*host[:2], shuffled, *host[2:]])
+    alignment = _one_passage(query, shuffled, source, copied)
+    island = vocabulary_contrast(alignment, analyse_text(query), analyse_text(source))
+    assert island.passages == 1.0
+    assert island.background < 0.25
+    assert stands_out(island, SearchOptions())
+    # The whole source shuffled, one paragraph of it aligned: the rest of the two texts
+    # shares the same vocabulary, and the passage no longer stands out.
+    throughout = "\n\n".join(_shuffled(p, 1) for p in _paragraphs(source))
+    everywhere = vocabulary_contrast(
+        _one_passage(throughout, _shuffled(copied, 1), source, copied),
+        analyse_text(throughout),
+        analyse_text(source),
+    )
+    assert everywhere.passages == 1.0
+    assert everywhere.background > 0.5
+    assert not stands_out(everywhere, SearchOptions())
+    # Names and numbers are left out: two write-ups of one story share them anywhere.
+    names = "Alice Smith and Bob Jones of Paris, 2004."
+    alike = vocabulary_contrast(
+        _one_passage(names, names, names, names), *2 * [analyse_text(names)]
+    )
+    assert alike == Contrast(0.0, 0.0)
+
+
+def test_stands_out_needs_overlap_and_contrast() -> None:
+    options = SearchOptions(min_passage_overlap=0.3, min_contrast=4.0)
+    assert stands_out(Contrast(0.8, 0.2), options)
+    assert stands_out(Contrast(0.3, 0.0), options)
+    assert not stands_out(Contrast(0.8, 0.21), options)  # 0.8 < 4 x 0.21
+    assert not stands_out(Contrast(0.29, 0.0), options)
+
+
+def test_a_shuffled_paragraph_with_little_support_is_confirmed_by_contrast(index: Index) -> None:
+    copied = _paragraphs(prose_article(0))[2]
+    host = _paragraphs(prose_article(SOURCES + 60))  # never indexed
+    query = "\n\n".join([*host[:2], _shuffled(copied, 0), *host[2:]])
+    defaults = SearchOptions()
+    result = index.search(query, options=defaults)
+    assert [m.id for m in result.matches] == ["doc-0"]
+    support = result.matches[0].support
+    # Too few shared fingerprints for the ordinary bar, enough for the contrast rule.
+    assert defaults.min_contrast_support <= support < defaults.min_support
+    # Without the contrast rule (unreachable contrast, or a floor above its support),
+    # alignment's copy is rejected.
+    for options in (
+        defaults._replace(min_contrast=1e9),
+        defaults._replace(min_contrast_support=support + 1),
+        defaults._replace(min_passage_overlap=1.01),
+    ):
+        rejected = index.search(query, options=options)
+        assert rejected.matches == ()
+        assert next(c for c in rejected.candidates if c.id == "doc-0").verified

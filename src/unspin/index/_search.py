@@ -10,7 +10,10 @@ of the query, so one copied paragraph in a long page outweighs a long article th
 scattered vocabulary with the whole page.
 
 Verification decides. Candidates are aligned with the query, strongest evidence first,
-while their evidence clears ``min_evidence``. When a candidate is confirmed, the query
+while their evidence clears ``min_evidence``; a copy that alignment finds is confirmed when
+its passages share enough fingerprints with the source, or, with fewer, when they share far
+more of their vocabulary than the two texts do elsewhere (word shuffles and translation
+break fingerprints, not words). When a candidate is confirmed, the query
 fingerprints inside its passages are *explained*: the evidence of the remaining candidates
 is recounted without them, so a page stitched from three sources gets each source
 verified on the part it supplied, while documents that only echo an already-found source
@@ -33,6 +36,7 @@ from unspin.index._types import Candidate, SearchOptions, SourceMatch
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
 __all__ = [
+    "Contrast",
     "Evidence",
     "Query",
     "SourceText",
@@ -45,8 +49,10 @@ __all__ = [
     "local_evidence",
     "prose_share",
     "required_support",
+    "stands_out",
     "structural_support",
     "verify_candidates",
+    "vocabulary_contrast",
     "word_starts",
 ]
 
@@ -349,6 +355,82 @@ def required_support(alignment: Alignment, options: SearchOptions) -> int:
     return options.min_support
 
 
+class Contrast(NamedTuple):
+    """How alike a candidate's passages are, and how alike the two texts are outside them:
+    Dice coefficients over the lemmas of their lower-case content words."""
+
+    passages: float
+    background: float
+
+
+def _ordinary_words(analysis: TextAnalysis) -> npt.NDArray[np.bool_]:
+    """Content tokens written in lower case: ordinary words, not names or numbers, which
+    two write-ups of one story share wherever they mention them."""
+    raw = analysis.raw
+    lower = np.fromiter(
+        (raw[start : start + 1].islower() for start in analysis.starts.tolist()),
+        dtype=np.bool_,
+        count=len(analysis.starts),
+    )
+    return np.asarray(analysis.content, dtype=np.bool_) & lower
+
+
+def _within(analysis: TextAnalysis, spans: Sequence[tuple[int, int]]) -> npt.NDArray[np.bool_]:
+    inside = np.zeros(len(analysis.starts), dtype=np.bool_)
+    for start, end in spans:
+        inside |= (analysis.starts >= start) & (analysis.starts < end)
+    return inside
+
+
+def _shared_and_total(
+    first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]
+) -> tuple[int, int]:
+    """Distinct keys the two hold in common, and the distinct keys of each, summed."""
+    first, second = np.unique(first), np.unique(second)
+    shared = len(np.intersect1d(first, second, assume_unique=True))
+    return shared, len(first) + len(second)
+
+
+def vocabulary_contrast(
+    alignment: Alignment, query: TextAnalysis, source: TextAnalysis
+) -> Contrast:
+    """The :class:`Contrast` of an alignment: the passages' Dice coefficient (each
+    passage's two sides compared, shared and total counts summed over the passages)
+    against the background's (every ordinary word outside the passages on each side).
+
+    Bags of words, not n-grams: local word shuffles, insertions and machine translation
+    break the fingerprints of :func:`structural_support` but keep most of a passage's
+    words. A copied passage is an island of shared vocabulary in two texts that share
+    little elsewhere; an independent write-up of the same story shares its topic's words
+    all through, so its most similar passage hardly stands out.
+    """
+    query_words, source_words = _ordinary_words(query), _ordinary_words(source)
+    shared = total = 0
+    for passage in alignment.passages:
+        query_side = query.keys[query_words & _within(query, [passage.suspicious])]
+        source_side = source.keys[source_words & _within(source, [passage.source])]
+        passage_shared, passage_total = _shared_and_total(query_side, source_side)
+        shared, total = shared + passage_shared, total + passage_total
+    outside_query = ~_within(query, [p.suspicious for p in alignment.passages])
+    outside_source = ~_within(source, [p.source for p in alignment.passages])
+    background_shared, background_total = _shared_and_total(
+        query.keys[query_words & outside_query], source.keys[source_words & outside_source]
+    )
+    return Contrast(
+        passages=2 * shared / total if total else 0.0,
+        background=2 * background_shared / background_total if background_total else 0.0,
+    )
+
+
+def stands_out(contrast: Contrast, options: SearchOptions) -> bool:
+    """Whether the passages share at least ``options.min_passage_overlap`` of their
+    vocabulary and ``options.min_contrast`` times the background's share."""
+    return (
+        contrast.passages >= options.min_passage_overlap
+        and contrast.passages >= options.min_contrast * contrast.background
+    )
+
+
 class Verified(NamedTuple):
     matches: tuple[SourceMatch, ...]
     candidates: tuple[Candidate, ...]
@@ -407,8 +489,10 @@ def verify_candidates(
     :func:`explain`).
 
     A candidate is confirmed when alignment finds a copy, its score reaches
-    ``options.min_score``, its passages' :func:`structural_support` reaches
-    :func:`required_support` and their :func:`prose_share` ``options.min_prose``. The
+    ``options.min_score``, its passages' :func:`prose_share` reaches ``options.min_prose``
+    and their :func:`structural_support` :func:`required_support`, or at least
+    ``options.min_contrast_support`` while the passages :func:`stands_out` from the rest
+    of the two texts (:func:`vocabulary_contrast`). The
     work is bounded by ``options.max_rejected`` alignments that confirm nothing (a query
     with no source stops there) and ``options.max_verified`` alignments in all (a page
     stitched from many sources gets each of them aligned, up to that many)."""
@@ -442,9 +526,15 @@ def verify_candidates(
                 found.html,
                 fingerprint_options,
             )
-            copy = (
+            copy = prose_share(query.text, alignment) >= options.min_prose and (
                 support >= required_support(alignment, options)
-                and prose_share(query.text, alignment) >= options.min_prose
+                or (
+                    support >= options.min_contrast_support
+                    and stands_out(
+                        vocabulary_contrast(alignment, query.analysis(), found.analysis),
+                        options,
+                    )
+                )
             )
         outcomes[candidate] = (True, copy)
         if not copy:

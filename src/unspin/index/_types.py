@@ -33,6 +33,14 @@ class SearchOptions(NamedTuple):
     same story written up independently. ``min_summary_support``: the same for a source
     whose passages are all summaries of it (the source side at least
     ``align.summary_min_compression`` times longer), which keep fewer skeletons.
+    ``min_contrast_support``, ``min_passage_overlap``, ``min_contrast``: a source with less
+    support than that, but at least ``min_contrast_support``, is still confirmed when its
+    passages stand out from the rest of the two texts: the Dice coefficient of the
+    lower-case content-word lemmas of each passage's two sides (summed over passages)
+    reaches ``min_passage_overlap`` and ``min_contrast`` times that of the words outside
+    the passages (see ``unspin.index._search.vocabulary_contrast``). Local word shuffles
+    and translation break fingerprints but keep the words; the same story written up
+    independently shares its vocabulary all through, not in one passage.
     ``min_prose``: share of the words of its
     passages (on the query side) that must be lower-case, so shared lists of names (squad
     line-ups, tables) are not reported as copied writing. ``align``: the alignment options
@@ -48,6 +56,9 @@ class SearchOptions(NamedTuple):
     min_score: float = 0.0
     min_support: int = 30
     min_summary_support: int = 20
+    min_contrast_support: int = 12
+    min_passage_overlap: float = 0.3
+    min_contrast: float = 4.0
     min_prose: float = 0.25
     align: AlignOptions = AlignOptions()
 
