@@ -256,3 +256,34 @@ def test_a_shuffled_paragraph_with_little_support_is_confirmed_by_contrast(index
         rejected = index.search(query, options=options)
         assert rejected.matches == ()
         assert next(c for c in rejected.candidates if c.id == "doc-0").verified
+
+
+def test_weaker_candidates_are_aligned_once_a_source_is_confirmed(index: Index) -> None:
+    strong = _spun_part(1)  # two spun paragraphs of doc-1
+    weak_part = spin_text(_paragraphs(prose_article(2))[1], settings=settings_for("medium"), seed=2)
+    host = _paragraphs(prose_article(SOURCES + 20))  # never indexed
+    query = "\n\n".join([host[0], strong, host[1], weak_part, *host[2:]])
+    everything = index.search(query, options=SearchOptions(min_evidence=0.0))
+    evidence = {c.id: c.evidence for c in everything.candidates}
+    assert {"doc-1", "doc-2"} <= {m.id for m in everything.matches}
+    assert evidence["doc-2"] < evidence["doc-1"]
+    # doc-2's evidence is under min_evidence, doc-1's is not; the lower bar (half of
+    # doc-2's, some of which lies in doc-1's passages) is above every other candidate's.
+    between = (evidence["doc-2"] + evidence["doc-1"]) / 2
+    lower = evidence["doc-2"] / 2
+    assert all(e < lower for doc, e in evidence.items() if doc not in {"doc-1", "doc-2"})
+    options = SearchOptions(min_evidence=between, min_further_evidence=lower)
+    found = index.search(query, options=options)
+    assert {m.id for m in found.matches} == {"doc-1", "doc-2"}
+    # Without the lower bar after a confirmed source, doc-2 is never aligned.
+    for off in (
+        options._replace(min_further_evidence=between),
+        options._replace(max_further_rejected=0),
+    ):
+        result = index.search(query, options=off)
+        assert [m.id for m in result.matches] == ["doc-1"]
+        assert not next(c for c in result.candidates if c.id == "doc-2").verified
+    # Without a confirmed source (the weak part alone), the lower bar does not apply.
+    alone = "\n\n".join([host[0], weak_part, *host[1:]])
+    result = index.search(alone, options=options)
+    assert result.matches == () and not any(c.verified for c in result.candidates)

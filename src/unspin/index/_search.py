@@ -495,18 +495,31 @@ def verify_candidates(
     of the two texts (:func:`vocabulary_contrast`). The
     work is bounded by ``options.max_rejected`` alignments that confirm nothing (a query
     with no source stops there) and ``options.max_verified`` alignments in all (a page
-    stitched from many sources gets each of them aligned, up to that many)."""
+    stitched from many sources gets each of them aligned, up to that many).
+
+    Once a source is confirmed, candidates under ``options.min_evidence`` but at least
+    ``options.min_further_evidence`` are aligned too, until ``options.max_further_rejected``
+    of them are rejected: a page found copying one source often copies more (stitched
+    pages; PAN's suspicious documents hold up to two dozen), and their passages, short or
+    heavily rewritten, keep few fingerprints; a query with no source never pays for them,
+    and one whose host text is on the topic of other indexed documents pays little."""
     explained = [np.zeros(len(hits), dtype=np.bool_) for hits in evidence.hits]
     pending = list(range(len(evidence.documents)))
     outcomes: dict[int, tuple[bool, bool]] = {}
     matches: list[SourceMatch] = []
     spans: list[tuple[int, int]] = []
-    aligned = rejected = 0
+    aligned = rejected = weak_rejected = 0
     # Residual evidence, recomputed only for the candidates that explaining away touched.
     residual = {i: float(evidence.scores[i]) for i in pending}
     while pending and rejected < options.max_rejected and aligned < options.max_verified:
         best = max(range(len(pending)), key=lambda at: residual[pending[at]])
-        if residual[pending[best]] < options.min_evidence:
+        strength = residual[pending[best]]
+        weak = strength < options.min_evidence
+        if weak and not (
+            matches
+            and weak_rejected < options.max_further_rejected
+            and strength >= options.min_further_evidence
+        ):
             break
         candidate = pending.pop(best)
         found = source(int(evidence.documents[candidate]))
@@ -539,6 +552,7 @@ def verify_candidates(
         outcomes[candidate] = (True, copy)
         if not copy:
             rejected += 1
+            weak_rejected += weak
             continue
         matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
         passages = [(p.suspicious.start, p.suspicious.end) for p in alignment.passages]

@@ -25,7 +25,10 @@ class SearchOptions(NamedTuple):
     sources gets each of them aligned, up to this many).
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
-    candidate needs to be aligned at all. ``max_df``: fingerprints
+    candidate needs to be aligned at all; once a source is confirmed,
+    ``min_further_evidence`` is enough, until ``max_further_rejected`` such weaker
+    candidates have been rejected (a page copying one source often copies more, and short
+    or heavily rewritten passages keep few fingerprints). ``max_df``: fingerprints
     in more documents than this share of the index (or 50, if more) are too common to
     count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
@@ -51,6 +54,8 @@ class SearchOptions(NamedTuple):
     max_rejected: int = 8
     max_verified: int = 32
     min_evidence: float = 30.0
+    min_further_evidence: float = 20.0
+    max_further_rejected: int = 2
     window: int = 2000
     max_df: float = 0.002
     min_score: float = 0.0
