@@ -24,6 +24,12 @@ Static embeddings are not a component: measured, they did not earn a place
 (``bench/README.md``, "Static embeddings").
 
     python bench/bench_ablation.py [--every K] [--corpus DIR ...] [--variants NAME,...]
+        [--try "NAME=VALUE,NAME=VALUE" ...]
+
+``--try`` adds a variant of your own: the listed ``AlignOptions`` fields changed from the
+defaults (values are Python literals), e.g. ``--try min_pair_words=24`` or
+``--try "synonym_weight=0.5"``; it may be given several times. ``--variants ""`` with
+``--try`` runs only those (plus nothing else).
 
 Defaults: every 10th pair of the PAN13 training corpus, plus the simulator and SpinBot
 corpora when ``bench/make_corpora.py`` has built them.
@@ -32,6 +38,7 @@ corpora when ``bench/make_corpora.py`` has built them.
 from __future__ import annotations
 
 import argparse
+import ast
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -143,6 +150,21 @@ def evaluate(corpus: Corpus, options: AlignOptions) -> tuple[dict[str, float], f
     return scores, seconds
 
 
+def _options_from(spec: str) -> AlignOptions:
+    """``"a=1,b=0.5"`` -> ``AlignOptions(a=1, b=0.5)``."""
+    changes: dict[str, object] = {}
+    for item in spec.split(","):
+        name, equals, value = item.partition("=")
+        name = name.strip()
+        if not equals or name not in AlignOptions._fields:
+            raise ValueError(f"expected NAME=VALUE with NAME an AlignOptions field, got {item!r}")
+        try:
+            changes[name] = ast.literal_eval(value.strip())
+        except (ValueError, SyntaxError) as exc:
+            raise ValueError(f"{value!r} is not a Python literal") from exc
+    return AlignOptions()._replace(**changes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--every", type=int, default=10, help="use every K-th pair")
@@ -150,7 +172,21 @@ def main() -> None:
     parser.add_argument(
         "--variants", help="comma-separated variant names (default: all)", default=None
     )
+    parser.add_argument(
+        "--try",
+        dest="tries",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE,...",
+        help="an extra variant: AlignOptions fields changed from the defaults",
+    )
     args = parser.parse_args()
+    variants = dict(VARIANTS)
+    for spec in args.tries:
+        try:
+            variants[spec] = _options_from(spec)
+        except ValueError as exc:
+            parser.error(f"--try {spec!r}: {exc}")
     corpora = args.corpus or [
         path
         for path in (
@@ -160,10 +196,14 @@ def main() -> None:
         )
         if (path / "pairs").is_file()
     ]
-    names = list(VARIANTS) if args.variants is None else args.variants.split(",")
+    if args.variants is None:
+        names = list(VARIANTS)
+    else:
+        names = [name for name in args.variants.split(",") if name]
     unknown = [name for name in names if name not in VARIANTS]
     if unknown:
         parser.error(f"unknown variants {unknown}; known: {list(VARIANTS)}")
+    names += args.tries
     for path in corpora:
         corpus = Corpus(path, args.every)
         groups = [OVERALL, *sorted(set(corpus.groups))]
@@ -171,7 +211,7 @@ def main() -> None:
         print("| variant | " + " | ".join(groups) + " | align s |")
         print("|---" * (len(groups) + 2) + "|")
         for name in names:
-            scores, seconds = evaluate(corpus, VARIANTS[name])
+            scores, seconds = evaluate(corpus, variants[name])
             cells = " | ".join(f"{scores[g]:.4f}" for g in groups)
             print(f"| {name} | {cells} | {seconds:.1f} |", flush=True)
 

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -9,11 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from unspin.align import _batch
+from unspin.align import AlignOptions, _batch
 from unspin.align._batch import align_pan_corpus, plan_chunks
 from unspin.report import read_pan_xml
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PAN13_TRAIN = Path(__file__).resolve().parents[2] / "shared" / "data" / "pan13-train"
 
 
 _pairs = st.lists(
@@ -132,3 +139,46 @@ def test_workers_write_what_one_process_writes(tmp_path: Path) -> None:
     assert outputs[1] == outputs[2]
     assert len(outputs[1]) == 8
     assert read_pan_xml(tmp_path / "out1" / "suspicious-document00001-source-document00001.xml")
+
+
+def test_a_set_stop_flag_ends_a_chunk_before_its_next_pair(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = _corpus(tmp_path / "corpus")
+    chunk = [tuple(line.split()) for line in (corpus / "pairs").read_text().splitlines()]
+    arguments = (str(corpus / "src"), str(corpus / "susp"), str(tmp_path / "out"))
+    (tmp_path / "out").mkdir()
+    stop = multiprocessing.get_context().Event()
+    monkeypatch.setattr(_batch, "_stop", stop)
+    assert len(_batch._align_chunk(chunk, *arguments, AlignOptions())) == len(chunk)
+    stop.set()
+    assert _batch._align_chunk(chunk, *arguments, AlignOptions()) == []
+
+
+@pytest.mark.skipif(not PAN13_TRAIN.is_dir(), reason="PAN13 training corpus not available")
+def test_ctrl_c_stops_a_pan_run_between_pairs(tmp_path: Path) -> None:
+    # Ctrl-C in a terminal signals the whole process group: the parent and its workers.
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "unspin", "pan", "--jobs", "2"]
+    command += [str(PAN13_TRAIN / name) for name in ("pairs", "src", "susp")] + [str(out)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not (out.is_dir() and len(list(out.iterdir())) >= 20):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 130
+    assert stderr.decode().strip().splitlines()[-1] == "unspin: interrupted"
+    written = sorted(out.iterdir())
+    pairs = len((PAN13_TRAIN / "pairs").read_text().split("\n")) - 1
+    assert len(written) < pairs // 2  # it stopped, not finished the run
+    assert all(path.suffix == ".xml" for path in written)  # no half-written temporary file
+    for path in written:
+        read_pan_xml(path)  # every file written is whole

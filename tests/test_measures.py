@@ -337,18 +337,21 @@ def test_evaluate_corpus_errors(tmp_path: Path) -> None:
         evaluate_corpus(not_a_dir, found)
     truth = tmp_path / "truth"
     truth.mkdir()
+    with pytest.raises(FormatError, match="no ground-truth"):
+        evaluate_corpus(truth, found)
     (truth / "broken.xml").write_text("<document reference='x'><feature", encoding="utf-8")
     with pytest.raises(FormatError, match=r"broken\.xml"):
         evaluate_corpus(truth, found)
 
 
 def test_evaluate_report_type(tmp_path: Path) -> None:
-    (tmp_path / "truth").mkdir()
+    # One pair without cases and nothing detected in it: the PAN convention scores 1.
+    _write(tmp_path / "truth" / "a.xml", "s1.txt", [])
     (tmp_path / "found").mkdir()
     report = evaluate_corpus(tmp_path / "truth", tmp_path / "found")
     assert isinstance(report, EvaluationReport)
     assert report.overall == PanScores(1.0, 1.0, 1.0, 1.0, 0, 0)
-    assert report.by_obfuscation == {}
+    assert report.by_obfuscation == {"no-plagiarism": PanScores(1.0, 1.0, 1.0, 1.0, 0, 0)}
 
 
 @pytest.mark.skipif(not PAN13_TRAIN.is_dir(), reason="PAN13 training corpus not available")

@@ -4,15 +4,22 @@ Pairs that share documents are handed to worker processes together, in chunks of
 whole connected components (:func:`plan_chunks`): a suspicious document appears in
 several pairs and sources repeat, and this way each document is read and analysed
 exactly once, then dropped when its last pair is done.
+
+Ctrl-C stops a batch between pairs: workers ignore SIGINT and poll a shared stop flag
+that the parent sets, so no output file is cut mid-write and the parent does not wait
+for whole chunks to finish.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import NamedTuple
 
@@ -91,6 +98,18 @@ class _ChunkDocuments:
             self._entries.pop(path, None)
 
 
+# Set by the parent when the batch is interrupted; seen by workers between pairs.
+_stop: Event | None = None
+
+
+def _start_worker(stop: Event) -> None:
+    global _stop
+    # The parent decides when to stop (the terminal's Ctrl-C reaches every process of
+    # the group); a worker killed by it would leave half-written files behind.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _stop = stop
+
+
 def _align_chunk(
     chunk: Sequence[tuple[str, str]],
     source_dir: str,
@@ -102,6 +121,8 @@ def _align_chunk(
     documents = _ChunkDocuments(paths, options)
     outcomes: list[PairOutcome] = []
     for (suspicious, source), (suspicious_path, source_path) in zip(chunk, paths, strict=True):
+        if _stop is not None and _stop.is_set():
+            break
         started = time.perf_counter()
         output = Path(out_dir) / pan_output_name(suspicious, source)
         try:
@@ -216,7 +237,14 @@ def align_pan_corpus(
                 progress(len(done))
         return _in_pair_order(outcomes)
     _warm_up()
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(chunks)))
+    context = multiprocessing.get_context()
+    stop = context.Event()
+    pool = ProcessPoolExecutor(
+        max_workers=min(jobs, len(chunks)),
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(stop,),
+    )
     try:
         futures = [pool.submit(_align_chunk, chunk, *arguments) for chunk in chunks]
         for future in futures:
@@ -225,8 +253,10 @@ def align_pan_corpus(
             if progress:
                 progress(len(done))
     except BaseException:
-        # Interrupted or failed: drop the queued chunks instead of finishing them.
-        pool.shutdown(wait=False, cancel_futures=True)
+        # Interrupted or failed: drop the queued chunks, let the running ones stop after
+        # their current pair, and wait for that (a pair takes milliseconds).
+        stop.set()
+        pool.shutdown(wait=True, cancel_futures=True)
         raise
     pool.shutdown()
     return _in_pair_order(outcomes)

@@ -297,7 +297,8 @@ def evaluate_corpus(truth_dir: str | Path, detections_dir: str | Path) -> Evalua
     `detections_dir` (same relative path, or anywhere below it); a missing file means
     no detections. Only ``name="plagiarism"`` truth features and
     ``name="detected-plagiarism"`` detection features count; detection files with no
-    truth counterpart are ignored.
+    truth counterpart are ignored. A truth directory without any ``*.xml`` file is an
+    error (:class:`~unspin.FormatError`), not a perfect score.
 
     The breakdown groups document pairs by sub-corpus folder (PAN13 layout), or, for a
     flat truth directory, by the ``obfuscation`` attribute of each pair's cases (a pair
@@ -323,6 +324,8 @@ def evaluate_corpus(truth_dir: str | Path, detections_dir: str | Path) -> Evalua
         )
         pairs.append(_Pair(cases, detections, _groups_of(relative, cases)))
 
+    if not pairs:  # a score of 1.0 over nothing would look like a perfect run
+        raise FormatError(f"{truth_root}: no ground-truth *.xml files in the truth directory")
     group_names = sorted({group for pair in pairs for group in pair.groups})
     by_obfuscation = {
         group: _score_pairs([pair for pair in pairs if group in pair.groups])
