@@ -25,6 +25,7 @@ from unspin.io import (
     document_from_text,
     safe_name,
 )
+from unspin.io._files import format_mib
 
 TEXT = "The council approved a second bridge across the river.\n"
 _PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -155,7 +156,7 @@ def test_document_from_bytes_decodes_and_detects_html() -> None:
     [
         (b"  \n\t ", EmptyInputError, "up.txt: is empty"),
         (bytes(range(256)) * 4, BinaryInputError, "up.txt: looks like binary data"),
-        (b"x" * 2048, InputTooLargeError, "up.txt: 0.0 MiB is over"),
+        (b"x" * 2048, InputTooLargeError, "up.txt: 0.002 MiB is over"),
     ],
 )
 def test_document_from_bytes_refuses_bad_input(
@@ -163,3 +164,11 @@ def test_document_from_bytes_refuses_bad_input(
 ) -> None:
     with pytest.raises(error, match=re.escape(fragment)):
         document_from_bytes(data, name="up.txt", max_bytes=1024)
+
+
+@pytest.mark.parametrize(
+    ("size", "shown"),
+    [(64 * 2**20, "64"), (int(1.5 * 2**20), "1.5"), (3512, "0.0033"), (1048, "0.001")],
+)
+def test_sizes_in_messages_never_round_to_zero(size: int, shown: str) -> None:
+    assert format_mib(size) == shown

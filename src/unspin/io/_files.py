@@ -15,7 +15,7 @@ from unspin._exceptions import (
 )
 from unspin.text._normalize import looks_like_html
 
-__all__ = ["DEFAULT_MAX_BYTES", "Document", "decode_text", "read_document"]
+__all__ = ["DEFAULT_MAX_BYTES", "Document", "decode_text", "format_mib", "read_document"]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
@@ -32,6 +32,15 @@ class Document(NamedTuple):
     text: str
     path: str | None = None
     html: bool = False
+
+
+def format_mib(size: float) -> str:
+    """``size`` bytes in MiB for messages: "64", "1.5", and two significant digits below
+    one MiB ("0.0033"), so a small limit never reads as 0."""
+    mib = size / 2**20
+    if mib >= 1:
+        return f"{mib:.1f}".removesuffix(".0")
+    return f"{mib:.2g}"
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -81,7 +90,7 @@ def read_document(
     size = file.stat().st_size
     if size > max_bytes:
         raise InputTooLargeError(
-            f"{file}: {size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit "
+            f"{file}: {format_mib(size)} MiB is over the {format_mib(max_bytes)} MiB limit "
             "(raise it with --max-size)"
         )
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 
 from unspin._exceptions import EmptyInputError, InputTooLargeError
-from unspin.io._files import DEFAULT_MAX_BYTES, Document, decode_text
+from unspin.io._files import DEFAULT_MAX_BYTES, Document, decode_text, format_mib
 from unspin.text._normalize import looks_like_html
 
 __all__ = ["document_from_bytes", "document_from_text", "safe_name"]
@@ -50,6 +50,6 @@ def document_from_bytes(
     many, binary or blank."""
     if len(data) > max_bytes:
         raise InputTooLargeError(
-            f"{name}: {len(data) / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB limit"
+            f"{name}: {format_mib(len(data))} MiB is over the {format_mib(max_bytes)} MiB limit"
         )
     return document_from_text(decode_text(data, origin=name), name=name, html=html)
