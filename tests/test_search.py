@@ -287,3 +287,28 @@ def test_weaker_candidates_are_aligned_once_a_source_is_confirmed(index: Index) 
     alone = "\n\n".join([host[0], weak_part, *host[1:]])
     result = index.search(alone, options=options)
     assert result.matches == () and not any(c.verified for c in result.candidates)
+
+
+def _company_list(seed: int, names: int) -> str:
+    rng = random.Random(seed)
+    words = "Northland Pacific Quaker Rock Valley Summit Harbor Granite Pioneer Atlas Crown"
+    kinds = ("Oil Company", "Products, Inc.", "Chemical Corporation", "Packaging LLC", "Fluids")
+    picks = [f"{rng.choice(words.split())} {rng.choice(words.split())}" for _ in range(names)]
+    return " ".join(f"{pick} {rng.choice(kinds)}" for pick in picks)
+
+
+def test_a_long_list_copied_whole_is_reported_though_it_is_not_prose(tmp_path: Path) -> None:
+    listing = _company_list(0, 45)
+    source = "\n\n".join([*_paragraphs(prose_article(200))[:2], listing])
+    with Index.open(tmp_path / "lists.idx", create=True) as index:
+        index.add([Document("members", source), Document("other", prose_article(201))])
+        query = "\n\n".join([*_paragraphs(prose_article(202)), listing])  # host never indexed
+        defaults = SearchOptions()
+        result = index.search(query, options=defaults)
+        assert [m.id for m in result.matches] == ["members"]
+        match = result.matches[0]
+        assert match.support >= defaults.min_list_support
+        # Capitalised names only: the prose rule alone would have turned it down.
+        strict = index.search(query, options=defaults._replace(min_list_support=10**6))
+        assert strict.matches == ()
+        assert next(c for c in strict.candidates if c.id == "members").verified

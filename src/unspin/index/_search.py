@@ -490,7 +490,8 @@ def verify_candidates(
 
     A candidate is confirmed when alignment finds a copy, its score reaches
     ``options.min_score``, its passages' :func:`prose_share` reaches ``options.min_prose``
-    and their :func:`structural_support` :func:`required_support`, or at least
+    (or their support ``options.min_list_support``) and their :func:`structural_support`
+    :func:`required_support`, or at least
     ``options.min_contrast_support`` while the passages :func:`stands_out` from the rest
     of the two texts (:func:`vocabulary_contrast`). The
     work is bounded by ``options.max_rejected`` alignments that confirm nothing (a query
@@ -539,7 +540,11 @@ def verify_candidates(
                 found.html,
                 fingerprint_options,
             )
-            copy = prose_share(query.text, alignment) >= options.min_prose and (
+            prose = (
+                support >= options.min_list_support
+                or prose_share(query.text, alignment) >= options.min_prose
+            )
+            copy = prose and (
                 support >= required_support(alignment, options)
                 or (
                     support >= options.min_contrast_support

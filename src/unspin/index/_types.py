@@ -46,8 +46,10 @@ class SearchOptions(NamedTuple):
     independently shares its vocabulary all through, not in one passage.
     ``min_prose``: share of the words of its
     passages (on the query side) that must be lower-case, so shared lists of names (squad
-    line-ups, tables) are not reported as copied writing. ``align``: the alignment options
-    used to verify.
+    line-ups, tables) are not reported as copied writing; ``min_list_support``: the
+    support at which such a source is reported all the same (a long list or table copied
+    whole keeps many fingerprints; a line-up two match reports share keeps about as many
+    as ``min_support``). ``align``: the alignment options used to verify.
     """
 
     top: int = 10
@@ -65,6 +67,7 @@ class SearchOptions(NamedTuple):
     min_passage_overlap: float = 0.3
     min_contrast: float = 4.0
     min_prose: float = 0.25
+    min_list_support: int = 60
     align: AlignOptions = AlignOptions()
 
 
