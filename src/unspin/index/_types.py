@@ -62,7 +62,7 @@ class SearchOptions(NamedTuple):
     max_df: float = 0.002
     min_score: float = 0.0
     min_support: int = 30
-    min_summary_support: int = 20
+    min_summary_support: int = 12
     min_contrast_support: int = 12
     min_passage_overlap: float = 0.3
     min_contrast: float = 4.0
