@@ -200,10 +200,18 @@ def test_a_shared_list_of_names_is_not_called_copied_writing(tmp_path: Path) -> 
         "Referee: J Kaplan (South Africa). Touch judges: S Walsh, M Lawrence."
     )
     report = "\n\n".join([_paragraphs(news_article(3))[1], squad, _paragraphs(news_article(4))[2]])
-    other = "\n\n".join([COUNCIL, squad])
+    # Another report of the match prints one team's line-up the same way.
+    other = "\n\n".join([COUNCIL, squad.split("\n\n")[0]])
     with Index.open(tmp_path / "idx", create=True) as index:
         index.add(Document("match-report", report))
         assert index.search(other).matches == ()
         anything = SearchOptions(min_prose=0.0, min_support=0, min_evidence=0.0)
-        assert [m.id for m in index.search(other, options=anything).matches] == ["match-report"]
+        found = index.search(other, options=anything).matches
+        assert [m.id for m in found] == ["match-report"]
+        assert found[0].support < SearchOptions().min_list_support
         assert index.search(report).matches[0].id == "match-report"
+        # Both whole team sheets, replacements and officials copied: a list copied whole
+        # keeps enough fingerprints (min_list_support) to be reported as copied text.
+        whole = index.search("\n\n".join([COUNCIL, squad])).matches
+        assert [m.id for m in whole] == ["match-report"]
+        assert whole[0].support >= SearchOptions().min_list_support

@@ -112,6 +112,16 @@ def test_a_summary_needs_less_structural_support() -> None:
     assert required_support(_alignment((0, 100, 0, 300)), wider) == 30
     # A summary never needs more than any other passage.
     assert required_support(_alignment((0, 100, 0, 300)), options._replace(min_support=15)) == 15
+    # A paragraph "contained" in a source many times its length is no summary to trust.
+    assert is_summary(_alignment((0, 100, 0, 4000)).passages[0], 3.0, 40.0)
+    assert not is_summary(_alignment((0, 100, 0, 4001)).passages[0], 3.0, 40.0)
+    assert required_support(_alignment((0, 100, 0, 4001)), options) == 30
+    assert (
+        required_support(
+            _alignment((0, 100, 0, 4001)), options._replace(summary_max_compression=50.0)
+        )
+        == 20
+    )
 
 
 def test_every_source_of_a_page_stitched_from_many_is_found(index: Index) -> None:

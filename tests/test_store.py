@@ -80,7 +80,8 @@ def test_replace_and_remove_leave_tombstones_until_compaction(tmp_path: Path) ->
         assert info.tombstones == 2
         # tombstoned postings are ignored: the old doc-1 text is no longer found
         old = news_article(1, paragraphs=2)
-        assert [m.id for m in index.search(old).matches] == []
+        # (other synthetic articles share its sentence templates and may match it)
+        assert "doc-1" not in [m.id for m in index.search(old).matches]
         assert [m.id for m in index.search(new_text).matches] == ["doc-1"]
         index.compact()
         after = index.info()

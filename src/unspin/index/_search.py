@@ -22,6 +22,7 @@ verified on the part it supplied, while documents that only echo an already-foun
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
@@ -332,25 +333,31 @@ def prose_share(text: str, alignment: Alignment) -> float:
     return lower / len(words)
 
 
-def is_summary(passage: Passage, compression: float) -> bool:
+def is_summary(passage: Passage, compression: float, max_compression: float = math.inf) -> bool:
     """Whether a passage condenses its source: the source side is at least
-    ``compression`` times longer (alignment's own bar for a summary)."""
+    ``compression`` times longer (alignment's own bar for a summary) and at most
+    ``max_compression`` times."""
     suspicious = passage.suspicious.end - passage.suspicious.start
-    return passage.source.end - passage.source.start >= compression * suspicious
+    source = passage.source.end - passage.source.start
+    return compression * suspicious <= source <= max_compression * suspicious
 
 
 def required_support(alignment: Alignment, options: SearchOptions) -> int:
     """The :func:`structural_support` a source needs: ``options.min_support``, or
     ``options.min_summary_support`` (if lower) when every passage is a summary of its
-    source.
+    source, condensing it at most ``options.summary_max_compression`` times.
 
     A summary fuses and shortens the source's sentences, so few of its sentence skeletons
     survive; what it keeps (names, numbers, word pairs) is spread over a source passage
     several times longer than itself, which an independent write-up of the same story
-    does not match (alignment's summary pass asks for that containment).
+    does not match (alignment's summary pass asks for that containment). A paragraph
+    "contained" in a whole long article is another matter: over that much text, the
+    shared words of a topic (chart positions, match results) add up without any copying.
     """
     compression = options.align.summary_min_compression
-    if alignment.passages and all(is_summary(p, compression) for p in alignment.passages):
+    if alignment.passages and all(
+        is_summary(p, compression, options.summary_max_compression) for p in alignment.passages
+    ):
         return min(options.min_summary_support, options.min_support)
     return options.min_support
 

@@ -35,7 +35,8 @@ class SearchOptions(NamedTuple):
     sample), which separates spun passages (their sentence skeletons survive) from the
     same story written up independently. ``min_summary_support``: the same for a source
     whose passages are all summaries of it (the source side at least
-    ``align.summary_min_compression`` times longer), which keep fewer skeletons.
+    ``align.summary_min_compression`` times longer, and at most
+    ``summary_max_compression`` times), which keep fewer skeletons.
     ``min_contrast_support``, ``min_passage_overlap``, ``min_contrast``: a source with less
     support than that, but at least ``min_contrast_support``, is still confirmed when its
     passages stand out from the rest of the two texts: the Dice coefficient of the
@@ -55,7 +56,7 @@ class SearchOptions(NamedTuple):
     top: int = 10
     max_rejected: int = 8
     max_verified: int = 32
-    min_evidence: float = 30.0
+    min_evidence: float = 20.0
     min_further_evidence: float = 20.0
     max_further_rejected: int = 2
     window: int = 2000
@@ -63,6 +64,7 @@ class SearchOptions(NamedTuple):
     min_score: float = 0.0
     min_support: int = 30
     min_summary_support: int = 12
+    summary_max_compression: float = 40.0
     min_contrast_support: int = 12
     min_passage_overlap: float = 0.3
     min_contrast: float = 4.0
