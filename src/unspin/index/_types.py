@@ -56,7 +56,7 @@ class SearchOptions(NamedTuple):
     top: int = 10
     max_rejected: int = 8
     max_verified: int = 32
-    min_evidence: float = 20.0
+    min_evidence: float = 30.0
     min_further_evidence: float = 20.0
     max_further_rejected: int = 2
     window: int = 2000
