@@ -11,6 +11,8 @@ timing). Variants:
 * ``no phrase table``: no canonical forms for phrase rewrites ("as a result of");
 * ``no un-gluing``: scraper joins ("WhenNorth") stay one token;
 * ``no edge refinement``: passages end on sentence boundaries (``refine=False``);
+* ``no verbatim edges``: word-for-word passages keep the sentence-level edges of the
+  ordinary refinement (``verbatim_share=2``);
 * ``no summary pass``: ``summary=False``;
 * ``no passage merging``: ``merge_gap_share=0``;
 * ``no near-best seeds``: every seed kept (``near_best_ratio=0``);
@@ -59,6 +61,7 @@ VARIANTS: dict[str, AlignOptions] = {
     "no phrase table": AlignOptions(analysis=AnalysisOptions(phrases=False)),
     "no un-gluing": AlignOptions(analysis=AnalysisOptions(unglue=False)),
     "no edge refinement": AlignOptions(refine=False),
+    "no verbatim edges": AlignOptions(verbatim_share=2.0),
     "no summary pass": AlignOptions(summary=False),
     "no passage merging": AlignOptions(merge_gap_share=0.0),
     "no near-best seeds": AlignOptions(near_best_ratio=0.0),

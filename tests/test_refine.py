@@ -66,3 +66,74 @@ def test_a_passage_with_shuffled_words_keeps_its_sentences() -> None:
     assert len(result.passages) == 1
     # Word order is lost, so no edge is cut: the passage spans every sentence.
     assert result.passages[0].suspicious.length >= 0.95 * len(suspicious.rstrip("."))
+
+
+# A heading on the source's line before the copy, and a sentence before the copy in the
+# suspicious text, both naming the museum: sentence-level extension takes them in.
+MUSEUM_SOURCE = "Winter opening hours are shorter than in summer. Museum news\n" + COPIED
+MUSEUM_SUSPICIOUS = (
+    "Our town council met on Tuesday to discuss new bicycle lanes along the harbour. "
+    "The museum news came later. "
+    + COPIED
+    + " The council will vote on the bicycle lanes next month after a public hearing."
+)
+
+
+def test_a_verbatim_copy_starts_and_ends_on_its_copied_words() -> None:
+    result = align(MUSEUM_SUSPICIOUS, MUSEUM_SOURCE)
+    assert len(result.passages) == 1
+    passage = result.passages[0]
+    assert MUSEUM_SUSPICIOUS[passage.suspicious.start : passage.suspicious.end] == COPIED
+    assert MUSEUM_SOURCE[passage.source.start : passage.source.end] == COPIED
+
+
+def test_without_verbatim_edges_the_neighbouring_lines_stay_in() -> None:
+    result = align(MUSEUM_SUSPICIOUS, MUSEUM_SOURCE, options=AlignOptions(verbatim_share=2.0))
+    assert len(result.passages) == 1
+    passage = result.passages[0]
+    assert passage.suspicious.start <= MUSEUM_SUSPICIOUS.index("The museum news")
+    assert passage.source.start <= MUSEUM_SOURCE.index("Museum news")
+
+
+def test_a_name_repeated_just_before_a_verbatim_copy_is_left_out() -> None:
+    # Both texts open with a sentence on the college that sentence-level extension
+    # takes in; the source's names the professor whom the copy names again.
+    copied = (
+        "Professor Zelinski will be on hand to speak about his research on coastal "
+        "erosion, and the evening ends with a dinner in the great hall of the college. "
+        "Tickets cost twenty pounds and include a copy of his latest book on the "
+        "shifting sand dunes of the northern shore."
+    )
+    source = (
+        "The college honors Professor Wayne Zelinski, whose research on the northern "
+        "shore is famous. " + copied
+    )
+    suspicious = "The college honors its professors every year with a dinner. " + copied
+    result = align(suspicious, source)
+    assert len(result.passages) == 1
+    passage = result.passages[0]
+    assert source[passage.source.start : passage.source.end] == copied
+    assert suspicious[passage.suspicious.start : passage.suspicious.end] == copied
+    before = align(suspicious, source, options=AlignOptions(verbatim_share=2.0))
+    assert before.passages[0].source.start == 0
+
+
+def test_a_spun_copy_is_not_cut_to_its_verbatim_words() -> None:
+    # Half the content words rewritten: no verbatim chain, so the ordinary edges hold.
+    spun = (
+        COPIED.replace("reopened", "opened again")
+        .replace("repairs", "fixes")
+        .replace("clean", "wash")
+        .replace("canvases", "pictures")
+        .replace("decades", "years")
+        .replace("restored", "repaired")
+        .replace("terrace", "balcony")
+    )
+    suspicious = "Our town council met on Tuesday. " + spun
+    both = (
+        align(suspicious, SOURCE),
+        align(suspicious, SOURCE, options=AlignOptions(verbatim_share=2.0)),
+    )
+    assert both[0].passages
+    assert [p.suspicious for p in both[0].passages] == [p.suspicious for p in both[1].passages]
+    assert [p.source for p in both[0].passages] == [p.source for p in both[1].passages]

@@ -72,6 +72,10 @@ class AlignOptions(NamedTuple):
         ``refine``: cut the edge sentences of in-order passages back word by word
         (``refine_min_order`` of the words in order, a chain gap costing
         ``chain_gap_cost``, ``edge_slack`` words near a sentence edge kept).
+        Last, a passage whose in-order chain matches word for word (at least
+        ``verbatim_share`` of the words it spans, above 1 never) gets its edges on
+        the chain's first and last runs of copied words, across units and with no
+        slack.
     Filtering
         ``min_passage_similarity``, and at least ``short_base + short_scale /
         sqrt(n)`` for a passage of ``n`` content words (on its shorter side);
@@ -112,6 +116,7 @@ class AlignOptions(NamedTuple):
     refine_min_order: float = 0.85
     chain_gap_cost: float = 0.5
     edge_slack: int = 2
+    verbatim_share: float = 0.95
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     min_pair_words: int = 36
@@ -183,6 +188,8 @@ def align(
                 candidates = summaries
         candidates = merge_consecutive(candidates, max_gap_share=options.merge_gap_share)
         candidates = _drop_outshone(pair, candidates, options)
+        if options.refine:
+            candidates = [_verbatim_edges(pair, c, options) for c in candidates]
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
     return _summarize(analysis_s, analysis_r, candidates, passages, options)
 
@@ -328,6 +335,45 @@ def _passage_of(
         edges.source_tokens,
         len(members),
     )
+
+
+def _verbatim_edges(pair: _Pair, candidate: Candidate, options: AlignOptions) -> Candidate:
+    """A word-for-word passage with its edges on the first and last copied words.
+
+    Sentence-level extension takes in whole units, and on a page of short lines
+    (headings, list items, a line of markup) a unit can be a neighbouring line that
+    only shares a word or two. Where the passage's words match one for one, in
+    order, its edges are known exactly, and no rewrite at an edge need be allowed
+    for. Done last, so that the summary pass still sees the passages it replaces
+    as they were found.
+    """
+    if candidate.summary:
+        return candidate
+    edges = refine_edges(
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
+        candidate.suspicious_tokens,
+        candidate.source_tokens,
+        gap_cost=options.chain_gap_cost,
+        edge_slack=options.edge_slack,
+        min_order=options.refine_min_order,
+        verbatim_share=options.verbatim_share,
+        only_verbatim=True,
+    )
+    if edges == (candidate.suspicious_tokens, candidate.source_tokens):
+        return candidate
+    rescored = score_tokens(
+        pair.view_s,
+        pair.view_r,
+        pair.matches,
+        edges.suspicious_tokens,
+        edges.source_tokens,
+        candidate.seeds,
+    )
+    return candidate if rescored is None else rescored
 
 
 def _find_summaries(pair: _Pair, options: AlignOptions) -> list[Candidate]:

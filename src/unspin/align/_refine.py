@@ -115,6 +115,30 @@ def _without_stray_ends(
     return first, last
 
 
+VERBATIM_RUN = 3
+# A chain is verbatim when it holds at least this share of the passage's shorter side.
+VERBATIM_MIN_SHARE = 0.5
+
+
+def _run_ends(
+    tokens_s: IntArray, tokens_r: IntArray, first: int, last: int, run: int = VERBATIM_RUN
+) -> tuple[int, int]:
+    """Move the chain's ends in to the first and last ``run`` aligned words that
+    are as far apart on both sides (token positions ``tokens_*`` of the aligned
+    pairs): a verbatim copy starts and ends in a run of copied text, while a word
+    repeated just before it ("Professor Wayne Zelinski ... Professor Zelinski
+    will") aligns with gaps that differ."""
+    in_step = np.diff(tokens_s) == np.diff(tokens_r)
+    if len(in_step) < run - 1:
+        return first, last
+    # starts[k]: pairs k .. k + run - 1 are in step.
+    starts = np.flatnonzero(np.lib.stride_tricks.sliding_window_view(in_step, run - 1).all(axis=1))
+    inside = starts[(starts >= first) & (starts + run - 1 <= last)]
+    if len(inside) == 0:
+        return first, last
+    return int(inside[0]), int(inside[-1]) + run - 1
+
+
 class _Prefix(NamedTuple):
     analysis: TextAnalysis
     content_before: IntArray
@@ -154,15 +178,21 @@ def _with_margin(analysis: TextAnalysis, box: tuple[int, int]) -> tuple[int, int
 
 
 def _new_edges(
-    analysis: TextAnalysis, box: tuple[int, int], chain: tuple[int, int], slack: int
+    analysis: TextAnalysis,
+    box: tuple[int, int],
+    chain: tuple[int, int],
+    slack: int,
+    *,
+    verbatim: bool = False,
 ) -> tuple[int, int]:
     """The box's edges moved to the chain's ends: cut back inside the box's first
-    and last unit, or grown into the unit beyond; a move over at most ``slack``
-    content words is not made (rewrites often touch a sentence's edge words)."""
+    and last unit (anywhere in the box when ``verbatim``), or grown into the unit
+    beyond; a move over at most ``slack`` content words is not made (rewrites
+    often touch a sentence's edge words)."""
     before = _content_before(analysis)
     start, end = box
-    first_unit_end = _unit_bounds(analysis, box[0])[1]
-    last_unit_start = _unit_bounds(analysis, box[1] - 1)[0]
+    first_unit_end = box[1] if verbatim else _unit_bounds(analysis, box[0])[1]
+    last_unit_start = box[0] if verbatim else _unit_bounds(analysis, box[1] - 1)[0]
     new_start = chain[0] if chain[0] < first_unit_end else start
     if abs(int(before[new_start]) - int(before[start])) > slack:
         start = new_start
@@ -193,6 +223,8 @@ def refine_edges(
     gap_cost: float,
     edge_slack: int,
     min_order: float,
+    verbatim_share: float = 2.0,
+    only_verbatim: bool = False,
 ) -> Edges:
     """The token ranges of sentence boxes ``box_s`` / ``box_r`` with their edges
     moved to the ends of the densest in-order chain of matching words, within one
@@ -210,14 +242,14 @@ def refine_edges(
     lo_r, hi_r = (int(x) for x in np.searchsorted(view_r.tokens, wide_r))
     if box_hi_s <= box_lo_s or box_hi_r <= box_lo_r:
         return Edges(box_s, box_r)
-    aligner = _Aligner(view_s, view_r, matches, gap_cost, min_order)
+    aligner = _Aligner(view_s, view_r, matches, gap_cost, min_order, verbatim_share)
     if max(box_hi_s - box_lo_s, box_hi_r - box_lo_r) <= 2 * WINDOW:
         chain = aligner.chain(
             (lo_s, hi_s), (lo_r, hi_r), (box_lo_s, box_hi_s), (box_lo_r, box_hi_r)
         )
         if chain is None:
             return Edges(box_s, box_r)
-        chain_s, chain_r = chain
+        chain_s, chain_r, exact_share = chain
     else:
         head = aligner.chain(
             (lo_s, box_lo_s + WINDOW),
@@ -233,11 +265,23 @@ def refine_edges(
         )
         chain_s = (head[0][0] if head else box_s[0], tail[0][1] if tail else box_s[1])
         chain_r = (head[1][0] if head else box_r[0], tail[1][1] if tail else box_r[1])
+        exact_share = min(head.exact_share if head else 0.0, tail.exact_share if tail else 0.0)
     chain_s, chain_r = _grow_identical(suspicious, source, chain_s, chain_r)
+    verbatim = exact_share >= verbatim_share
+    if only_verbatim and not verbatim:
+        return Edges(box_s, box_r)
+    # A word-for-word copy has no rewritten edge words to allow for.
+    slack = 0 if verbatim else edge_slack
     return Edges(
-        _new_edges(suspicious, box_s, chain_s, edge_slack),
-        _new_edges(source, box_r, chain_r, edge_slack),
+        _new_edges(suspicious, box_s, chain_s, slack, verbatim=verbatim),
+        _new_edges(source, box_r, chain_r, slack, verbatim=verbatim),
     )
+
+
+class _Chain(NamedTuple):
+    suspicious: tuple[int, int]
+    source: tuple[int, int]
+    exact_share: float  # content words spanned that match word for word, in order
 
 
 class _Aligner(NamedTuple):
@@ -246,6 +290,7 @@ class _Aligner(NamedTuple):
     matches: TypeMatches
     gap_cost: float
     min_order: float
+    verbatim_share: float
 
     def chain(
         self,
@@ -253,7 +298,7 @@ class _Aligner(NamedTuple):
         window_r: tuple[int, int],
         inner_s: tuple[int, int],
         inner_r: tuple[int, int],
-    ) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    ) -> _Chain | None:
         """Token ranges of the densest in-order chain of matching words between
         the content words ``window_s`` and ``window_r`` (positions in the views),
         or None when the words ``inner_*`` (the part inside the passage) are not
@@ -275,8 +320,23 @@ class _Aligner(NamedTuple):
         shorter = min(inner_s[1] - inner_s[0], inner_r[1] - inner_r[0])
         if in_inner.sum() < self.min_order * shorter:
             return None
-        first, last = _densest_chain(pairs_s, pairs_r, weight_s[pairs_s], self.gap_cost)
+        gains = weight_s[pairs_s]
+        first, last = _densest_chain(pairs_s, pairs_r, gains, self.gap_cost)
         first, last = _without_stray_ends(pairs_s, pairs_r, first, last, EDGE_GAP)
+        # Judged between the chain's first and last runs of copied text, so that a
+        # stray word aligned before a verbatim copy does not hide it.
+        run_first, run_last = _run_ends(
+            view_s.tokens[lo_s + pairs_s], view_r.tokens[lo_r + pairs_r], first, last
+        )
+        spanned = max(
+            pairs_s[run_last] - pairs_s[run_first], pairs_r[run_last] - pairs_r[run_first]
+        )
+        exact = np.count_nonzero(gains[run_first : run_last + 1] >= 1.0)
+        exact_share = float(exact) / float(spanned + 1)
+        if exact_share >= self.verbatim_share and exact >= VERBATIM_MIN_SHARE * shorter:
+            first, last = run_first, run_last
+        else:
+            exact_share = 0.0
         chain_s = (
             int(view_s.tokens[lo_s + pairs_s[first]]),
             int(view_s.tokens[lo_s + pairs_s[last]]) + 1,
@@ -285,7 +345,7 @@ class _Aligner(NamedTuple):
             int(view_r.tokens[lo_r + pairs_r[first]]),
             int(view_r.tokens[lo_r + pairs_r[last]]) + 1,
         )
-        return chain_s, chain_r
+        return _Chain(chain_s, chain_r, exact_share)
 
 
 def _grow_identical(
