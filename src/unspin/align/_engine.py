@@ -327,7 +327,7 @@ def _passage_of(
         edge_slack=options.edge_slack,
         min_order=options.refine_min_order,
     )
-    return score_tokens(
+    candidate = score_tokens(
         pair.view_s,
         pair.view_r,
         pair.matches,
@@ -335,6 +335,7 @@ def _passage_of(
         edges.source_tokens,
         len(members),
     )
+    return None if candidate is None else candidate._replace(exact_share=edges.exact_share)
 
 
 def _verbatim_edges(pair: _Pair, candidate: Candidate, options: AlignOptions) -> Candidate:
@@ -347,8 +348,8 @@ def _verbatim_edges(pair: _Pair, candidate: Candidate, options: AlignOptions) ->
     for. Done last, so that the summary pass still sees the passages it replaces
     as they were found.
     """
-    if candidate.summary:
-        return candidate
+    if candidate.summary or candidate.exact_share < options.verbatim_share:
+        return candidate  # (cheap: refinement measured its chain already)
     edges = refine_edges(
         pair.suspicious,
         pair.view_s,

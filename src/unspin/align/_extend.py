@@ -43,6 +43,7 @@ class Candidate(NamedTuple):
     seeds: int
     containment: float = 0.0  # share of the suspicious side's content matched
     summary: bool = False  # found by the summary pass
+    exact_share: float = 0.0  # of its in-order chain matching word for word (refinement)
 
 
 def keep_near_best_seeds(seeds: SeedMatrix, *, ratio: float) -> IntArray:

@@ -36,6 +36,9 @@ class Edges(NamedTuple):
 
     suspicious_tokens: tuple[int, int]
     source_tokens: tuple[int, int]
+    # Share of the words spanned by the chain that match word for word, in order,
+    # when that chain holds most of the passage (0 otherwise).
+    exact_share: float = 0.0
 
 
 def _mapped_keys(
@@ -269,12 +272,13 @@ def refine_edges(
     chain_s, chain_r = _grow_identical(suspicious, source, chain_s, chain_r)
     verbatim = exact_share >= verbatim_share
     if only_verbatim and not verbatim:
-        return Edges(box_s, box_r)
+        return Edges(box_s, box_r, exact_share)
     # A word-for-word copy has no rewritten edge words to allow for.
     slack = 0 if verbatim else edge_slack
     return Edges(
         _new_edges(suspicious, box_s, chain_s, slack, verbatim=verbatim),
         _new_edges(source, box_r, chain_r, slack, verbatim=verbatim),
+        exact_share,
     )
 
 
@@ -333,10 +337,10 @@ class _Aligner(NamedTuple):
         )
         exact = np.count_nonzero(gains[run_first : run_last + 1] >= 1.0)
         exact_share = float(exact) / float(spanned + 1)
-        if exact_share >= self.verbatim_share and exact >= VERBATIM_MIN_SHARE * shorter:
+        if exact < VERBATIM_MIN_SHARE * shorter:
+            exact_share = 0.0  # a few copied words in a longer passage
+        elif exact_share >= self.verbatim_share:
             first, last = run_first, run_last
-        else:
-            exact_share = 0.0
         chain_s = (
             int(view_s.tokens[lo_s + pairs_s[first]]),
             int(view_s.tokens[lo_s + pairs_s[last]]) + 1,
