@@ -364,7 +364,10 @@ def _verbatim_edges(pair: _Pair, candidate: Candidate, options: AlignOptions) ->
         verbatim_share=options.verbatim_share,
         only_verbatim=True,
     )
-    if edges == (candidate.suspicious_tokens, candidate.source_tokens):
+    if (edges.suspicious_tokens, edges.source_tokens) == (
+        candidate.suspicious_tokens,
+        candidate.source_tokens,
+    ):
         return candidate
     rescored = score_tokens(
         pair.view_s,
