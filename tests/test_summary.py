@@ -3,6 +3,8 @@ the whole source; a passage merely on the source's topic is not a summary."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from unspin import AlignOptions, align
 
 # Written for these tests: a report of twenty-four sentences and a four-sentence summary
@@ -85,3 +87,33 @@ def test_a_text_on_the_same_topic_is_no_summary() -> None:
     suspicious = HOST_BEFORE + "\n\n" + TOPICAL + "\n\n" + HOST_AFTER
     result = align(suspicious, REPORT)
     assert result.passages == ()
+
+
+def _candidate(tokens_s: tuple[int, int], tokens_r: tuple[int, int], similarity: float) -> Any:
+    from unspin.align._extend import Candidate
+
+    return Candidate(tokens_s, tokens_r, similarity, 1)
+
+
+def test_a_summary_replaces_a_piece_only_when_its_source_contains_what_it_adds() -> None:
+    from unspin.align._summary import absorb_into_summaries
+
+    piece = _candidate((120, 160), (500, 540), 0.7)
+    summary = _candidate((100, 200), (0, 2000), 0.3)._replace(summary=True)
+    # The summary's text around the piece: tokens 100-120 and 160-200.
+    asked: list[tuple[int, int]] = []
+
+    def contained(share: float) -> Any:
+        def containment(tokens_s: tuple[int, int], tokens_r: tuple[int, int]) -> tuple[float, int]:
+            asked.append(tokens_s)
+            assert tokens_r == (0, 2000)
+            return share, tokens_s[1] - tokens_s[0]
+
+        return containment
+
+    options = {"max_explained": 0.7, "max_piece_similarity": 0.95, "min_added_containment": 0.6}
+    kept = absorb_into_summaries([piece], [summary], added_containment=contained(0.3), **options)
+    assert kept == [piece]
+    assert asked == [(100, 120), (160, 200)]
+    taken = absorb_into_summaries([piece], [summary], added_containment=contained(0.8), **options)
+    assert taken == [summary]

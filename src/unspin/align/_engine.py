@@ -93,7 +93,9 @@ class AlignOptions(NamedTuple):
         longer; over ``summary_whole_source_share`` of the source, the whole
         source). ``summary_max_explained``: a summary replaces a single passage of
         the main pass covering less than this share of it;
-        ``summary_max_piece_similarity``: it never replaces a passage this similar.
+        ``summary_max_piece_similarity``: it never replaces a passage this similar;
+        ``summary_min_added_containment``: the source must contain at least this
+        share of the summary's text outside the passages it replaces.
     Results
         ``minor_changes_min_equal``: share of words unchanged for "minor changes";
         ``copy_min_coverage``: share of the suspicious text in passages for the
@@ -138,6 +140,7 @@ class AlignOptions(NamedTuple):
     summary_whole_source_share: float = 1 / 3
     summary_max_explained: float = 0.7
     summary_max_piece_similarity: float = 0.95
+    summary_min_added_containment: float = 0.6
     minor_changes_min_equal: float = 0.8
     copy_min_coverage: float = 0.5
     rewrites: bool = True
@@ -183,6 +186,8 @@ def align(
                     summaries,
                     max_explained=options.summary_max_explained,
                     max_piece_similarity=options.summary_max_piece_similarity,
+                    added_containment=pair.containment,
+                    min_added_containment=options.summary_min_added_containment,
                 )
             else:
                 candidates = summaries
@@ -234,6 +239,17 @@ class _Pair(NamedTuple):
     view_r: ContentView
     matches: TypeMatches
     scores: PairScores
+
+    def containment(
+        self, tokens_s: tuple[int, int], tokens_r: tuple[int, int]
+    ) -> tuple[float, int]:
+        """The share of the content types of ``tokens_s`` that ``tokens_r``
+        contains, and how many types that is."""
+        candidate = score_tokens(self.view_s, self.view_r, self.matches, tokens_s, tokens_r, 0)
+        if candidate is None:
+            return 0.0, 0
+        lo, hi = np.searchsorted(self.view_s.tokens, tokens_s)
+        return candidate.containment, len(np.unique(self.view_s.types[lo:hi]))
 
 
 def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:

@@ -12,6 +12,7 @@ anything written about that topic).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -164,6 +165,9 @@ def absorb_into_summaries(
     *,
     max_explained: float,
     max_piece_similarity: float,
+    added_containment: Callable[[tuple[int, int], tuple[int, int]], tuple[float, int]]
+    | None = None,
+    min_added_containment: float = 0.0,
 ) -> list[Candidate]:
     """Replace the pieces of a summary found by the main pass with the summary.
 
@@ -172,7 +176,12 @@ def absorb_into_summaries(
     holds several pieces, or one covering less than ``max_explained`` of it (a
     copied passage next to one sentence on the same topic is no summary). A piece
     copied word for word (similarity ``max_piece_similarity`` or more) is a copy,
-    not part of a summary, and stays as it is.
+    not part of a summary, and stays as it is. With ``added_containment`` (the
+    containment of suspicious tokens in source tokens, and their type count), the
+    summary must also explain what it adds: its source contains at least
+    ``min_added_containment`` of its text outside the pieces. A lightly rewritten
+    passage beside a few sentences on its topic is otherwise taken for a summary
+    of the whole source around it.
     """
     result = list(candidates)
     for summary in summaries:
@@ -188,7 +197,35 @@ def absorb_into_summaries(
         )
         verbatim = any(c.similarity >= max_piece_similarity for c in overlapping)
         several = len(overlapping) >= 2
-        if inside and not verbatim and (several or explained < max_explained * (s1 - s0)):
+        adds = added_containment is None or (
+            _added_containment(summary, overlapping, added_containment) >= min_added_containment
+        )
+        if inside and not verbatim and adds and (several or explained < max_explained * (s1 - s0)):
             result = [c for c in result if c not in overlapping]
             result.append(summary)
     return resolve_overlaps(result)
+
+
+def _added_containment(
+    summary: Candidate,
+    pieces: list[Candidate],
+    containment: Callable[[tuple[int, int], tuple[int, int]], tuple[float, int]],
+) -> float:
+    """How much of the summary's suspicious text outside ``pieces`` its source
+    contains (1 when nothing is left outside): what the summary explains beyond
+    the passages it would replace."""
+    (s0, s1), source = summary.suspicious_tokens, summary.source_tokens
+    gaps: list[tuple[int, int]] = []
+    at = s0
+    for piece in sorted(pieces, key=lambda c: c.suspicious_tokens):
+        start, end = piece.suspicious_tokens
+        if start > at:
+            gaps.append((at, start))
+        at = max(at, end)
+    if s1 > at:
+        gaps.append((at, s1))
+    total, weight = 0.0, 0
+    for gap in gaps:
+        share, types = containment(gap, source)
+        total, weight = total + share * types, weight + types
+    return total / weight if weight else 1.0
