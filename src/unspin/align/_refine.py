@@ -12,6 +12,10 @@ Units further in are never dropped, so sentences reordered inside a passage (whi
 an in-order alignment cannot follow) stay in it. An edge cut back by only a few
 content words is snapped back to its unit's edge: rewrites often touch the first
 and last words of a sentence.
+
+A chain that matches word for word (``verbatim_share`` of the words it spans, between
+its first and last runs of copied text) is a verbatim copy: its edges are known
+exactly, so they move to those runs in any unit of the box, with no slack.
 """
 
 from __future__ import annotations
@@ -237,6 +241,10 @@ def refine_edges(
     of the shorter side in the in-order alignment) are refined: where words were
     shuffled, an in-order chain ends at random places. A long passage is aligned
     in two windows, one at each end.
+
+    A verbatim chain (see the module docstring) moves the edges anywhere in the
+    box; with ``only_verbatim`` any other chain leaves the box as it is. The
+    result carries the chain's exact share either way.
     """
     wide_s, wide_r = _with_margin(suspicious, box_s), _with_margin(source, box_r)
     box_lo_s, box_hi_s = (int(x) for x in np.searchsorted(view_s.tokens, box_s))
