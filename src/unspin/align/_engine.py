@@ -27,7 +27,7 @@ from unspin.align._extend import (
     sentence_tokens,
     trim_weak_edges,
 )
-from unspin.align._refine import refine_edges
+from unspin.align._refine import Edges, refine_edges
 from unspin.align._seed import (
     ContentView,
     PairScores,
@@ -331,17 +331,12 @@ def _passage_of(
             sentences_r,
             len(members),
         )
-    edges = refine_edges(
-        pair.suspicious,
-        pair.view_s,
-        pair.source,
-        pair.view_r,
-        pair.matches,
+    edges = _refined(
+        pair,
         sentence_tokens(pair.suspicious, sentences_s),
         sentence_tokens(pair.source, sentences_r),
-        gap_cost=options.chain_gap_cost,
-        edge_slack=options.edge_slack,
-        min_order=options.refine_min_order,
+        options,
+        verbatim=False,
     )
     candidate = score_tokens(
         pair.view_s,
@@ -352,6 +347,32 @@ def _passage_of(
         len(members),
     )
     return None if candidate is None else candidate._replace(exact_share=edges.exact_share)
+
+
+def _refined(
+    pair: _Pair,
+    box_s: tuple[int, int],
+    box_r: tuple[int, int],
+    options: AlignOptions,
+    *,
+    verbatim: bool,
+) -> Edges:
+    """Refined edges of a box: the ordinary refinement, or (``verbatim``) only the
+    verbatim one."""
+    return refine_edges(
+        pair.suspicious,
+        pair.view_s,
+        pair.source,
+        pair.view_r,
+        pair.matches,
+        box_s,
+        box_r,
+        gap_cost=options.chain_gap_cost,
+        edge_slack=options.edge_slack,
+        min_order=options.refine_min_order,
+        verbatim_share=options.verbatim_share if verbatim else 2.0,
+        only_verbatim=verbatim,
+    )
 
 
 def _verbatim_edges(pair: _Pair, candidate: Candidate, options: AlignOptions) -> Candidate:
@@ -366,19 +387,8 @@ def _verbatim_edges(pair: _Pair, candidate: Candidate, options: AlignOptions) ->
     """
     if candidate.summary or candidate.exact_share < options.verbatim_share:
         return candidate  # (cheap: refinement measured its chain already)
-    edges = refine_edges(
-        pair.suspicious,
-        pair.view_s,
-        pair.source,
-        pair.view_r,
-        pair.matches,
-        candidate.suspicious_tokens,
-        candidate.source_tokens,
-        gap_cost=options.chain_gap_cost,
-        edge_slack=options.edge_slack,
-        min_order=options.refine_min_order,
-        verbatim_share=options.verbatim_share,
-        only_verbatim=True,
+    edges = _refined(
+        pair, candidate.suspicious_tokens, candidate.source_tokens, options, verbatim=True
     )
     if (edges.suspicious_tokens, edges.source_tokens) == (
         candidate.suspicious_tokens,
