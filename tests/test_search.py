@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import unspin.index._search as search_module
 from conftest import prose_article
 from unspin import Document, Index, SearchOptions
 from unspin.align import Alignment, MatchType, Passage, Span, Verdict
@@ -322,3 +323,23 @@ def test_a_long_list_copied_whole_is_reported_though_it_is_not_prose(tmp_path: P
         strict = index.search(query, options=defaults._replace(min_list_support=10**6))
         assert strict.matches == ()
         assert next(c for c in strict.candidates if c.id == "members").verified
+
+
+def test_a_cropped_alignment_that_confirms_nothing_is_redone_on_the_whole_query(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copied = _spun_part(5)  # two spun paragraphs of doc-5
+    host = _paragraphs(prose_article(SOURCES + 30))  # never indexed
+    before = "\n\n".join(host[:3])
+    query = "\n\n".join([before, copied, *host[3:]])
+    assert [m.id for m in index.search(query).matches] == ["doc-5"]
+    # A crop that misses the copied paragraphs (as a crop drawn around hits elsewhere
+    # in a long query can), so alignment of the crop alone finds nothing.
+    monkeypatch.setattr(search_module, "crop_for", lambda *args: (0, len(before)))
+    result = index.search(query)
+    assert [m.id for m in result.matches] == ["doc-5"]
+    passage = result.matches[0].alignment.passages[0]
+    assert passage.suspicious.start >= len(before)  # spans index the whole query
+    off = index.search(query, options=SearchOptions(realign_whole=False))
+    assert off.matches == ()
+    assert next(c for c in off.candidates if c.id == "doc-5").verified

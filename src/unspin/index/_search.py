@@ -534,33 +534,14 @@ def verify_candidates(
         if found is None:  # removed since the snapshot was taken
             continue
         open_hits = evidence.hits[candidate][~explained[candidate]]
-        alignment = _align_candidate(query, found, open_hits, evidence.weights, options)
+        alignment, cropped = _align_candidate(query, found, open_hits, evidence.weights, options)
         aligned += 1
-        copy = alignment.verdict is not Verdict.NO_COPY and alignment.score >= options.min_score
-        support = 0
-        if copy:
-            support = structural_support(
-                alignment,
-                query.text,
-                query.html,
-                found.analysis.raw,
-                found.html,
-                fingerprint_options,
-            )
-            prose = (
-                support >= options.min_list_support
-                or prose_share(query.text, alignment) >= options.min_prose
-            )
-            copy = prose and (
-                support >= required_support(alignment, options)
-                or (
-                    support >= options.min_contrast_support
-                    and stands_out(
-                        vocabulary_contrast(alignment, query.analysis(), found.analysis),
-                        options,
-                    )
-                )
-            )
+        copy, support = _confirms(alignment, query, found, options, fingerprint_options)
+        if not copy and cropped and options.realign_whole:
+            # The crop can leave out part of a passage, or (a summary's test compares
+            # the passage with the rest of the query) the unrelated text around it.
+            alignment = align(query.analysis(), found.analysis, options=options.align)
+            copy, support = _confirms(alignment, query, found, options, fingerprint_options)
         outcomes[candidate] = (True, copy)
         if not copy:
             rejected += 1
@@ -588,31 +569,69 @@ def verify_candidates(
     return Verified(tuple(matches[: options.top]), candidates, spans)
 
 
+def _confirms(
+    alignment: Alignment,
+    query: Query,
+    found: SourceText,
+    options: SearchOptions,
+    fingerprint_options: FingerprintOptions,
+) -> tuple[bool, int]:
+    """Whether an alignment confirms its candidate as a source (see
+    :func:`verify_candidates`), and its passages' structural support."""
+    if alignment.verdict is Verdict.NO_COPY or alignment.score < options.min_score:
+        return False, 0
+    support = structural_support(
+        alignment,
+        query.text,
+        query.html,
+        found.analysis.raw,
+        found.html,
+        fingerprint_options,
+    )
+    prose = (
+        support >= options.min_list_support
+        or prose_share(query.text, alignment) >= options.min_prose
+    )
+    copy = prose and (
+        support >= required_support(alignment, options)
+        or (
+            support >= options.min_contrast_support
+            and stands_out(
+                vocabulary_contrast(alignment, query.analysis(), found.analysis),
+                options,
+            )
+        )
+    )
+    return copy, support
+
+
 def _align_candidate(
     query: Query,
     found: SourceText,
     open_hits: npt.NDArray[np.int64],
     weights: npt.NDArray[np.float64],
     options: SearchOptions,
-) -> Alignment:
+) -> tuple[Alignment, bool]:
     """Align the query with one candidate; a long plain-text query only where the
-    candidate's unexplained evidence lies (:func:`crop_for`)."""
+    candidate's unexplained evidence lies (:func:`crop_for`). Also says whether it
+    was cropped."""
     crop = None
     if not query.html:
         crop = crop_for(query.text, query.offsets[open_hits], weights[open_hits], options.window)
     if crop is None:
-        return align(query.analysis(), found.analysis, options=options.align)
+        return align(query.analysis(), found.analysis, options=options.align), False
     # Cheaper, and a passage is not drowned out by pages of unrelated text around it.
     piece = query.text[crop[0] : crop[1]]
     cropped = analyse_text(piece, options=query.analysis_options)
     alignment = align(cropped, found.analysis, options=options.align)
-    return _shifted(
+    shifted = _shifted(
         alignment,
         crop[0],
         query,
         len(_WORD.findall(piece)),
         options.align.copy_min_coverage,
     )
+    return shifted, True
 
 
 def _match(source_id: str, evidence: float, support: int, alignment: Alignment) -> SourceMatch:

@@ -28,7 +28,11 @@ class SearchOptions(NamedTuple):
     candidate needs to be aligned at all; once a source is confirmed,
     ``min_further_evidence`` is enough, until ``max_further_rejected`` such weaker
     candidates have been rejected (a page copying one source often copies more, and short
-    or heavily rewritten passages keep few fingerprints). ``max_df``: fingerprints
+    or heavily rewritten passages keep few fingerprints). ``realign_whole``: a long
+    plain-text query is aligned with a candidate only around that candidate's evidence;
+    when that crop confirms nothing, the whole query is aligned again (a crop drawn
+    around hits can miss a passage with few fingerprints, and a summary's test compares
+    it with the rest of the query, which a crop shortens). ``max_df``: fingerprints
     in more documents than this share of the index (or 50, if more) are too common to
     count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
@@ -59,6 +63,7 @@ class SearchOptions(NamedTuple):
     min_evidence: float = 30.0
     min_further_evidence: float = 20.0
     max_further_rejected: int = 2
+    realign_whole: bool = True
     window: int = 2000
     max_df: float = 0.002
     min_score: float = 0.0
