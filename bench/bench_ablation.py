@@ -19,6 +19,8 @@ timing). Variants:
 * ``no short-passage rules``: no minimum over both sides, no higher similarity for short
   passages (``min_pair_words=0``, ``short_base=short_scale=0``);
 * ``no outshone rule``: weak short passages beside a verbatim one kept (``outshone_ratio=0``);
+* ``no source-reuse rule``: two rewritten passages aligned with one stretch of the source
+  both kept (``max_source_reuse=1``);
 * ``single-sentence summary seeds``: a summary sentence must be contained in one source
   sentence (``summary_window=0``), as before the window.
 
@@ -67,6 +69,7 @@ VARIANTS: dict[str, AlignOptions] = {
     "no near-best seeds": AlignOptions(near_best_ratio=0.0),
     "no short-passage rules": AlignOptions(min_pair_words=0, short_base=0.0, short_scale=0.0),
     "no outshone rule": AlignOptions(outshone_ratio=0.0),
+    "no source-reuse rule": AlignOptions(max_source_reuse=1.0),
     "single-sentence summary seeds": AlignOptions(summary_window=0, summary_containment=0.4),
 }
 

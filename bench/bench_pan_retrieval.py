@@ -91,7 +91,12 @@ def _option_value(options: SearchOptions, assignment: str) -> tuple[str, Any]:
     name, _, value = assignment.partition("=")
     if name not in SearchOptions._fields or name == "align" or not value:
         raise SystemExit(f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field")
-    return name, type(getattr(options, name))(value)
+    default = getattr(options, name)
+    if isinstance(default, bool):  # bool("False") is True
+        if value.lower() not in {"true", "false"}:
+            raise SystemExit(f"--option {assignment}: expected true or false")
+        return name, value.lower() == "true"
+    return name, type(default)(value)
 
 
 def judge_pairs(

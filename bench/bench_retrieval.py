@@ -345,7 +345,13 @@ def main(argv: list[str] | None = None) -> int:
         name, _, value = assignment.partition("=")
         if name not in SearchOptions._fields or name == "align" or not value:
             parser.error(f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field")
-        UNSPIN_OPTIONS[name] = type(SearchOptions._field_defaults[name])(value)
+        default = SearchOptions._field_defaults[name]
+        if isinstance(default, bool):  # bool("False") is True
+            if value.lower() not in {"true", "false"}:
+                parser.error(f"--option {assignment}: expected true or false")
+            UNSPIN_OPTIONS[name] = value.lower() == "true"
+        else:
+            UNSPIN_OPTIONS[name] = type(default)(value)
     from unspin.eval import build_simulated_retrieval, build_spinbot_retrieval
 
     systems = [s for s in args.systems.split(",") if s]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from unspin import Alignment, MatchType, RewriteKind, Verdict, align
+from unspin import Alignment, AlignOptions, MatchType, RewriteKind, Verdict, align
 from unspin.eval import settings_for, spin_text
 
 # Written for these tests.
@@ -187,3 +187,21 @@ def test_the_seed_pair_rewrites_lie_inside_their_passage() -> None:
     spun = (SEED_PAIR / "spun.txt").read_text(encoding="utf-8")
     original = (SEED_PAIR / "original.txt").read_text(encoding="utf-8")
     _check_spans(align(spun, original), spun, original)
+
+
+def test_two_rewrites_of_one_source_passage_keep_only_the_closer() -> None:
+    paragraph = HARBOUR.split("\n\n")[3]
+    first = spin_text(paragraph, settings=settings_for("light"), seed=1)
+    second = spin_text(paragraph, settings=settings_for("medium"), seed=2)
+    suspicious = "\n\n".join([first, UNRELATED, second])
+    both = align(suspicious, HARBOUR, options=AlignOptions(max_source_reuse=1.0))
+    assert len(both.passages) == 2  # each rewrite alone is found
+    (a, b) = (p.source for p in both.passages)
+    assert min(a.end, b.end) - max(a.start, b.start) > 0.5 * min(a.length, b.length)
+    result = align(suspicious, HARBOUR)
+    assert len(result.passages) == 1
+    kept = result.passages[0]
+    assert kept.suspicious.end <= len(first)  # the light rewrite, closer to the source
+    # A passage repeated word for word is copied twice, and both copies are reported.
+    repeated = "\n\n".join([paragraph, UNRELATED, paragraph])
+    assert len(align(repeated, HARBOUR).passages) == 2

@@ -83,6 +83,9 @@ class AlignOptions(NamedTuple):
         both together; ``outshone_ratio``: in a
         pair with a near-verbatim passage (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
+        ``max_source_reuse``: of two passages (neither a summary) whose source sides
+        overlap by more than this share of the weaker's, the weaker goes, unless it
+        is near-verbatim (``outshone_verbatim``); 1 or more keeps both.
     Summaries
         ``summary``: look for summaries (a suspicious sentence contained
         ``summary_containment`` in the source sentences ``summary_window`` around
@@ -127,6 +130,7 @@ class AlignOptions(NamedTuple):
     outshone_ratio: float = 0.7
     outshone_verbatim: float = 0.9
     outshone_min_words: int = 40
+    max_source_reuse: float = 0.5
     summary: bool = True
     summary_window: int = 1
     summary_containment: float = 0.5
@@ -193,6 +197,7 @@ def align(
                 candidates = summaries
         candidates = merge_consecutive(candidates, max_gap_share=options.merge_gap_share)
         candidates = _drop_outshone(pair, candidates, options)
+        candidates = _drop_source_reuse(candidates, options)
         if options.refine:
             candidates = [_verbatim_edges(pair, c, options) for c in candidates]
     passages = tuple(_to_passage(analysis_s, analysis_r, c, options) for c in candidates)
@@ -463,6 +468,35 @@ def _drop_outshone(
         )
         >= options.outshone_min_words
     ]
+
+
+def _drop_source_reuse(candidates: list[Candidate], options: AlignOptions) -> list[Candidate]:
+    """Keep only the strongest of passages that claim the same source words.
+
+    A copier takes each passage of a source once; two passages of the suspicious text
+    aligned with one stretch of the source are two texts telling the same events, at
+    least one of them in its own words.
+    """
+    if options.max_source_reuse >= 1:
+        return candidates
+    ranked = sorted(
+        candidates,
+        key=lambda c: c.similarity * (c.source_tokens[1] - c.source_tokens[0]),
+        reverse=True,
+    )
+    kept: list[Candidate] = []
+    for candidate in ranked:
+        start, end = candidate.source_tokens
+        reused = candidate.similarity < options.outshone_verbatim and any(
+            not other.summary
+            and not candidate.summary
+            and min(end, other.source_tokens[1]) - max(start, other.source_tokens[0])
+            > options.max_source_reuse * (end - start)
+            for other in kept
+        )
+        if not reused:
+            kept.append(candidate)
+    return sorted(kept, key=lambda c: c.suspicious_tokens)
 
 
 def _box_words(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> int:
