@@ -10,6 +10,8 @@ timing). Variants:
 * ``no synonyms``: no WordNet synonym concepts (lemmas must be equal);
 * ``no phrase table``: no canonical forms for phrase rewrites ("as a result of");
 * ``no un-gluing``: scraper joins ("WhenNorth") stay one token;
+* ``no edge partners``: a passage's box never grows by a sentence that only pairs with
+  one inside it (merged or split sentences; ``edge_partner_steps=0``);
 * ``no edge refinement``: passages end on sentence boundaries (``refine=False``);
 * ``no verbatim edges``: word-for-word passages keep the sentence-level edges of the
   ordinary refinement (``verbatim_share=2``);
@@ -62,6 +64,7 @@ VARIANTS: dict[str, AlignOptions] = {
     "no synonyms": AlignOptions(analysis=AnalysisOptions(synonyms=False), synonym_weight=0.0),
     "no phrase table": AlignOptions(analysis=AnalysisOptions(phrases=False)),
     "no un-gluing": AlignOptions(analysis=AnalysisOptions(unglue=False)),
+    "no edge partners": AlignOptions(edge_partner_steps=0),
     "no edge refinement": AlignOptions(refine=False),
     "no verbatim edges": AlignOptions(verbatim_share=2.0),
     "no summary pass": AlignOptions(summary=False),

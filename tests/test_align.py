@@ -176,16 +176,12 @@ def test_the_seed_pair_is_one_passage_with_high_precision_and_recall() -> None:
 
 
 @needs_seed_pair
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: the passage's suspicious side takes in the last copied sentence "
-    "('Those connections crumbled after the 1991 Soviet collapse...') but its source side "
-    "stops before that sentence's original, so the sentence is accounted as an insertion "
-    "placed outside the source span",
-)
 def test_the_seed_pair_rewrites_lie_inside_their_passage() -> None:
     spun = (SEED_PAIR / "spun.txt").read_text(encoding="utf-8")
     original = (SEED_PAIR / "original.txt").read_text(encoding="utf-8")
+    # The last copied sentence ("Those connections crumbled after the 1991 Soviet
+    # collapse...") pairs with its original only weakly; as an edge partner its original
+    # joins the source side, so its rewrites lie inside the passage on both sides.
     _check_spans(align(spun, original), spun, original)
 
 
@@ -205,3 +201,23 @@ def test_two_rewrites_of_one_source_passage_keep_only_the_closer() -> None:
     # A passage repeated word for word is copied twice, and both copies are reported.
     repeated = "\n\n".join([paragraph, UNRELATED, paragraph])
     assert len(align(repeated, HARBOUR).passages) == 2
+
+
+def test_a_sentence_merged_into_its_neighbour_joins_the_passage() -> None:
+    # Two source sentences rewritten as one, the first one's words moved to its end and
+    # thinned out: its pairing with the first source sentence is too weak to seed.
+    first, second = HARBOUR.split("\n\n")[2].split(". ")[:2]
+    merged = (
+        "They collected money with a run of concerts at the fish market, gathered old pictures "
+        "from families in the town and talked the harbour office into lending them the keys for "
+        "a year, after a group of old sailors and students chose last autumn to bring it back."
+    )
+    suspicious = "\n\n".join([UNRELATED, merged, UNRELATED.replace("Tomatoes", "Peppers")])
+    start = HARBOUR.index(first)
+    grown = align(suspicious, HARBOUR)
+    assert len(grown.passages) == 1
+    assert grown.passages[0].source.start == start  # both source sentences
+    alone = align(suspicious, HARBOUR, options=AlignOptions(edge_partner_steps=0))
+    assert len(alone.passages) == 1
+    assert alone.passages[0].source.start == HARBOUR.index(second)  # the second only
+    assert grown.passages[0].score > alone.passages[0].score

@@ -68,6 +68,11 @@ class AlignOptions(NamedTuple):
         form one passage. ``diagonal_tolerance``: how far off a passage's diagonal a
         weak seed (or a repeated sentence) may lie. ``edge_ratio``: edge seeds
         weaker than this share of the passage's median are peeled off.
+        ``edge_partner_share``, ``edge_partner_steps``: a sentence just outside
+        one side of a passage joins it when a sentence inside the other side
+        matches this share of its words (a rewrite merged two sentences into one,
+        or split one), up to this many times per edge, while the passage stays
+        as similar; 0 steps switches it off.
     Refinement
         ``refine``: cut the edge sentences of in-order passages back word by word
         (``refine_min_order`` of the words in order, a chain gap costing
@@ -122,6 +127,8 @@ class AlignOptions(NamedTuple):
     chain_gap_cost: float = 0.5
     edge_slack: int = 2
     verbatim_share: float = 0.95
+    edge_partner_share: float = 0.3
+    edge_partner_steps: int = 3
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     min_pair_words: int = 36
@@ -142,7 +149,7 @@ class AlignOptions(NamedTuple):
     summary_margin: float = 0.4
     summary_min_compression: float = 3.0
     summary_whole_source_share: float = 1 / 3
-    summary_max_explained: float = 0.7
+    summary_max_explained: float = 0.8
     summary_max_piece_similarity: float = 0.95
     summary_min_added_containment: float = 0.6
     minor_changes_min_equal: float = 0.8
@@ -287,21 +294,22 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         gap_source=options.gap_source,
         diagonal_tolerance=options.diagonal_tolerance,
     )
+    partners = _edge_partners(pair, options)
     candidates: list[Candidate] = []
     for members in groups:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        if _box_words(pair, seeds, members) < options.min_pair_words:
+        if _box_words(pair, seeds, members, partners) < options.min_pair_words:
             continue  # too small even before refinement cuts it down
-        candidate = _passage_of(pair, seeds, members, options)
+        candidate = _passage_of(pair, seeds, members, partners, options)
         # A passage that does not hold up is shrunk from its weakest edge seed until
         # it does: one stray seed at an edge must not sink a whole copied passage.
         while (candidate is None or candidate.similarity < options.min_passage_similarity) and len(
             members
         ) > 1:
             members = drop_weakest_edge(seeds, members)
-            candidate = _passage_of(pair, seeds, members, options)
+            candidate = _passage_of(pair, seeds, members, partners, options)
         if candidate is None or candidate.similarity < options.min_passage_similarity:
             continue
         words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
@@ -319,12 +327,35 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
 
 
 def _passage_of(
-    pair: _Pair, seeds: SeedMatrix, members: IntArray, options: AlignOptions
+    pair: _Pair,
+    seeds: SeedMatrix,
+    members: IntArray,
+    partners: _EdgePartners,
+    options: AlignOptions,
 ) -> Candidate | None:
-    """The passage of a group of seeds: its sentence box, edges refined."""
+    """The passage of a group of seeds: its sentence box, grown by its edge partners
+    while that keeps it as similar, edges refined."""
     rows, cols = seeds.suspicious[members], seeds.source[members]
-    sentences_s = (int(rows.min()), int(rows.max()) + 1)
-    sentences_r = (int(cols.min()), int(cols.max()) + 1)
+    box = (int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1)
+    candidate = _box_passage(pair, *box, len(members), options)
+    for _ in range(partners.steps):
+        grown = partners.grow(*box)
+        if grown == box:
+            break
+        wider = _box_passage(pair, *grown, len(members), options)
+        if wider is None or (candidate is not None and wider.similarity < candidate.similarity):
+            break
+        candidate, box = wider, grown
+    return candidate
+
+
+def _box_passage(
+    pair: _Pair,
+    sentences_s: tuple[int, int],
+    sentences_r: tuple[int, int],
+    seeds: int,
+    options: AlignOptions,
+) -> Candidate | None:
     if not options.refine:
         return score_candidate(
             pair.suspicious,
@@ -334,7 +365,7 @@ def _passage_of(
             pair.matches,
             sentences_s,
             sentences_r,
-            len(members),
+            seeds,
         )
     edges = _refined(
         pair,
@@ -349,9 +380,56 @@ def _passage_of(
         pair.matches,
         edges.suspicious_tokens,
         edges.source_tokens,
-        len(members),
+        seeds,
     )
     return None if candidate is None else candidate._replace(exact_share=edges.exact_share)
+
+
+class _EdgePartners(NamedTuple):
+    """Sentence pairs that may grow a passage's box by one sentence on one side.
+
+    One sentence of a rewrite often stands for two of the original (merged) or two
+    for one (split); the weaker of the two pairings is then no seed of its own, and
+    the box of the seeds misses a sentence at an edge. A sentence just outside one
+    side of a box joins it when a sentence inside the other side holds
+    ``edge_partner_share`` of its words.
+    """
+
+    source_side: frozenset[tuple[int, int]]  # (inside suspicious, outside source)
+    suspicious_side: frozenset[tuple[int, int]]  # (outside suspicious, inside source)
+    steps: int
+
+    def grow(
+        self, sentences_s: tuple[int, int], sentences_r: tuple[int, int]
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
+        """The box grown by every edge partner it has (at most one sentence per edge)."""
+        (s0, s1), (r0, r1) = sentences_s, sentences_r
+        rows, cols = range(s0, s1), range(r0, r1)
+        if any((row, r0 - 1) in self.source_side for row in rows):
+            r0 -= 1
+        if any((row, r1) in self.source_side for row in rows):
+            r1 += 1
+        if any((s0 - 1, col) in self.suspicious_side for col in cols):
+            s0 -= 1
+        if any((s1, col) in self.suspicious_side for col in cols):
+            s1 += 1
+        return (s0, s1), (r0, r1)
+
+
+def _edge_partners(pair: _Pair, options: AlignOptions) -> _EdgePartners:
+    scores = pair.scores
+    if options.edge_partner_steps <= 0:
+        return _EdgePartners(frozenset(), frozenset(), 0)
+    enough = scores.matched >= options.min_extend_matches
+    share = options.edge_partner_share
+    by_source = np.flatnonzero(enough & (scores.source_containment >= share))
+    by_suspicious = np.flatnonzero(enough & (scores.containment >= share))
+
+    def pairs(selected: IntArray) -> frozenset[tuple[int, int]]:
+        rows, cols = scores.suspicious[selected].tolist(), scores.source[selected].tolist()
+        return frozenset(zip(rows, cols, strict=True))
+
+    return _EdgePartners(pairs(by_source), pairs(by_suspicious), options.edge_partner_steps)
 
 
 def _refined(
@@ -499,11 +577,16 @@ def _drop_source_reuse(candidates: list[Candidate], options: AlignOptions) -> li
     return sorted(kept, key=lambda c: c.suspicious_tokens)
 
 
-def _box_words(pair: _Pair, seeds: SeedMatrix, members: IntArray) -> int:
-    """Content words of both sides of a group's sentence box."""
+def _box_words(pair: _Pair, seeds: SeedMatrix, members: IntArray, partners: _EdgePartners) -> int:
+    """Content words of both sides of a group's sentence box grown by all its edge
+    partners: the most the passage can become."""
     rows, cols = seeds.suspicious[members], seeds.source[members]
-    box_s = sentence_tokens(pair.suspicious, (int(rows.min()), int(rows.max()) + 1))
-    box_r = sentence_tokens(pair.source, (int(cols.min()), int(cols.max()) + 1))
+    sentences_s = (int(rows.min()), int(rows.max()) + 1)
+    sentences_r = (int(cols.min()), int(cols.max()) + 1)
+    for _ in range(partners.steps):
+        sentences_s, sentences_r = partners.grow(sentences_s, sentences_r)
+    box_s = sentence_tokens(pair.suspicious, sentences_s)
+    box_r = sentence_tokens(pair.source, sentences_r)
     return _content_words(pair.view_s, box_s) + _content_words(pair.view_r, box_r)
 
 

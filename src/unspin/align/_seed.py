@@ -203,6 +203,7 @@ class PairScores(NamedTuple):
     similarity: FloatArray  # Dice coefficient over matched types (idf-weighted)
     matched: FloatArray  # number of matched type pairs
     containment: FloatArray  # share of the suspicious sentence's weight matched
+    source_containment: FloatArray  # share of the source sentence's weight matched
 
 
 def _idf(view_s: ContentView, view_r: ContentView) -> tuple[FloatArray, FloatArray]:
@@ -287,6 +288,7 @@ def score_sentence_pairs(
         matched_r = np.minimum(from_r[present], weight_r[pair_cols])
         similarity = (matched_s + matched_r) / (weight_s[pair_rows] + weight_r[pair_cols])
         containment = matched_s / np.maximum(weight_s[pair_rows], 1e-9)
+        source_containment = matched_r / np.maximum(weight_r[pair_cols], 1e-9)
         keep = (similarity >= keep_similarity) | (containment >= keep_containment)
         blocks.append(
             PairScores(
@@ -295,11 +297,13 @@ def score_sentence_pairs(
                 similarity=similarity[keep],
                 matched=count[present][keep].astype(np.float64),
                 containment=containment[keep],
+                source_containment=source_containment[keep],
             )
         )
     if not blocks:
         empty = np.zeros(0)
-        return PairScores(empty.astype(np.int64), empty.astype(np.int64), empty, empty, empty)
+        no_sentences = empty.astype(np.int64)
+        return PairScores(no_sentences, no_sentences, empty, empty, empty, empty)
     return PairScores(*(np.concatenate(column) for column in zip(*blocks, strict=True)))
 
 
