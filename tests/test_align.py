@@ -221,3 +221,20 @@ def test_a_sentence_merged_into_its_neighbour_joins_the_passage() -> None:
     assert len(alone.passages) == 1
     assert alone.passages[0].source.start == HARBOUR.index(second)  # the second only
     assert grown.passages[0].score > alone.passages[0].score
+
+
+def test_only_a_word_for_word_copy_outshines_a_weak_passage_beside_it() -> None:
+    paragraphs = HARBOUR.split("\n\n")
+    long_part = paragraphs[3] + "\n\n" + paragraphs[4]
+    weak = spin_text(paragraphs[1], settings=settings_for("heavy"), seed=5)
+    beside_copy = "\n\n".join([long_part, UNRELATED, weak])
+    kept = align(beside_copy, HARBOUR, options=AlignOptions(outshone_ratio=0.0))
+    assert len(kept.passages) == 2  # the heavy rewrite alone is found
+    # Beside a verbatim copy, a weak short passage is more likely the shared topic.
+    assert len(align(beside_copy, HARBOUR).passages) == 1
+    # Beside a light rewrite (no longer word for word) it stays.
+    rewritten = spin_text(long_part, settings=settings_for("light"), seed=5)
+    beside_rewrite = "\n\n".join([rewritten, UNRELATED, weak])
+    result = align(beside_rewrite, HARBOUR)
+    assert len(result.passages) == 2
+    assert max(p.score for p in result.passages) < AlignOptions().outshone_verbatim

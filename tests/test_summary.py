@@ -117,3 +117,35 @@ def test_a_summary_replaces_a_piece_only_when_its_source_contains_what_it_adds()
     assert asked == [(100, 120), (160, 200)]
     taken = absorb_into_summaries([piece], [summary], added_containment=contained(0.8), **options)
     assert taken == [summary]
+
+
+def _concentration(suspicious: str) -> tuple[float, tuple[int, int], Any]:
+    from unspin.align._extend import Candidate
+    from unspin.align._seed import content_view, match_types
+    from unspin.align._summary import source_concentration
+    from unspin.text._analysis import analyse_text
+
+    analysis_s, analysis_r = analyse_text(suspicious), analyse_text(REPORT)
+    view_s, view_r = content_view(analysis_s), content_view(analysis_r)
+    matches = match_types(view_s, view_r, synonym_weight=0.7)
+    whole = Candidate((0, analysis_s.token_count), (0, analysis_r.token_count), 0.0, 0)
+    share, window = source_concentration(
+        view_s, view_r, matches, whole, width=2 * analysis_s.token_count
+    )
+    return share, window, analysis_r
+
+
+def test_a_summary_draws_on_all_its_source_and_a_rewrite_on_one_stretch() -> None:
+    share, _, _ = _concentration(SUMMARY)
+    assert share < 0.9  # no stretch twice its length explains most of the summary
+    # Sentences 9-11 of the report, lightly rewritten.
+    local = (
+        "A new treatment facility will open next year at the eastern edge of the city. "
+        "It should halve the sewage reaching the river after heavy storms. "
+        "The board and the national government share the cost of the facility."
+    )
+    share, (start, end), analysis_r = _concentration(local)
+    assert share >= 0.9
+    first = REPORT.index("A new treatment plant")
+    last = REPORT.index("Critics argue")
+    assert first <= analysis_r.starts[start] and analysis_r.ends[end - 1] <= last

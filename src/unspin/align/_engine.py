@@ -99,7 +99,10 @@ class AlignOptions(NamedTuple):
         passage contained ``summary_min_containment`` and ``summary_margin`` more
         than the rest of the text, its source ``summary_min_compression`` times
         longer; over ``summary_whole_source_share`` of the source, the whole
-        source). ``summary_max_explained``: a summary replaces a single passage of
+        source). ``summary_max_concentration``, ``summary_window_factor``: a
+        candidate whose source matches lie, for this share of its words, within a
+        stretch this many times its length is no summary but a passage over that
+        stretch. ``summary_max_explained``: a summary replaces a single passage of
         the main pass covering less than this share of it;
         ``summary_max_piece_similarity``: it never replaces a passage this similar;
         ``summary_min_added_containment``: the source must contain at least this
@@ -135,7 +138,7 @@ class AlignOptions(NamedTuple):
     short_base: float = 0.4
     short_scale: float = 0.6
     outshone_ratio: float = 0.7
-    outshone_verbatim: float = 0.9
+    outshone_verbatim: float = 0.99
     outshone_min_words: int = 40
     max_source_reuse: float = 0.5
     summary: bool = True
@@ -152,6 +155,8 @@ class AlignOptions(NamedTuple):
     summary_max_explained: float = 0.8
     summary_max_piece_similarity: float = 0.95
     summary_min_added_containment: float = 0.6
+    summary_max_concentration: float = 0.9
+    summary_window_factor: float = 2.0
     minor_changes_min_equal: float = 0.8
     copy_min_coverage: float = 0.5
     rewrites: bool = True
@@ -513,6 +518,8 @@ def _find_summaries(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             whole_source_share=options.summary_whole_source_share,
             min_words=options.min_passage_words,
             min_sentences=options.summary_min_sentences,
+            max_concentration=options.summary_max_concentration,
+            window_factor=options.summary_window_factor,
         ),
     )
 

@@ -7,7 +7,9 @@ seeds close together in the suspicious text but far apart in the source (a
 summary jumps ahead through its source) are grouped into one candidate, which
 must contain its own sentences clearly better than the source contains the rest
 of the suspicious text (a long source on the same topic contains many words of
-anything written about that topic).
+anything written about that topic). A candidate whose matches in the source
+mostly lie within a stretch about as long as itself is a rewrite of that
+stretch, and becomes an ordinary passage over it (:func:`source_concentration`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 
-from unspin.align._extend import Candidate, cluster_seeds, resolve_overlaps, score_candidate
+from unspin.align._extend import (
+    Candidate,
+    cluster_seeds,
+    resolve_overlaps,
+    score_candidate,
+    score_tokens,
+)
 from unspin.align._seed import ContentView, PairScores, SeedMatrix, TypeMatches
 from unspin.text._analysis import TextAnalysis
 
@@ -27,6 +35,7 @@ __all__ = [
     "absorb_into_summaries",
     "background_containment",
     "find_summaries",
+    "source_concentration",
     "windowed_seeds",
 ]
 
@@ -44,6 +53,8 @@ class SummaryOptions(NamedTuple):
     whole_source_share: float
     min_words: int
     min_sentences: int
+    max_concentration: float = 2.0
+    window_factor: float = 2.0
 
 
 def background_containment(
@@ -152,11 +163,95 @@ def find_summaries(
         background = background_containment(view_s, view_r, matches, candidate)
         if candidate.containment < background + options.margin:
             continue
+        share, window = source_concentration(
+            view_s, view_r, matches, candidate, width=int(options.window_factor * (s1 - s0))
+        )
+        if share >= options.max_concentration:
+            # Most of what the source explains lies within a stretch about as long as
+            # the passage: a rewrite of that stretch, not a summary of the source.
+            local = score_tokens(
+                view_s, view_r, matches, candidate.suspicious_tokens, window, candidate.seeds
+            )
+            if local is not None:
+                candidates.append(local)
+            continue
         # A summary spread over much of its source summarizes all of it.
         if r1 - r0 >= options.whole_source_share * source.token_count:
             candidate = candidate._replace(source_tokens=(0, source.token_count))
         candidates.append(candidate._replace(summary=True))
     return resolve_overlaps(candidates)
+
+
+def source_concentration(
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    candidate: Candidate,
+    *,
+    width: int,
+) -> tuple[float, tuple[int, int]]:
+    """The share of the candidate's suspicious content types matched in its
+    source side that the densest stretch of ``width`` source tokens matches, and
+    the token extent of that stretch's matches.
+
+    A summary draws on much of its source, so no short stretch holds most of its
+    words; a lightly rewritten passage next to a few sentences on its topic takes
+    nearly all of them from the stretch it rewrites. (Each type counts once, so a
+    common word found all through a long source does not make a summary.)"""
+    lo, hi = np.searchsorted(view_s.tokens, candidate.suspicious_tokens)
+    selected_s = np.zeros(matches.count_a, dtype=np.bool_)
+    selected_s[view_s.types[lo:hi]] = True
+    keep = selected_s[matches.a]
+    pair_a, pair_b = matches.a[keep], matches.b[keep]
+    order = np.argsort(pair_b, kind="stable")
+    pair_a, pair_b = pair_a[order], pair_b[order]
+    lo_r, hi_r = np.searchsorted(view_r.tokens, candidate.source_tokens)
+    types_r = view_r.types[lo_r:hi_r]
+    starts = np.searchsorted(pair_b, types_r, side="left")
+    ends = np.searchsorted(pair_b, types_r, side="right")
+    hit = ends > starts
+    if not hit.any():
+        return 0.0, candidate.source_tokens
+    positions = view_r.tokens[lo_r:hi_r][hit].tolist()
+    spans = list(zip(starts[hit].tolist(), ends[hit].tolist(), strict=True))
+    suspicious_types: list[int] = pair_a.tolist()
+    total = len({kind for start, end in spans for kind in suspicious_types[start:end]})
+
+    def kinds(at: int) -> list[int]:
+        return suspicious_types[spans[at][0] : spans[at][1]]
+
+    counts: dict[int, int] = {}
+    covered, best, best_at = 0, -1, (0, 0)
+    left = 0
+    for right, position in enumerate(positions):
+        for kind in kinds(right):
+            counts[kind] = counts.get(kind, 0) + 1
+            covered += counts[kind] == 1
+        while position - positions[left] >= width:
+            for gone in kinds(left):
+                counts[gone] -= 1
+                covered -= counts[gone] == 0
+            left += 1
+        if covered > best:
+            best, best_at = covered, (left, right)
+    # Tighten the stretch to the matches it needs: drop matches at either end whose
+    # types it holds elsewhere too.
+    first, last = best_at
+    counts = {}
+    for at in range(first, last + 1):
+        for kind in kinds(at):
+            counts[kind] = counts.get(kind, 0) + 1
+    for step, end in ((1, last), (-1, first)):
+        at = first if step == 1 else last
+        while at != end and all(counts[kind] > 1 for kind in kinds(at)):
+            for kind in kinds(at):
+                counts[kind] -= 1
+            at += step
+        if step == 1:
+            first = at
+        else:
+            last = at
+    return best / total, (positions[first], positions[last] + 1)
 
 
 def absorb_into_summaries(
