@@ -86,11 +86,11 @@ class AlignOptions(NamedTuple):
         sqrt(n)`` for a passage of ``n`` content words (on its shorter side);
         ``min_passage_words`` content words on each side and ``min_pair_words`` on
         both together; ``outshone_ratio``: in a
-        pair with a near-verbatim passage (similarity ``outshone_verbatim``,
+        pair with a passage copied word for word (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
         ``max_source_reuse``: of two passages (neither a summary) whose source sides
         overlap by more than this share of the weaker's, the weaker goes, unless it
-        is near-verbatim (``outshone_verbatim``); 1 or more keeps both.
+        is copied word for word too (``outshone_verbatim``); 1 or more keeps both.
     Summaries
         ``summary``: look for summaries (a suspicious sentence contained
         ``summary_containment`` in the source sentences ``summary_window`` around
@@ -527,7 +527,7 @@ def _find_summaries(pair: _Pair, options: AlignOptions) -> list[Candidate]:
 def _drop_outshone(
     pair: _Pair, candidates: list[Candidate], options: AlignOptions
 ) -> list[Candidate]:
-    """Drop short passages far weaker than a long near-verbatim passage of the pair.
+    """Drop short passages far weaker than a long passage of the pair copied word for word.
 
     Whoever copies a source word for word rarely also paraphrases a sentence or two
     of it; a short, loosely similar passage beside verbatim copies is far more often
