@@ -68,11 +68,12 @@ class AlignOptions(NamedTuple):
         form one passage. ``diagonal_tolerance``: how far off a passage's diagonal a
         weak seed (or a repeated sentence) may lie. ``edge_ratio``: edge seeds
         weaker than this share of the passage's median are peeled off.
-        ``edge_partner_share``, ``edge_partner_steps``: a sentence just outside
-        one side of a passage joins it when a sentence inside the other side
-        matches this share of its words (a rewrite merged two sentences into one,
-        or split one), up to this many times per edge, while the passage stays
-        as similar; 0 steps switches it off.
+        ``edge_partner_share``, ``edge_partner_steps``, ``edge_partner_reach``: a
+        sentence just outside one side of a passage joins it when one of the
+        ``edge_partner_reach`` sentences at the same edge of the other side matches
+        this share of its words and ``min_extend_matches`` of its types (a rewrite
+        merged two sentences into one, or split one), up to this many times per
+        edge, while the passage stays as similar; 0 steps switches it off.
     Refinement
         ``refine``: cut the edge sentences of in-order passages back word by word
         (``refine_min_order`` of the words in order, a chain gap costing
@@ -89,8 +90,9 @@ class AlignOptions(NamedTuple):
         pair with a passage copied word for word (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
         ``max_source_reuse``: of two passages (neither a summary) whose source sides
-        overlap by more than this share of the weaker's, the weaker goes, unless it
-        is copied word for word too (``outshone_verbatim``); 1 or more keeps both.
+        overlap by more than this share of the weaker's (weaker: lower similarity
+        times source length), the weaker goes, unless it is itself copied word for
+        word (similarity ``outshone_verbatim``); 1 or more keeps both.
     Summaries
         ``summary``: look for summaries (a suspicious sentence contained
         ``summary_containment`` in the source sentences ``summary_window`` around
@@ -132,6 +134,7 @@ class AlignOptions(NamedTuple):
     verbatim_share: float = 0.95
     edge_partner_share: float = 0.3
     edge_partner_steps: int = 3
+    edge_partner_reach: int = 2
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     min_pair_words: int = 36
@@ -176,6 +179,7 @@ def align(
     analysis_r = _analysed(source, options)
     view_s, view_r = _content_view(analysis_s), _content_view(analysis_r)
     candidates: list[Candidate] = []
+    partner_share = options.edge_partner_share if options.edge_partner_steps > 0 else 2.0
     if len(view_s.tokens) and len(view_r.tokens):
         matches = match_types(view_s, view_r, synonym_weight=options.synonym_weight)
         pair = _Pair(
@@ -188,14 +192,24 @@ def align(
                 view_s,
                 view_r,
                 matches,
-                # Only what a seed of either pass can use.
+                # Only what a seed of either pass or an edge partner can use.
                 keep_similarity=min(options.extend_threshold, options.seed_threshold),
-                keep_containment=options.summary_pair_containment if options.summary else 2.0,
+                keep_containment=min(
+                    options.summary_pair_containment if options.summary else 2.0,
+                    partner_share,
+                ),
+                keep_source_containment=partner_share,
             ),
         )
         candidates = _find_passages(pair, options)
         if options.summary:
-            summaries = _find_summaries(pair, options)
+            # A summary candidate turned into an ordinary passage (concentrated on
+            # one stretch of the source) must hold up like any other.
+            summaries = [
+                found
+                for found in _find_summaries(pair, options)
+                if found.summary or _holds_up(pair, found, options)
+            ]
             if candidates:
                 candidates = absorb_into_summaries(
                     candidates,
@@ -315,20 +329,25 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         ) > 1:
             members = drop_weakest_edge(seeds, members)
             candidate = _passage_of(pair, seeds, members, partners, options)
-        if candidate is None or candidate.similarity < options.min_passage_similarity:
-            continue
-        words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
-        words_r = _content_words(pair.view_r, candidate.source_tokens)
-        if min(words_s, words_r) < options.min_passage_words:
-            continue
-        if words_s + words_r < options.min_pair_words:
-            continue
-        # Few words match by chance more easily: short passages need more.
-        shorter = min(words_s, words_r)
-        if candidate.similarity < options.short_base + options.short_scale / math.sqrt(shorter):
-            continue
-        candidates.append(candidate)
+        if candidate is not None and _holds_up(pair, candidate, options):
+            candidates.append(candidate)
     return resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share))
+
+
+def _holds_up(pair: _Pair, candidate: Candidate, options: AlignOptions) -> bool:
+    """Whether a passage is similar and long enough to report (see ``AlignOptions``,
+    "Filtering")."""
+    if candidate.similarity < options.min_passage_similarity:
+        return False
+    words_s = _content_words(pair.view_s, candidate.suspicious_tokens)
+    words_r = _content_words(pair.view_r, candidate.source_tokens)
+    if min(words_s, words_r) < options.min_passage_words:
+        return False
+    if words_s + words_r < options.min_pair_words:
+        return False
+    # Few words match by chance more easily: short passages need more.
+    shorter = min(words_s, words_r)
+    return candidate.similarity >= options.short_base + options.short_scale / math.sqrt(shorter)
 
 
 def _passage_of(
@@ -396,35 +415,35 @@ class _EdgePartners(NamedTuple):
     One sentence of a rewrite often stands for two of the original (merged) or two
     for one (split); the weaker of the two pairings is then no seed of its own, and
     the box of the seeds misses a sentence at an edge. A sentence just outside one
-    side of a box joins it when a sentence inside the other side holds
-    ``edge_partner_share`` of its words.
+    side of a box joins it when one of the ``edge_partner_reach`` sentences at the
+    same edge of the other side holds ``edge_partner_share`` of its words (and at
+    least ``min_extend_matches`` of its types match).
     """
 
     source_side: frozenset[tuple[int, int]]  # (inside suspicious, outside source)
     suspicious_side: frozenset[tuple[int, int]]  # (outside suspicious, inside source)
     steps: int
+    reach: int  # how many sentences of the box, from the edge, a partner may pair with
 
     def grow(
         self, sentences_s: tuple[int, int], sentences_r: tuple[int, int]
     ) -> tuple[tuple[int, int], tuple[int, int]]:
         """The box grown by every edge partner it has (at most one sentence per edge)."""
         (s0, s1), (r0, r1) = sentences_s, sentences_r
-        rows, cols = range(s0, s1), range(r0, r1)
-        if any((row, r0 - 1) in self.source_side for row in rows):
-            r0 -= 1
-        if any((row, r1) in self.source_side for row in rows):
-            r1 += 1
-        if any((s0 - 1, col) in self.suspicious_side for col in cols):
-            s0 -= 1
-        if any((s1, col) in self.suspicious_side for col in cols):
-            s1 += 1
-        return (s0, s1), (r0, r1)
+        reach = self.reach
+        top_rows, bottom_rows = range(s0, min(s1, s0 + reach)), range(max(s0, s1 - reach), s1)
+        top_cols, bottom_cols = range(r0, min(r1, r0 + reach)), range(max(r0, r1 - reach), r1)
+        grow_r0 = any((row, r0 - 1) in self.source_side for row in top_rows)
+        grow_r1 = any((row, r1) in self.source_side for row in bottom_rows)
+        grow_s0 = any((s0 - 1, col) in self.suspicious_side for col in top_cols)
+        grow_s1 = any((s1, col) in self.suspicious_side for col in bottom_cols)
+        return (s0 - grow_s0, s1 + grow_s1), (r0 - grow_r0, r1 + grow_r1)
 
 
 def _edge_partners(pair: _Pair, options: AlignOptions) -> _EdgePartners:
     scores = pair.scores
     if options.edge_partner_steps <= 0:
-        return _EdgePartners(frozenset(), frozenset(), 0)
+        return _EdgePartners(frozenset(), frozenset(), 0, 0)
     enough = scores.matched >= options.min_extend_matches
     share = options.edge_partner_share
     by_source = np.flatnonzero(enough & (scores.source_containment >= share))
@@ -434,7 +453,12 @@ def _edge_partners(pair: _Pair, options: AlignOptions) -> _EdgePartners:
         rows, cols = scores.suspicious[selected].tolist(), scores.source[selected].tolist()
         return frozenset(zip(rows, cols, strict=True))
 
-    return _EdgePartners(pairs(by_source), pairs(by_suspicious), options.edge_partner_steps)
+    return _EdgePartners(
+        pairs(by_source),
+        pairs(by_suspicious),
+        options.edge_partner_steps,
+        options.edge_partner_reach,
+    )
 
 
 def _refined(
@@ -591,7 +615,10 @@ def _box_words(pair: _Pair, seeds: SeedMatrix, members: IntArray, partners: _Edg
     sentences_s = (int(rows.min()), int(rows.max()) + 1)
     sentences_r = (int(cols.min()), int(cols.max()) + 1)
     for _ in range(partners.steps):
-        sentences_s, sentences_r = partners.grow(sentences_s, sentences_r)
+        grown = partners.grow(sentences_s, sentences_r)
+        if grown == (sentences_s, sentences_r):
+            break
+        sentences_s, sentences_r = grown
     box_s = sentence_tokens(pair.suspicious, sentences_s)
     box_r = sentence_tokens(pair.source, sentences_r)
     return _content_words(pair.view_s, box_s) + _content_words(pair.view_r, box_r)

@@ -243,9 +243,11 @@ def score_sentence_pairs(
     max_links: int = MAX_LINKS,
     keep_similarity: float = 0.0,
     keep_containment: float = 0.0,
+    keep_source_containment: float = 2.0,
 ) -> PairScores:
     """Scores of the sentence pairs linked by a matched type pair whose
-    similarity reaches ``keep_similarity`` or containment ``keep_containment``.
+    similarity reaches ``keep_similarity``, containment ``keep_containment`` or
+    source containment ``keep_source_containment``.
 
     The matched weight of a pair, seen from one side, sums that side's idf times
     the match weight over the matched type pairs, capped at the sentence's weight
@@ -289,7 +291,11 @@ def score_sentence_pairs(
         similarity = (matched_s + matched_r) / (weight_s[pair_rows] + weight_r[pair_cols])
         containment = matched_s / np.maximum(weight_s[pair_rows], 1e-9)
         source_containment = matched_r / np.maximum(weight_r[pair_cols], 1e-9)
-        keep = (similarity >= keep_similarity) | (containment >= keep_containment)
+        keep = (
+            (similarity >= keep_similarity)
+            | (containment >= keep_containment)
+            | (source_containment >= keep_source_containment)
+        )
         blocks.append(
             PairScores(
                 suspicious=pair_rows[keep].astype(np.int64),

@@ -53,7 +53,7 @@ class SummaryOptions(NamedTuple):
     whole_source_share: float
     min_words: int
     min_sentences: int
-    max_concentration: float = 2.0
+    max_concentration: float = 2.0  # above 1: no candidate is concentrated
     window_factor: float = 2.0
 
 
@@ -164,7 +164,11 @@ def find_summaries(
         if candidate.containment < background + options.margin:
             continue
         share, window = source_concentration(
-            view_s, view_r, matches, candidate, width=int(options.window_factor * (s1 - s0))
+            view_s,
+            view_r,
+            matches,
+            candidate,
+            width=max(1, int(options.window_factor * (s1 - s0))),
         )
         if share >= options.max_concentration:
             # Most of what the source explains lies within a stretch about as long as
@@ -191,8 +195,9 @@ def source_concentration(
     width: int,
 ) -> tuple[float, tuple[int, int]]:
     """The share of the candidate's suspicious content types matched in its
-    source side that the densest stretch of ``width`` source tokens matches, and
-    the token extent of that stretch's matches.
+    source side that the densest stretch of ``width`` source tokens (all tokens,
+    stopwords included) matches, and the token extent of that stretch's matches.
+    A synonym match counts as much as an equal word.
 
     A summary draws on much of its source, so no short stretch holds most of its
     words; a lightly rewritten passage next to a few sentences on its topic takes
@@ -241,16 +246,14 @@ def source_concentration(
     for at in range(first, last + 1):
         for kind in kinds(at):
             counts[kind] = counts.get(kind, 0) + 1
-    for step, end in ((1, last), (-1, first)):
-        at = first if step == 1 else last
-        while at != end and all(counts[kind] > 1 for kind in kinds(at)):
-            for kind in kinds(at):
-                counts[kind] -= 1
-            at += step
-        if step == 1:
-            first = at
-        else:
-            last = at
+    while first < last and all(counts[kind] > 1 for kind in kinds(first)):
+        for kind in kinds(first):
+            counts[kind] -= 1
+        first += 1
+    while last > first and all(counts[kind] > 1 for kind in kinds(last)):
+        for kind in kinds(last):
+            counts[kind] -= 1
+        last -= 1
     return best / total, (positions[first], positions[last] + 1)
 
 

@@ -501,9 +501,12 @@ def verify_candidates(
     :func:`required_support`, or at least
     ``options.min_contrast_support`` while the passages :func:`stands_out` from the rest
     of the two texts (:func:`vocabulary_contrast`). The
-    work is bounded by ``options.max_rejected`` alignments that confirm nothing (a query
+    work is bounded by ``options.max_rejected`` candidates that confirm nothing (a query
     with no source stops there) and ``options.max_verified`` alignments in all (a page
-    stitched from many sources gets each of them aligned, up to that many).
+    stitched from many sources gets each of them aligned, up to that many). A long
+    query's candidate is aligned with a crop of the query first; with
+    ``options.realign_whole``, a crop that confirms nothing is followed by an alignment
+    of the whole query, which counts as a second alignment.
 
     Once a source is confirmed, candidates under ``options.min_evidence`` but at least
     ``options.min_further_evidence`` are aligned too, until ``options.max_further_rejected``
@@ -541,6 +544,7 @@ def verify_candidates(
             # The crop can leave out part of a passage, or (a summary's test compares
             # the passage with the rest of the query) the unrelated text around it.
             alignment = align(query.analysis(), found.analysis, options=options.align)
+            aligned += 1
             copy, support = _confirms(alignment, query, found, options, fingerprint_options)
         outcomes[candidate] = (True, copy)
         if not copy:
