@@ -151,3 +151,51 @@ def test_a_summary_draws_on_all_its_source_and_a_rewrite_on_one_stretch() -> Non
     # Inside the three rewritten sentences, reaching into the first and the last.
     assert first <= analysis_r.starts[start] < REPORT.index("It is expected")
     assert REPORT.index("The cost of the plant") < analysis_r.ends[end - 1] <= last
+
+
+LOCAL = (
+    "A new treatment facility will open next year at the eastern edge of the city. "
+    "It should halve the sewage reaching the river after heavy storms. "
+    "The board and the national government share the cost of the facility."
+)
+
+
+def _summary_candidates(suspicious: str, max_concentration: float) -> tuple[list[Any], Any]:
+    from unspin.align._seed import content_view, match_types, score_sentence_pairs
+    from unspin.align._summary import SummaryOptions, find_summaries, windowed_seeds
+    from unspin.text._analysis import analyse_text
+
+    analysis_s, analysis_r = analyse_text(suspicious), analyse_text(REPORT)
+    view_s, view_r = content_view(analysis_s), content_view(analysis_r)
+    matches = match_types(view_s, view_r, synonym_weight=0.7)
+    scores = score_sentence_pairs(view_s, view_r, matches, keep_containment=0.15)
+    seeds = windowed_seeds(
+        scores, analysis_r.sentence_count, radius=1, threshold=0.5, min_matches=3
+    )
+    options = SummaryOptions(
+        gap_suspicious=2,
+        gap_source=40,
+        min_containment=0.65,
+        min_compression=0.0,  # let a rewrite of equal length through to the last test
+        margin=0.0,
+        whole_source_share=2.0,
+        min_words=12,
+        min_sentences=3,
+        max_concentration=max_concentration,
+        window_factor=2.0,
+    )
+    found = find_summaries(analysis_s, view_s, analysis_r, view_r, matches, seeds, options)
+    return found, analysis_r
+
+
+def test_a_candidate_drawn_from_one_stretch_becomes_a_passage_over_it() -> None:
+    unchecked, _ = _summary_candidates(LOCAL, max_concentration=2.0)
+    assert [c.summary for c in unchecked] == [True]  # taken for a summary without the test
+    found, analysis_r = _summary_candidates(LOCAL, max_concentration=0.9)
+    assert [c.summary for c in found] == [False]
+    start, end = found[0].source_tokens
+    assert REPORT.index("A new treatment plant") <= analysis_r.starts[start]
+    assert analysis_r.ends[end - 1] <= REPORT.index("Critics argue")
+    # A real summary passes the test and stays one.
+    summary, _ = _summary_candidates(SUMMARY, max_concentration=0.9)
+    assert summary and all(c.summary for c in summary)
