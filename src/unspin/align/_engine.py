@@ -313,6 +313,8 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         gap_source=options.gap_source,
         diagonal_tolerance=options.diagonal_tolerance,
     )
+    if not groups:
+        return []
     partners = _edge_partners(pair, options)
     candidates: list[Candidate] = []
     for members in groups:
