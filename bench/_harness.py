@@ -249,13 +249,16 @@ class SystemRun(NamedTuple):
 def new_run_dir(prefix: str) -> Path:
     """A fresh, timestamped directory under bench/out/."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    OUTPUT_ROOT.mkdir(parents=True, exist_ok=True)
     run_dir = OUTPUT_ROOT / f"{prefix}-{stamp}"
     suffix = 1
-    while run_dir.exists():
-        suffix += 1
-        run_dir = OUTPUT_ROOT / f"{prefix}-{stamp}-{suffix}"
-    run_dir.mkdir(parents=True)
-    return run_dir
+    while True:  # mkdir, not exists(): two runs started in one second both get a directory
+        try:
+            run_dir.mkdir()
+            return run_dir
+        except FileExistsError:
+            suffix += 1
+            run_dir = OUTPUT_ROOT / f"{prefix}-{stamp}-{suffix}"
 
 
 def _reported_wall_s(log_text: str) -> float | None:

@@ -47,12 +47,13 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
+
+from _harness import new_run_dir  # noqa: E402
 
 from unspin.index import Index, SearchOptions, check_documents  # noqa: E402
 from unspin.io import SkippedInput, read_documents  # noqa: E402
@@ -155,8 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     negatives = sorted(
         {susp for susp, _ in _pairs(corpus / "01-no-plagiarism" / "pairs")} - set(truth)
     )
-    out = BENCH_DIR / "out" / f"pan-retrieval-{datetime.now():%Y%m%d-%H%M%S}"
-    out.mkdir(parents=True)
+    out = new_run_dir("pan-retrieval")
     with tempfile.TemporaryDirectory() as work:
         index_dir = Path(work) / "pan.idx"
         started, cpu = time.perf_counter(), time.process_time()

@@ -36,7 +36,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -50,6 +49,8 @@ CLEAN_KEPT = 0.995
 _WORD = re.compile(r"\w+")
 
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
+
+from _harness import new_run_dir  # noqa: E402
 
 from unspin.eval import QUERY_KINDS, RetrievalBenchmark, RetrievalQuery  # noqa: E402
 
@@ -355,8 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     from unspin.eval import build_simulated_retrieval, build_spinbot_retrieval
 
     systems = [s for s in args.systems.split(",") if s]
-    out = BENCH_DIR / "out" / f"retrieval-{datetime.now():%Y%m%d-%H%M%S}"
-    out.mkdir(parents=True)
+    out = new_run_dir("retrieval")
     report = []
     names = ["bbc", "spinbot"] if args.corpus == "both" else [args.corpus]
     all_results: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from conftest import news_article
 from unspin.index import FingerprintOptions, fingerprint_documents, fingerprint_query
+from unspin.index._fingerprint import _two_lowest, _two_lowest_reference
 
 TEXT = (
     "The council approved plans to rebuild the old bridge in Ardmore on Monday, a project "
@@ -140,3 +141,46 @@ def test_query_and_document_paths_agree(text: str) -> None:
     document = set(fingerprint_documents([text], options=ALL).fingerprint.tolist())
     query = fingerprint_query(text, options=ALL)
     assert set(query.fingerprint.tolist()) == document
+
+
+def _shuffled_within_phrases(text: str, seed: int) -> str:
+    """Shuffle the words of every comma- or full-stop-delimited phrase, as PAN's random
+    obfuscation does; the words stay, their order goes."""
+    rng = np.random.default_rng(seed)
+    phrases = []
+    for phrase in text.replace(".", ",").split(","):
+        words = phrase.split()
+        rng.shuffle(words)
+        phrases.append(" ".join(words))
+    return ", ".join(phrases)
+
+
+def test_bag_pairs_survive_shuffled_words() -> None:
+    ordered = FingerprintOptions(sample=1, bag_window=0)
+    ordered_prints = _set(TEXT, ordered)
+    bags = _set(TEXT) - ordered_prints
+    assert bags
+    for seed in range(4):
+        shuffled = _shuffled_within_phrases(TEXT, seed)
+        ordered_kept = len(ordered_prints & _set(shuffled, ordered)) / len(ordered_prints)
+        bags_kept = len(bags & _set(shuffled)) / len(bags)
+        # Class pairs and skeletons mostly break; most order-free pairs stay.
+        assert ordered_kept < 0.25
+        assert bags_kept >= 0.4
+        assert bags_kept >= 2 * ordered_kept
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=60),
+    st.sampled_from([2, 3, 4, 5, 8, 16]),
+    st.booleans(),
+)
+def test_two_lowest_matches_its_reference(values: list[int], window: int, few: bool) -> None:
+    array = np.array([v % 7 if few else v for v in values], dtype=np.uint64)
+    if len(array) < window:
+        return
+    fast = _two_lowest(array, window)
+    reference = _two_lowest_reference(array, window)
+    assert np.array_equal(fast[0], reference[0])
+    assert np.array_equal(fast[1], reference[1])

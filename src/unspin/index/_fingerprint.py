@@ -9,7 +9,11 @@ fingerprint survive that:
   often agree, else its lemma; numbers by value ("two" and "2" agree);
 * **skeleton n-grams**: n-grams of the text's function-word skeleton, every run of content
   words replaced by one wildcard and fillers dropped ("* of the * in *"), which synonym
-  swapping cannot touch.
+  swapping cannot touch;
+* **bag pairs**: in every window of ``bag_window`` consecutive content words, the two
+  classes that rank lowest by hash, as an unordered pair: shuffling words, as PAN's
+  random obfuscation and machine translation do, breaks the first two kinds but leaves
+  most of these.
 
 Each word form is mapped to its code with one dict lookup (a process-wide table filled
 from the shipped lexicon on first sight of a form), the n-grams are hashed in numpy over a
@@ -47,7 +51,7 @@ __all__ = [
     "fingerprint_query",
 ]
 
-FINGERPRINT_SCHEME: Final = 1
+FINGERPRINT_SCHEME: Final = 2
 """Changes whenever the fingerprints change; an index records the scheme it was built with."""
 
 U64 = npt.NDArray[np.uint64]
@@ -63,6 +67,7 @@ _WILDCARD: Final = np.uint64(0x5BD1E9955BD1E994 & ~3 | _FUNCTION)
 _PAIR_SALT: Final = np.uint64(0x9E3779B97F4A7C15)
 _SKIP_SALT: Final = np.uint64(0xC2B2AE3D27D4EB4F)
 _SKELETON_SALT: Final = np.uint64(0x165667B19E3779F9)
+_BAG_SALT: Final = np.uint64(0x27D4EB2F165667C5)
 _ROLL_FACTOR: Final = np.uint64(0x100000001B3)
 _MAX_BLOCK: Final = 65535
 # Batches of documents are fingerprinted together; a batch index must fit in 16 bits.
@@ -74,11 +79,14 @@ class FingerprintOptions(NamedTuple):
 
     ``sample``: keep one fingerprint in this many (by hash value). ``skeleton_n``: length
     of skeleton n-grams. ``block_tokens``: tokens per block of an indexed document.
+    ``bag_window``: content words per window of a bag pair (0: no bag pairs; a power of
+    two is fastest).
     """
 
     sample: int = 4
     skeleton_n: int = 8
     block_tokens: int = 32
+    bag_window: int = 8
 
 
 class DocumentPostings(NamedTuple):
@@ -210,24 +218,54 @@ def _mix(values: U64) -> U64:
     return x
 
 
+def _two_lowest_reference(values: U64, window: int) -> tuple[U64, U64]:
+    """The smallest and second smallest value of every ``window`` consecutive values."""
+    windows = np.lib.stride_tricks.sliding_window_view(values, window)
+    lowest = np.partition(windows, 1, axis=1)
+    return lowest[:, 0].copy(), lowest[:, 1].copy()
+
+
+def _two_lowest(values: U64, window: int) -> tuple[U64, U64]:
+    """:func:`_two_lowest_reference`, by doubling when ``window`` is a power of two: the
+    two lowest of a window are found from those of its halves, a few passes over the
+    array instead of a partition of every window."""
+    if window < 2 or window & (window - 1):
+        return _two_lowest_reference(values, window)
+    first, second = np.minimum(values[:-1], values[1:]), np.maximum(values[:-1], values[1:])
+    width = 2
+    while width < window:
+        left_first, right_first = first[:-width], first[width:]
+        second = np.minimum(
+            np.maximum(left_first, right_first), np.minimum(second[:-width], second[width:])
+        )
+        first = np.minimum(left_first, right_first)
+        width *= 2
+    return first, second
+
+
 class _Fingerprints(NamedTuple):
     hashes: U64  # 64-bit mixed hashes
     owner: I64  # document in the batch << 32 | token position in the document
 
 
-def _fingerprints(codes: U64, owner: I64, n: int, sample: int) -> _Fingerprints:
+def _fingerprints(
+    codes: U64, owner: I64, n: int, sample: int, bag_window: int = 0
+) -> _Fingerprints:
     """The sampled fingerprints of a batch of token-code streams (concatenated; ``owner``
     as in :class:`_Fingerprints`). Sampling keeps hashes divisible by ``sample``."""
     kept = (codes & _KIND_MASK) != np.uint64(_DROPPED)
     codes, owner = codes[kept], owner[kept]
     document = owner >> 32
     content = (codes & _KIND_MASK) == np.uint64(_CONTENT)
-    modulus = np.uint64(max(sample, 1))
+    sample = max(sample, 1)
+    # Sampling keeps hashes divisible by ``sample``: a bit mask when it is a power of two.
+    modulus, mask_bits = np.uint64(sample), np.uint64(sample - 1)
     hashes: list[U64] = []
     owners: list[I64] = []
 
     def keep(values: U64, first: I64, last: I64, owned: I64) -> None:
-        mask = (values % modulus == np.uint64(0)) & ((first >> 32) == (last >> 32))
+        mask = (values % modulus == 0) if sample & (sample - 1) else (values & mask_bits == 0)
+        mask &= (first >> 32) == (last >> 32)
         hashes.append(values[mask])
         owners.append(owned[mask])
 
@@ -237,6 +275,13 @@ def _fingerprints(codes: U64, owner: I64, n: int, sample: int) -> _Fingerprints:
         if len(words) > gap:
             values = _mix(words[:-gap] * _ROLL_FACTOR + (words[gap:] ^ salt))
             keep(values, word_owner[:-gap], word_owner[gap:], word_owner[:-gap])
+    # Bag pairs: the two lowest-ranked classes (by hash) among every ``bag_window``
+    # consecutive content words, unordered, so shuffling the words keeps them.
+    if bag_window >= 2 and len(words) >= bag_window:
+        lowest, second = _two_lowest(_mix(words ^ _BAG_SALT), bag_window)
+        values = _mix(lowest * _ROLL_FACTOR + second)
+        count = len(values)
+        keep(values, word_owner[:count], word_owner[bag_window - 1 :], word_owner[:count])
     # Skeleton n-grams: function words, each run of content words one wildcard.
     repeat = np.zeros(len(codes), dtype=np.bool_)
     repeat[1:] = content[1:] & content[:-1] & (document[1:] == document[:-1])
@@ -298,7 +343,7 @@ def fingerprint_documents(
     starts = np.cumsum(lengths) - lengths
     owner = np.arange(total, dtype=np.int64) - np.repeat(starts, lengths)
     owner |= np.repeat(np.arange(len(words), dtype=np.int64) << 32, lengths)
-    prints = _fingerprints(codes, owner, options.skeleton_n, options.sample)
+    prints = _fingerprints(codes, owner, options.skeleton_n, options.sample, options.bag_window)
     position = prints.owner & 0xFFFFFFFF
     block = np.minimum(position // options.block_tokens, _MAX_BLOCK).astype(np.uint64)
     # One row per (document, fingerprint), with its first block: sort one packed key,
@@ -347,7 +392,7 @@ def fingerprint_query(
     if raw_offsets is not None and len(offsets):
         offsets = raw_offsets[offsets]
     positions = np.arange(len(matches), dtype=np.int64)
-    prints = _fingerprints(codes, positions, options.skeleton_n, options.sample)
+    prints = _fingerprints(codes, positions, options.skeleton_n, options.sample, options.bag_window)
     fingerprint = (prints.hashes >> np.uint64(32)).astype(np.uint32)
     order = np.lexsort((prints.owner, fingerprint))
     fingerprint, token = fingerprint[order], prints.owner[order]

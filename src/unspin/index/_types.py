@@ -70,7 +70,7 @@ class SearchOptions(NamedTuple):
     min_support: int = 30
     min_summary_support: int = 12
     summary_max_compression: float = 40.0
-    min_contrast_support: int = 12
+    min_contrast_support: int = 14
     min_passage_overlap: float = 0.3
     min_contrast: float = 4.0
     min_prose: float = 0.25
