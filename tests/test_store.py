@@ -18,6 +18,7 @@ import pytest
 from conftest import news_article
 from unspin import CorruptIndexError, IndexLockedError, IndexNotFoundError, UnspinError
 from unspin.index import Index
+from unspin.index._fingerprint import FINGERPRINT_SCHEME
 from unspin.index._store import DATABASE_NAME, MERGE_FACTOR
 from unspin.io import Document
 
@@ -203,6 +204,21 @@ def test_a_newer_format_is_refused(tmp_path: Path) -> None:
     connection.close()
     with pytest.raises(CorruptIndexError, match="newer"):
         Index.open(tmp_path / "idx")
+
+
+def test_an_index_of_an_older_fingerprint_scheme_is_refused(tmp_path: Path) -> None:
+    # Its postings were made by other fingerprints: queries would find nothing in them.
+    _index(tmp_path / "idx", _docs(1)).close()
+    connection = sqlite3.connect(tmp_path / "idx" / DATABASE_NAME)
+    connection.execute(
+        "UPDATE meta SET value = ? WHERE key = 'fingerprint_scheme'",
+        (str(FINGERPRINT_SCHEME - 1),),
+    )
+    connection.commit()
+    connection.close()
+    with pytest.raises(CorruptIndexError) as caught:
+        Index.open(tmp_path / "idx")
+    _one_line(caught.value, "idx", f"fingerprint scheme {FINGERPRINT_SCHEME - 1}", "rebuild")
 
 
 def test_a_truncated_or_missing_segment_is_reported(tmp_path: Path) -> None:
