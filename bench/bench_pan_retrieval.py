@@ -55,7 +55,7 @@ sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
 from _harness import new_run_dir  # noqa: E402
 
-from unspin.index import Index, SearchOptions, check_documents  # noqa: E402
+from unspin.index import FingerprintOptions, Index, SearchOptions, check_documents  # noqa: E402
 from unspin.io import SkippedInput, read_documents  # noqa: E402
 from unspin.report import read_pan_xml  # noqa: E402
 
@@ -139,6 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-verified", type=int, default=50)
     parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE")
     parser.add_argument("--no-judge", action="store_true", help="do not run the anchor")
+    parser.add_argument(
+        "--bag-pairs",
+        action="store_true",
+        help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
+    )
     args = parser.parse_args(argv)
     corpus: Path = args.corpus
     if not (corpus / "src").is_dir():
@@ -161,7 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = Path(work) / "pan.idx"
         started, cpu = time.perf_counter(), time.process_time()
         skipped: list[SkippedInput] = []
-        with Index.open(index_dir, create=True) as index:
+        fingerprints = FingerprintOptions(bag_window=8) if args.bag_pairs else None
+        with Index.open(index_dir, create=True, fingerprint_options=fingerprints) as index:
             # A few PAN files trip the binary-data sniffer: skipped, counted, as by
             # `unspin index add`.
             index.add(

@@ -139,13 +139,14 @@ def _rss() -> dict[str, int]:
 
 def build(args: argparse.Namespace, index_dir: Path, queries_file: Path) -> dict[str, object]:
     from unspin.eval import settings_for, spin_text
-    from unspin.index import Index
+    from unspin.index import FingerprintOptions, Index
 
     generator = Generator(args.corpus, args.seed)
     keep_every = max(1, args.docs // (args.queries * 2))
     kept: list[str] = []
     generate_s = build_cpu = 0.0
-    index = Index.open(index_dir, create=True)
+    fingerprints = FingerprintOptions(bag_window=8) if args.bag_pairs else None
+    index = Index.open(index_dir, create=True, fingerprint_options=fingerprints)
     wall = time.perf_counter()
     done = 0
     with index.writer(batch_size=args.batch_size) as writer:
@@ -193,6 +194,7 @@ def build(args: argparse.Namespace, index_dir: Path, queries_file: Path) -> dict
         "segments": info.segments,
         "postings": info.postings,
         "build_peak_rss_mib": _rss()["VmHWM"],
+        "bag_pairs": args.bag_pairs,
     }
 
 
@@ -263,6 +265,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=100, help="per kind")
     parser.add_argument("--batch-size", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--bag-pairs",
+        action="store_true",
+        help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
+    )
     parser.add_argument("--corpus", type=Path, default=BBC)
     parser.add_argument("--work", type=Path, default=BENCH_DIR / "out" / "scale-index")
     parser.add_argument("--keep", action="store_true", help="keep the index afterwards")

@@ -88,6 +88,24 @@ def test_index_info_text_and_json(index_dir: Path) -> None:
     assert data["documents"] == 12 and data["segments"] >= 1 and data["disk_bytes"] > 0
 
 
+def test_index_add_bag_pairs_applies_when_the_index_is_created(
+    tmp_path: Path, corpus: Path, index_dir: Path
+) -> None:
+    fresh = tmp_path / "bags"
+    result = _run("index", "add", fresh, corpus, "--bag-pairs")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    info = json.loads(_run("index", "info", fresh, "--format", "json").output)  # type: ignore[attr-defined]
+    assert info["fingerprint_options"]["bag_window"] == 8
+    plain = json.loads(_run("index", "info", index_dir, "--format", "json").output)  # type: ignore[attr-defined]
+    assert plain["fingerprint_options"]["bag_window"] == 0
+    assert info["postings"] > plain["postings"]
+    # An existing index keeps its fingerprints, and says so.
+    again = _run("index", "add", index_dir, corpus, "--bag-pairs")
+    assert again.exit_code == 0  # type: ignore[attr-defined]
+    assert "created without bag pairs" in again.output  # type: ignore[attr-defined]
+    assert "unchanged 12" in again.output  # type: ignore[attr-defined]
+
+
 def test_search_finds_a_spun_copy_and_nothing_for_unrelated_text(
     tmp_path: Path, index_dir: Path, corpus: Path
 ) -> None:

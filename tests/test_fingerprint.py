@@ -136,10 +136,11 @@ _WORDS = st.sampled_from(
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(_WORDS, max_size=40).map(" ".join))
-def test_query_and_document_paths_agree(text: str) -> None:
-    document = set(fingerprint_documents([text], options=ALL).fingerprint.tolist())
-    query = fingerprint_query(text, options=ALL)
+@given(st.lists(_WORDS, max_size=40).map(" ".join), st.sampled_from([0, 4, 8]))
+def test_query_and_document_paths_agree(text: str, bag_window: int) -> None:
+    options = ALL._replace(bag_window=bag_window)
+    document = set(fingerprint_documents([text], options=options).fingerprint.tolist())
+    query = fingerprint_query(text, options=options)
     assert set(query.fingerprint.tolist()) == document
 
 
@@ -156,14 +157,14 @@ def _shuffled_within_phrases(text: str, seed: int) -> str:
 
 
 def test_bag_pairs_survive_shuffled_words() -> None:
-    ordered = FingerprintOptions(sample=1, bag_window=0)
-    ordered_prints = _set(TEXT, ordered)
-    bags = _set(TEXT) - ordered_prints
+    with_bags = ALL._replace(bag_window=8)
+    ordered_prints = _set(TEXT)
+    bags = _set(TEXT, with_bags) - ordered_prints
     assert bags
     for seed in range(4):
         shuffled = _shuffled_within_phrases(TEXT, seed)
-        ordered_kept = len(ordered_prints & _set(shuffled, ordered)) / len(ordered_prints)
-        bags_kept = len(bags & _set(shuffled)) / len(bags)
+        ordered_kept = len(ordered_prints & _set(shuffled)) / len(ordered_prints)
+        bags_kept = len(bags & _set(shuffled, with_bags)) / len(bags)
         # Class pairs and skeletons mostly break; most order-free pairs stay.
         assert ordered_kept < 0.25
         assert bags_kept >= 0.4

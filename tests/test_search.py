@@ -270,6 +270,18 @@ def test_a_shuffled_paragraph_with_little_support_is_confirmed_by_contrast(index
         assert next(c for c in rejected.candidates if c.id == "doc-0").verified
 
 
+def test_support_counts_the_bag_pairs_a_shuffle_keeps(index: Index) -> None:
+    copied = _paragraphs(prose_article(0))[2]
+    host = _paragraphs(prose_article(SOURCES + 60))  # never indexed
+    query = "\n\n".join([*host[:2], _shuffled(copied, 0), *host[2:]])
+    lenient = SearchOptions(min_support=0)
+    with_bags = index.search(query, options=lenient).matches[0]
+    ordered_only = index.search(query, options=lenient._replace(support_bag_window=0)).matches[0]
+    assert with_bags.id == ordered_only.id == "doc-0"
+    assert with_bags.alignment.passages == ordered_only.alignment.passages
+    assert with_bags.support > ordered_only.support
+
+
 def test_weaker_candidates_are_aligned_once_a_source_is_confirmed(index: Index) -> None:
     strong = _spun_part(1)  # two spun paragraphs of doc-1
     weak_part = spin_text(_paragraphs(prose_article(2))[1], settings=settings_for("medium"), seed=2)

@@ -590,7 +590,7 @@ def _confirms(
         query.html,
         found.analysis.raw,
         found.html,
-        fingerprint_options,
+        fingerprint_options._replace(bag_window=options.support_bag_window),
     )
     prose = (
         support >= options.min_list_support

@@ -54,7 +54,11 @@ class SearchOptions(NamedTuple):
     line-ups, tables) are not reported as copied writing; ``min_list_support``: the
     support at which such a source is reported all the same (a long list or table copied
     whole keeps many fingerprints; a line-up two match reports share keeps about as many
-    as ``min_support``). ``align``: the alignment options used to verify.
+    as ``min_support``). ``support_bag_window``: structural support also counts the bag
+    pairs (``FingerprintOptions.bag_window``) of windows of this many content words,
+    whether or not the index holds them (0: it does not count them); word shuffles and
+    translation break the ordered fingerprints but keep many bag pairs. ``align``: the
+    alignment options used to verify.
     """
 
     top: int = 10
@@ -75,6 +79,7 @@ class SearchOptions(NamedTuple):
     min_contrast: float = 4.0
     min_prose: float = 0.25
     min_list_support: int = 60
+    support_bag_window: int = 8
     align: AlignOptions = AlignOptions()
 
 
