@@ -12,7 +12,9 @@ their ratio.
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import statistics
 import sys
 import tempfile
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--corpus", type=Path, default=BBC)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the default build's CPU goes"
+    )
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"{args.corpus}: not found, skipped")
@@ -62,6 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     # the first build pays for it.
     for start in range(0, len(texts), GENERATION_BATCH):
         fingerprint_documents(texts[start : start + GENERATION_BATCH])
+    if args.profile:
+        profile = cProfile.Profile()
+        profile.runcall(build_once, texts, SETTINGS["default"])
+        pstats.Stats(profile).sort_stats("tottime").print_stats(12)
     speeds: dict[str, list[float]] = {name: [] for name in SETTINGS}
     postings: dict[str, int] = {}
     for round_number in range(args.rounds):

@@ -99,6 +99,7 @@ def test_index_add_bag_pairs_applies_when_the_index_is_created(
     plain = json.loads(_run("index", "info", index_dir, "--format", "json").output)  # type: ignore[attr-defined]
     assert plain["fingerprint_options"]["bag_window"] == 0
     assert info["postings"] > plain["postings"]
+    assert "created without" not in result.output  # type: ignore[attr-defined]
     # An existing index keeps its fingerprints, and says so.
     again = _run("index", "add", index_dir, corpus, "--bag-pairs")
     assert again.exit_code == 0  # type: ignore[attr-defined]

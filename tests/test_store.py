@@ -17,7 +17,7 @@ import pytest
 
 from conftest import news_article
 from unspin import CorruptIndexError, IndexLockedError, IndexNotFoundError, UnspinError
-from unspin.index import Index
+from unspin.index import FingerprintOptions, Index
 from unspin.index._fingerprint import FINGERPRINT_SCHEME
 from unspin.index._store import DATABASE_NAME, MERGE_FACTOR
 from unspin.io import Document
@@ -219,6 +219,52 @@ def test_an_index_of_an_older_fingerprint_scheme_is_refused(tmp_path: Path) -> N
     with pytest.raises(CorruptIndexError) as caught:
         Index.open(tmp_path / "idx")
     _one_line(caught.value, "idx", f"fingerprint scheme {FINGERPRINT_SCHEME - 1}", "rebuild")
+
+
+def test_an_index_with_bag_pairs_is_format_2_and_one_without_stays_readable_by_format_1(
+    tmp_path: Path,
+) -> None:
+    with Index.open(tmp_path / "plain", create=True) as plain:
+        assert plain.info().format_version == 1
+        assert plain.info().fingerprint_options["bag_window"] == 0
+    bags = FingerprintOptions(bag_window=8)
+    with Index.open(tmp_path / "bags", create=True, fingerprint_options=bags) as index:
+        assert index.info().format_version == 2
+        assert index.fingerprint_options == bags
+    with pytest.raises(ValueError, match="bag_window"):
+        Index.open(
+            tmp_path / "bad", create=True, fingerprint_options=FingerprintOptions(bag_window=1)
+        )
+
+
+def test_an_index_recording_options_written_before_bag_pairs_opens_with_their_default(
+    tmp_path: Path,
+) -> None:
+    _index(tmp_path / "idx", _docs(1)).close()
+    connection = sqlite3.connect(tmp_path / "idx" / DATABASE_NAME)
+    old = {"sample": 4, "skeleton_n": 8, "block_tokens": 32}  # as unspin wrote them before
+    connection.execute(
+        "UPDATE meta SET value = ? WHERE key = 'fingerprint_options'", (json.dumps(old),)
+    )
+    connection.commit()
+    connection.close()
+    with Index.open(tmp_path / "idx") as index:
+        assert index.fingerprint_options == FingerprintOptions()
+        assert index.info().fingerprint_options["bag_window"] == 0
+
+
+def test_an_index_with_unknown_fingerprint_options_is_refused(tmp_path: Path) -> None:
+    _index(tmp_path / "idx", _docs(1)).close()
+    connection = sqlite3.connect(tmp_path / "idx" / DATABASE_NAME)
+    future = {**FingerprintOptions()._asdict(), "word_vectors": 64}
+    connection.execute(
+        "UPDATE meta SET value = ? WHERE key = 'fingerprint_options'", (json.dumps(future),)
+    )
+    connection.commit()
+    connection.close()
+    with pytest.raises(CorruptIndexError) as caught:
+        Index.open(tmp_path / "idx")
+    _one_line(caught.value, "idx", "word_vectors", "upgrade unspin")
 
 
 def test_a_truncated_or_missing_segment_is_reported(tmp_path: Path) -> None:

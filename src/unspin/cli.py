@@ -674,8 +674,8 @@ def index_add(
         typer.Option(
             "--bag-pairs",
             help="When this creates the index: also index order-free word-class pairs, "
-            "which find more passages with shuffled words or machine-translated (about "
-            "a tenth slower to build, an eighth more postings).",
+            "which find more passages whose words were shuffled or that were "
+            "machine-translated (about a tenth slower to build, an eighth more postings).",
         ),
     ] = False,
 ) -> None:

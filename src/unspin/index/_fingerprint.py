@@ -1,8 +1,8 @@
 """Spin-robust fingerprints: cheap enough for bulk ingest, stable under synonym swaps.
 
 A spinner replaces content words with dictionary synonyms, inserts fillers and rewords
-stock phrases, but leaves most function words, names and numbers alone. Two kinds of
-fingerprint survive that:
+stock phrases, but leaves most function words, names and numbers alone. These kinds of
+fingerprint survive that (the third one optional):
 
 * **class pairs**: pairs of neighbouring content words (and pairs one word apart), each
   word reduced to a synonym class: its first WordNet concept, so "summit" and "top"
@@ -15,7 +15,7 @@ fingerprint survive that:
   shuffling words, as PAN's random obfuscation and machine translation do, breaks the
   first two kinds but leaves most of these. Verification always counts them
   (``SearchOptions.support_bag_window``); an index holds them only when created with
-  them, since they cost a tenth of the build speed and an eighth more postings.
+  them, since they make the build about a tenth slower and add an eighth more postings.
 
 Each word form is mapped to its code with one dict lookup (a process-wide table filled
 from the shipped lexicon on first sight of a form), the n-grams are hashed in numpy over a

@@ -57,7 +57,10 @@ DATABASE_NAME: Final = "unspin-index.sqlite"
 SEGMENT_DIRECTORY: Final = "segments"
 LOCK_NAME: Final = "write.lock"
 FORMAT_NAME: Final = "unspin-index"
-FORMAT_VERSION: Final = 1
+FORMAT_VERSION: Final = 2
+# Format 2 adds bag pairs (FingerprintOptions.bag_window); an index without them is written
+# as format 1, so that an unspin from before them still reads it, and refuses one with them.
+_FIRST_FORMAT_WITH_BAGS: Final = 2
 # Segments of one level are merged into one of the next when there are this many.
 MERGE_FACTOR: Final = 8
 # Texts are compressed with zstd, with a dictionary trained on the first large batch
@@ -182,6 +185,10 @@ class Store:
 
     @staticmethod
     def _create(directory: Path, options: FingerprintOptions) -> None:
+        if options.bag_window == 1 or options.bag_window < 0:
+            raise ValueError(
+                f"bag_window must be 0 (no bag pairs) or at least 2, not {options.bag_window}"
+            )
         directory.mkdir(parents=True, exist_ok=True)
         (directory / SEGMENT_DIRECTORY).mkdir(exist_ok=True)
         with _exclusive_lock(directory, wait=None):
@@ -197,7 +204,7 @@ class Store:
                 connection.executescript(_SCHEMA)
                 rows = {
                     "format": FORMAT_NAME,
-                    "format_version": str(FORMAT_VERSION),
+                    "format_version": str(_FIRST_FORMAT_WITH_BAGS if options.bag_window else 1),
                     "fingerprint_scheme": str(FINGERPRINT_SCHEME),
                     "fingerprint_options": json.dumps(options._asdict()),
                     "next_num": "0",
@@ -228,10 +235,16 @@ class Store:
         try:
             version = int(meta["format_version"])
             scheme = int(meta["fingerprint_scheme"])
-            json.loads(meta["fingerprint_options"])
+            fingerprint_options = json.loads(meta["fingerprint_options"])
             int(meta["next_num"]), int(meta["generation"]), int(meta["next_segment"])
         except (KeyError, ValueError) as exc:
             raise CorruptIndexError(f"{path}: damaged index metadata ({exc!r})") from None
+        unknown = sorted(set(fingerprint_options) - set(FingerprintOptions._fields))
+        if unknown:
+            raise CorruptIndexError(
+                f"{path}: made with fingerprint options this unspin does not know "
+                f"({', '.join(unknown)}); upgrade unspin"
+            )
         if version > FORMAT_VERSION:
             raise CorruptIndexError(
                 f"{path}: index format {version} is newer than this unspin reads "
@@ -635,6 +648,9 @@ def metadata_summary(meta: dict[str, str]) -> dict[str, Any]:
     return {
         "format_version": int(meta["format_version"]),
         "fingerprint_scheme": int(meta["fingerprint_scheme"]),
-        "fingerprint_options": json.loads(meta["fingerprint_options"]),
+        # Options an older index does not record have their defaults (bag_window 0).
+        "fingerprint_options": FingerprintOptions(
+            **json.loads(meta["fingerprint_options"])
+        )._asdict(),
         "created": meta.get("created"),
     }
