@@ -27,9 +27,9 @@ sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 from _harness import new_run_dir  # noqa: E402
 from bench_scale import BBC, GENERATION_BATCH, Generator  # noqa: E402
 
-from unspin.index import FingerprintOptions, Index, fingerprint_documents  # noqa: E402
+from unspin.index import BAG_WINDOW, FingerprintOptions, Index, fingerprint_documents  # noqa: E402
 
-SETTINGS = {"default": FingerprintOptions(), "bag pairs": FingerprintOptions(bag_window=8)}
+SETTINGS = {"default": FingerprintOptions(), "bag pairs": FingerprintOptions(bag_window=BAG_WINDOW)}
 
 
 def build_once(texts: list[str], options: FingerprintOptions) -> tuple[float, int]:

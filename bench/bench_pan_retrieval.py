@@ -55,7 +55,7 @@ sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
 from _harness import new_run_dir  # noqa: E402
 
-from unspin.index import FingerprintOptions, Index, SearchOptions, check_documents  # noqa: E402
+from unspin.index import BAG_WINDOW, FingerprintOptions, Index, SearchOptions, check_documents  # noqa: E402
 from unspin.io import SkippedInput, read_documents  # noqa: E402
 from unspin.report import read_pan_xml  # noqa: E402
 
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = Path(work) / "pan.idx"
         started, cpu = time.perf_counter(), time.process_time()
         skipped: list[SkippedInput] = []
-        fingerprints = FingerprintOptions(bag_window=8) if args.bag_pairs else None
+        fingerprints = FingerprintOptions(bag_window=BAG_WINDOW) if args.bag_pairs else None
         with Index.open(index_dir, create=True, fingerprint_options=fingerprints) as index:
             # A few PAN files trip the binary-data sniffer: skipped, counted, as by
             # `unspin index add`.

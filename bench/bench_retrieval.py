@@ -349,9 +349,10 @@ def main(argv: list[str] | None = None) -> int:
         help="change a SearchOptions field of unspin's searches (e.g. min_support=15)",
     )
     args = parser.parse_args(argv)
+    from unspin.index import BAG_WINDOW, SearchOptions
+
     if args.bag_pairs:
-        INDEX_OPTIONS["bag_window"] = 8
-    from unspin.index import SearchOptions
+        INDEX_OPTIONS["bag_window"] = BAG_WINDOW
 
     for assignment in args.option:
         name, _, value = assignment.partition("=")

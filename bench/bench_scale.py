@@ -139,13 +139,13 @@ def _rss() -> dict[str, int]:
 
 def build(args: argparse.Namespace, index_dir: Path, queries_file: Path) -> dict[str, object]:
     from unspin.eval import settings_for, spin_text
-    from unspin.index import FingerprintOptions, Index
+    from unspin.index import BAG_WINDOW, FingerprintOptions, Index
 
     generator = Generator(args.corpus, args.seed)
     keep_every = max(1, args.docs // (args.queries * 2))
     kept: list[str] = []
     generate_s = build_cpu = 0.0
-    fingerprints = FingerprintOptions(bag_window=8) if args.bag_pairs else None
+    fingerprints = FingerprintOptions(bag_window=BAG_WINDOW) if args.bag_pairs else None
     index = Index.open(index_dir, create=True, fingerprint_options=fingerprints)
     wall = time.perf_counter()
     done = 0

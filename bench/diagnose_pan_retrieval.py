@@ -30,7 +30,7 @@ from bench_pan_retrieval import DEFAULT_CORPUS, _option_value  # noqa: E402
 
 import unspin.index._search as search_module  # noqa: E402
 from unspin.align import Verdict  # noqa: E402
-from unspin.index import FingerprintOptions, Index, SearchOptions  # noqa: E402
+from unspin.index import BAG_WINDOW, FingerprintOptions, Index, SearchOptions  # noqa: E402
 from unspin.io import read_document, read_documents  # noqa: E402
 
 SUPPORT_BINS = ((25, 29), (20, 24), (0, 19))
@@ -76,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
         Index.open(
             Path(work) / "pan.idx",
             create=True,
-            fingerprint_options=FingerprintOptions(bag_window=8) if args.bag_pairs else None,
+            fingerprint_options=FingerprintOptions(bag_window=BAG_WINDOW)
+            if args.bag_pairs
+            else None,
         ) as index,
     ):
         index.add(

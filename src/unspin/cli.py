@@ -53,6 +53,7 @@ from unspin.eval import (
     spin_text,
 )
 from unspin.index import (
+    BAG_WINDOW,
     CheckedDocument,
     FingerprintOptions,
     Index,
@@ -652,10 +653,6 @@ SkipSize = Annotated[
 ]
 
 
-# The window of the bag pairs `--bag-pairs` indexes (the setting the benchmarks measure).
-_BAG_WINDOW = 8
-
-
 @index_app.command("add")
 def index_add(
     index_dir: IndexDir,
@@ -704,7 +701,7 @@ def index_add(
         first = next(documents, None)
         if first is None:  # nothing to add: refuse before creating an index
             raise InputError("no documents found in the inputs" + skips.summary())
-        fingerprints = FingerprintOptions(bag_window=_BAG_WINDOW) if bag_pairs else None
+        fingerprints = FingerprintOptions(bag_window=BAG_WINDOW) if bag_pairs else None
         with Index.open(index_dir, create=True, fingerprint_options=fingerprints) as index:
             if bag_pairs and index.fingerprint_options.bag_window == 0:
                 typer.echo(

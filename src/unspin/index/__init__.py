@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from unspin.index._check import CheckedDocument, check_documents
 from unspin.index._fingerprint import (
+    BAG_WINDOW,
     FINGERPRINT_SCHEME,
     DocumentPostings,
     FingerprintOptions,
@@ -36,6 +37,7 @@ from unspin.index._types import (
 )
 
 __all__ = [
+    "BAG_WINDOW",
     "DEFAULT_BATCH_SIZE",
     "FINGERPRINT_SCHEME",
     "Candidate",

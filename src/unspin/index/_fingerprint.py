@@ -45,6 +45,7 @@ from unspin.text._lexicon import Lexicon
 from unspin.text._normalize import normalize
 
 __all__ = [
+    "BAG_WINDOW",
     "FINGERPRINT_SCHEME",
     "DocumentPostings",
     "FingerprintOptions",
@@ -55,6 +56,10 @@ __all__ = [
 
 FINGERPRINT_SCHEME: Final = 1
 """Changes whenever the fingerprints change; an index records the scheme it was built with."""
+
+BAG_WINDOW: Final = 8
+"""The bag-pair window the benchmarks measure: that of ``unspin index add --bag-pairs`` and
+of verification's support (``SearchOptions.support_bag_window``)."""
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from unspin.align import Alignment, AlignOptions, Verdict
+from unspin.index._fingerprint import BAG_WINDOW
 
 __all__ = [
     "Candidate",
@@ -79,7 +80,7 @@ class SearchOptions(NamedTuple):
     min_contrast: float = 4.0
     min_prose: float = 0.25
     min_list_support: int = 60
-    support_bag_window: int = 8
+    support_bag_window: int = BAG_WINDOW
     align: AlignOptions = AlignOptions()
 
 
