@@ -26,6 +26,9 @@ Measured:
     python bench/bench_scale.py --docs 1000000          # the target scale (~15 min)
     python bench/bench_scale.py --docs 100000           # a scaled run
     python bench/bench_scale.py --docs 20000 --queries 30   # smoke test
+    python bench/bench_scale.py --docs 1000000 --keep       # keep the index in --work ...
+    python bench/bench_scale.py --docs 1000000 --reuse --option min_further_evidence=15
+        # ... and query it again, each query also with an option changed (alternately)
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -210,53 +214,88 @@ def _warm_page_cache(index_dir: Path) -> float:
     return time.perf_counter() - started
 
 
-def query(index_dir: Path, queries_file: Path, *, cold: bool) -> dict[str, object]:
-    from unspin.index import Index
+def _percentiles(values: list[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {
+        "p50_ms": round(ordered[len(ordered) // 2], 1),
+        "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
+    }
 
+
+def query(
+    index_dir: Path, queries_file: Path, *, cold: bool, options: list[str]
+) -> dict[str, object]:
+    """Time every query; with ``options`` (NAME=VALUE of ``SearchOptions``), every query
+    runs both with the defaults and with those changed, alternately first, so the two
+    are timed at the same moments of the machine."""
+    from unspin.index import Index, SearchOptions
+
+    variants = {"default": SearchOptions()}
+    if options:
+        changed: dict[str, Any] = {}
+        for assignment in options:
+            name, _, value = assignment.partition("=")
+            default = SearchOptions._field_defaults[name]
+            changed[name] = (
+                (value.lower() == "true") if isinstance(default, bool) else type(default)(value)
+            )
+        variants[",".join(options)] = SearchOptions(**changed)
     queries = [json.loads(line) for line in queries_file.read_text().splitlines()]
     warm_s = 0.0 if cold else _warm_page_cache(index_dir)
     rss_start = _rss()
     index = Index.open(index_dir)
     for item in queries[:3]:  # warm-up: lexicon tables, first pages of each segment
-        index.search(item["text"])
-    timings: dict[str, list[float]] = {"spun": [], "embedded": [], "clean": []}
-    correct: dict[str, list[bool]] = {"spun": [], "embedded": [], "clean": []}
-    verified = []
-    for item in queries:
-        started = time.perf_counter()
-        result = index.search(item["text"])
-        timings[item["kind"]].append((time.perf_counter() - started) * 1000)
-        verified.append(sum(c.verified for c in result.candidates))
-        if item["kind"] == "clean":
-            correct["clean"].append(not result.matches)
-        else:
-            correct[item["kind"]].append(
-                bool(result.matches) and result.matches[0].id == item["source"]
-            )
+        for variant in variants.values():
+            index.search(item["text"], options=variant)
+    kinds = ("spun", "embedded", "clean")
+    timings: dict[str, dict[str, list[float]]] = {n: {k: [] for k in kinds} for n in variants}
+    correct: dict[str, dict[str, list[bool]]] = {n: {k: [] for k in kinds} for n in variants}
+    verified: dict[str, list[int]] = {name: [] for name in variants}
+    names = list(variants)
+    for number, item in enumerate(queries):
+        for name in names[number % len(names) :] + names[: number % len(names)]:
+            started = time.perf_counter()
+            result = index.search(item["text"], options=variants[name])
+            timings[name][item["kind"]].append((time.perf_counter() - started) * 1000)
+            verified[name].append(sum(c.verified for c in result.candidates))
+            if item["kind"] == "clean":
+                correct[name]["clean"].append(not result.matches)
+            else:
+                correct[name][item["kind"]].append(
+                    bool(result.matches) and result.matches[0].id == item["source"]
+                )
     rss = _rss()
 
-    def percentiles(values: list[float]) -> dict[str, float]:
-        ordered = sorted(values)
+    def measured(name: str) -> dict[str, Any]:
+        everything = [t for values in timings[name].values() for t in values]
         return {
-            "p50_ms": round(ordered[len(ordered) // 2], 1),
-            "p95_ms": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))], 1),
+            "latency_all": _percentiles(everything),
+            "latency": {kind: _percentiles(values) for kind, values in timings[name].items()},
+            "accuracy": {
+                "spun_top1": statistics.fmean(correct[name]["spun"]),
+                "embedded_top1": statistics.fmean(correct[name]["embedded"]),
+                "clean_flagged": 1 - statistics.fmean(correct[name]["clean"]),
+            },
+            "mean_verified": round(statistics.fmean(verified[name]), 2),
         }
 
-    everything = [t for values in timings.values() for t in values]
-    return {
+    default = measured("default")
+    results: dict[str, object] = {
         "queries": len(queries),
         "page_cache": "cold (as left by the build)" if cold else f"warmed in {warm_s:.1f} s",
-        "latency_all": percentiles(everything),
-        "latency": {kind: percentiles(values) for kind, values in timings.items()},
-        "accuracy": {
-            "spun_top1": statistics.fmean(correct["spun"]),
-            "embedded_top1": statistics.fmean(correct["embedded"]),
-            "clean_flagged": 1 - statistics.fmean(correct["clean"]),
-        },
-        "mean_verified": round(statistics.fmean(verified), 2),
+        **default,
         "rss_mib_before_open": rss_start,
         "rss_mib_after_queries": rss,
     }
+    if options:
+        other = measured(names[1])
+        ratio = other["latency_all"]["p50_ms"] / default["latency_all"]["p50_ms"]
+        results["compared"] = {
+            "options": names[1],
+            **other,
+            "p50_ratio_to_default": round(ratio, 3),
+        }
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -275,26 +314,52 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the index afterwards")
     parser.add_argument("--query-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="query the index an earlier --keep run left in --work instead of building one",
+    )
+    parser.add_argument(
         "--cold", action="store_true", help="do not read the index into the page cache first"
+    )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="also time every query with this SearchOptions field changed, alternating "
+        "with the defaults (the ratio of the two p50s is reported)",
     )
     args = parser.parse_args(argv)
     index_dir, queries_file = args.work / "index", args.work / "queries.jsonl"
     if args.query_only:
-        print(json.dumps(query(index_dir, queries_file, cold=args.cold)))
+        print(json.dumps(query(index_dir, queries_file, cold=args.cold, options=args.option)))
         return 0
+    from unspin.index import SearchOptions
+
+    for assignment in args.option:
+        name, _, value = assignment.partition("=")
+        if name not in SearchOptions._fields or name == "align" or not value:
+            parser.error(f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field")
     if not args.corpus.is_dir():
         print(f"{args.corpus}: not found (the generator learns from BBC news), skipped")
         return 0
-    shutil.rmtree(args.work, ignore_errors=True)
-    args.work.mkdir(parents=True)
-    print(f"building an index of {args.docs} synthetic documents in {index_dir}", flush=True)
-    results: dict[str, object] = {"build": build(args, index_dir, queries_file)}
-    print(json.dumps(results["build"]), flush=True)
+    results: dict[str, object] = {}
+    if args.reuse:
+        if not (index_dir.is_dir() and queries_file.is_file()):
+            parser.error(f"--reuse: no index and queries in {args.work} (build with --keep)")
+        results["build"] = {"reused": str(index_dir)}
+    else:
+        shutil.rmtree(args.work, ignore_errors=True)
+        args.work.mkdir(parents=True)
+        print(f"building an index of {args.docs} synthetic documents in {index_dir}", flush=True)
+        results["build"] = build(args, index_dir, queries_file)
+        print(json.dumps(results["build"]), flush=True)
     # Query from a fresh process: its memory is the querying footprint alone.
     subprocess.run(["sync"], check=False)
     completed = subprocess.run(
         [sys.executable, __file__, "--query-only", "--work", str(args.work)]
-        + (["--cold"] if args.cold else []),
+        + (["--cold"] if args.cold else [])
+        + [f"--option={assignment}" for assignment in args.option],
         capture_output=True,
         text=True,
         check=True,
@@ -304,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     out = BENCH_DIR / "out" / f"scale-{args.docs}-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"written to {out}")
-    if not args.keep:
+    if not args.keep and not args.reuse:
         shutil.rmtree(args.work, ignore_errors=True)
     return 0
 

@@ -18,13 +18,16 @@ from unspin.eval import settings_for, spin_text
 from unspin.index._search import (
     Contrast,
     Evidence,
+    Query,
+    SourceText,
     explain,
     is_summary,
     required_support,
+    scaled_budget,
     stands_out,
     vocabulary_contrast,
 )
-from unspin.text._analysis import analyse_text
+from unspin.text._analysis import AnalysisOptions, analyse_text
 
 SOURCES = 40
 STITCHED = 12
@@ -144,11 +147,12 @@ def test_every_source_of_a_page_stitched_from_many_is_found(index: Index) -> Non
 
 def test_max_verified_and_max_rejected_bound_the_alignments(index: Index) -> None:
     page = "\n\n".join(_spun_part(seed) for seed in range(STITCHED))
-    capped = index.search(page, options=SearchOptions(max_verified=3))
+    # budget_words=0: the budgets as given, whatever the page's length.
+    capped = index.search(page, options=SearchOptions(max_verified=3, budget_words=0))
     assert len(capped.matches) == 3 and sum(c.verified for c in capped.candidates) == 3
     clean = prose_article(SOURCES + 7)  # never indexed
     for budget in (0, 1, 3):
-        options = SearchOptions(max_rejected=budget, min_evidence=0.0)
+        options = SearchOptions(max_rejected=budget, min_evidence=0.0, budget_words=0)
         result = index.search(clean, options=options)
         assert result.matches == ()
         assert sum(c.verified for c in result.candidates) == budget
@@ -356,3 +360,71 @@ def test_a_cropped_alignment_that_confirms_nothing_is_redone_on_the_whole_query(
     off = index.search(query, options=SearchOptions(realign_whole=False))
     assert off.matches == ()
     assert next(c for c in off.candidates if c.id == "doc-5").verified
+
+
+def test_scaled_budget_counts_the_query_in_units_of_budget_words() -> None:
+    options = SearchOptions(max_rejected=8, max_verified=32, budget_words=500)
+    for words in (0, 1, 500, 749):
+        assert scaled_budget(options, words) == options
+    doubled = scaled_budget(options, 751)
+    assert (doubled.max_rejected, doubled.max_verified) == (16, 64)
+    tenfold = scaled_budget(options, 5000)
+    assert (tenfold.max_rejected, tenfold.max_verified) == (80, 320)
+    assert tenfold._replace(max_rejected=8, max_verified=32) == options  # nothing else
+    off = options._replace(budget_words=0)
+    assert scaled_budget(off, 5000) == off
+
+
+def test_a_long_query_gets_a_budget_in_proportion_to_its_length(index: Index) -> None:
+    # Four unindexed articles: a clean query several budget units long.
+    clean = "\n\n".join(prose_article(SOURCES + 40 + seed) for seed in range(4))
+    words = len(clean.split())
+    options = SearchOptions(max_rejected=1, min_evidence=0.0, budget_words=words // 3)
+    result = index.search(clean, options=options)
+    assert result.matches == ()
+    assert sum(c.verified for c in result.candidates) == 3
+    fixed = index.search(clean, options=options._replace(budget_words=0))
+    assert sum(c.verified for c in fixed.candidates) == 1
+
+
+def test_each_confirmed_source_earns_its_own_weak_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two strong candidates that are copies, then weak ones that are not: with
+    # max_further_rejected=1, each confirmed source lets one weak candidate be aligned.
+    scores = [50.0, 40.0, 25.0, 24.0, 23.0, 22.0]
+    hits = [np.asarray([i], dtype=np.int64) for i in range(len(scores))]
+    evidence = Evidence(np.ones(len(scores)), np.arange(len(scores)), np.asarray(scores), hits)
+    empty = analyse_text("")
+    query = Query(
+        "",
+        False,
+        np.arange(len(scores), dtype=np.int64),
+        lambda: empty,
+        AnalysisOptions(),
+        np.zeros(0, dtype=np.int64),
+    )
+    nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
+    aligned: list[str] = []
+
+    def fake_align(query: Query, found: SourceText, *args: object) -> tuple[Alignment, bool]:
+        aligned.append(found.id)
+        return nothing, False
+
+    monkeypatch.setattr(search_module, "_align_candidate", fake_align)
+    monkeypatch.setattr(
+        search_module, "_confirms", lambda alignment, q, found, *a: (found.id in {"0", "1"}, 40)
+    )
+    options = SearchOptions(
+        min_evidence=30.0, min_further_evidence=20.0, max_further_rejected=1, budget_words=0
+    )
+    verified = search_module.verify_candidates(
+        evidence,
+        {i: str(i) for i in range(len(scores))},
+        query,
+        lambda number: SourceText(str(number), empty, False),
+        options,
+        search_module.FingerprintOptions(),
+    )
+    assert [m.id for m in verified.matches] == ["0", "1"]
+    assert aligned == ["0", "1", "2", "3"]

@@ -31,6 +31,7 @@ from unspin.index._search import (
     SourceText,
     covered_share,
     gather_evidence,
+    scaled_budget,
     verify_candidates,
     word_starts,
 )
@@ -332,6 +333,12 @@ class Index:
         is_html = looks_like_html(text) if html is None else html
         snapshot = self._current()
         query = fingerprint_query(text, html=is_html, options=self.fingerprint_options)
+        if is_html:  # words of the visible text, at their raw offsets
+            visible = normalize(text, html_input=True, repair_unicode=False)
+            starts = visible.offsets[word_starts(visible.text)]
+        else:
+            starts = word_starts(text)
+        options = scaled_budget(options, len(starts))
         evidence = gather_evidence(
             query,
             snapshot.segments,
@@ -358,11 +365,6 @@ class Index:
         def source(num: int) -> SourceText | None:
             return self._source_analysis(num, options.align.analysis)
 
-        if is_html:  # words of the visible text, at their raw offsets
-            visible = normalize(text, html_input=True, repair_unicode=False)
-            starts = visible.offsets[word_starts(visible.text)]
-        else:
-            starts = word_starts(text)
         prepared = Query(text, is_html, query.offset, query_analysis, analysis_options, starts)
         verified = verify_candidates(
             evidence, ids, prepared, source, options, self.fingerprint_options

@@ -50,6 +50,7 @@ __all__ = [
     "local_evidence",
     "prose_share",
     "required_support",
+    "scaled_budget",
     "stands_out",
     "structural_support",
     "verify_candidates",
@@ -483,6 +484,25 @@ def explain(
     return changed
 
 
+def scaled_budget(options: SearchOptions, words: int) -> SearchOptions:
+    """``options`` with ``max_rejected`` and ``max_verified`` multiplied by the query's
+    length in units of ``options.budget_words`` words (rounded, at least 1).
+
+    A budget fixed per query would search a book with what a news article gets: a long
+    document can hold passages of many sources, each of which needs a place in the
+    candidate pool and an alignment. Scaled, a long query costs what searching it in
+    pieces would, and a query of up to one and a half units is searched as before.
+    """
+    if options.budget_words <= 0:
+        return options
+    units = max(1, round(words / options.budget_words))
+    if units == 1:
+        return options
+    return options._replace(
+        max_rejected=options.max_rejected * units, max_verified=options.max_verified * units
+    )
+
+
 def verify_candidates(
     evidence: Evidence,
     ids: dict[int, str],
@@ -510,7 +530,8 @@ def verify_candidates(
 
     Once a source is confirmed, candidates under ``options.min_evidence`` but at least
     ``options.min_further_evidence`` are aligned too, until ``options.max_further_rejected``
-    of them are rejected: a page found copying one source often copies more (stitched
+    of them per confirmed source are rejected: a page found copying one source often
+    copies more, and one found copying several more still (stitched
     pages; PAN's suspicious documents hold up to two dozen), and their passages, short or
     heavily rewritten, keep few fingerprints; a query with no source never pays for them,
     and one whose host text is on the topic of other indexed documents pays little."""
@@ -528,7 +549,7 @@ def verify_candidates(
         weak = strength < options.min_evidence
         if weak and not (
             matches
-            and weak_rejected < options.max_further_rejected
+            and weak_rejected < options.max_further_rejected * len(matches)
             and strength >= options.min_further_evidence
         ):
             break

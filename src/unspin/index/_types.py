@@ -23,12 +23,17 @@ class SearchOptions(NamedTuple):
     ``top``: most sources reported. ``max_rejected``: most candidates aligned without
     being confirmed before the search gives up (what a query with no source costs).
     ``max_verified``: most candidates aligned per query in all (a page stitched from many
-    sources gets each of them aligned, up to this many).
+    sources gets each of them aligned, up to this many). ``budget_words``: those two
+    budgets, and the pool of candidates retrieval keeps, are per this many words of the
+    query: a query of N times as many words (rounded; at least 1) gets N times each, as
+    if it were searched in pieces (a long document can hold passages of many sources;
+    0: no scaling).
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
     candidate needs to be aligned at all; once a source is confirmed,
     ``min_further_evidence`` is enough, until ``max_further_rejected`` such weaker
-    candidates have been rejected (a page copying one source often copies more, and short
+    candidates per confirmed source have been rejected (a page copying one source often
+    copies more, and short
     or heavily rewritten passages keep few fingerprints). ``realign_whole``: a long
     plain-text query is aligned with a candidate only around that candidate's evidence;
     when that crop confirms nothing, the whole query is aligned again (a crop drawn
@@ -65,6 +70,7 @@ class SearchOptions(NamedTuple):
     top: int = 10
     max_rejected: int = 8
     max_verified: int = 32
+    budget_words: int = 500
     min_evidence: float = 30.0
     min_further_evidence: float = 20.0
     max_further_rejected: int = 2
