@@ -22,6 +22,7 @@ from unspin.index._search import (
     SourceText,
     explain,
     is_summary,
+    patchwork_options,
     required_support,
     scaled_budget,
     stands_out,
@@ -428,3 +429,45 @@ def test_each_confirmed_source_earns_its_own_weak_candidates(
     )
     assert [m.id for m in verified.matches] == ["0", "1"]
     assert aligned == ["0", "1", "2", "3"]
+
+
+def test_patchwork_options_lower_the_confirmation_bars() -> None:
+    options = SearchOptions(
+        min_support=30, min_summary_support=12, min_contrast_support=14, min_contrast=4.0
+    )
+    lowered = patchwork_options(options._replace(patchwork_bar=0.75))
+    assert (lowered.min_support, lowered.min_summary_support) == (22, 9)
+    assert (lowered.min_contrast_support, lowered.min_contrast) == (10, 3.0)
+    # Nothing else is lowered: prose, list and overlap bars, budgets, evidence.
+    assert lowered._replace(
+        min_support=30, min_summary_support=12, min_contrast_support=14, min_contrast=4.0
+    ) == options._replace(patchwork_bar=0.75)
+    assert patchwork_options(options._replace(patchwork_bar=1.0)) == options._replace(
+        patchwork_bar=1.0
+    )
+
+
+def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) -> None:
+    weak = _shuffled(_paragraphs(prose_article(0))[2], 0)  # little support left
+    host = _paragraphs(prose_article(SOURCES + 70))  # never indexed
+    page = "\n\n".join([host[0], _spun_part(1), host[1], _spun_part(2), host[2], weak])
+    lenient = SearchOptions(min_support=0, min_evidence=0.0, budget_words=0)
+    found = {m.id: m.support for m in index.search(page, options=lenient).matches}
+    assert {"doc-0", "doc-1", "doc-2"} <= set(found)
+    support = found["doc-0"]
+    assert min(found["doc-1"], found["doc-2"]) > support + 1
+    # A bar just above the weak copy's support, no contrast rule: rejected as it stands,
+    # confirmed once two sources are, on a bar lowered to its support.
+    strict = lenient._replace(min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0)
+    lowered = strict._replace(patchwork_bar=support / (support + 1))
+    assert patchwork_options(lowered).min_support <= support
+    result = index.search(page, options=strict)
+    assert {"doc-1", "doc-2"} <= {m.id for m in result.matches}
+    assert "doc-0" not in {m.id for m in result.matches}
+    assert next(c for c in result.candidates if c.id == "doc-0").verified
+    assert "doc-0" in {m.id for m in index.search(page, options=lowered).matches}
+    # Not before two sources are confirmed: with a third required, or on its own.
+    three = index.search(page, options=lowered._replace(patchwork_sources=3))
+    assert "doc-0" not in {m.id for m in three.matches}
+    alone = "\n\n".join([*host[:3], weak])
+    assert index.search(alone, options=lowered).matches == ()

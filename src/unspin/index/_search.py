@@ -48,6 +48,7 @@ __all__ = [
     "gather_evidence",
     "is_summary",
     "local_evidence",
+    "patchwork_options",
     "prose_share",
     "required_support",
     "scaled_budget",
@@ -503,6 +504,19 @@ def scaled_budget(options: SearchOptions, words: int) -> SearchOptions:
     )
 
 
+def patchwork_options(options: SearchOptions) -> SearchOptions:
+    """The bars a candidate is confirmed on once ``options.patchwork_sources`` sources
+    are: ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded) and
+    ``min_contrast`` times ``options.patchwork_bar``."""
+    share = options.patchwork_bar
+    return options._replace(
+        min_support=round(options.min_support * share),
+        min_summary_support=round(options.min_summary_support * share),
+        min_contrast_support=round(options.min_contrast_support * share),
+        min_contrast=options.min_contrast * share,
+    )
+
+
 def verify_candidates(
     evidence: Evidence,
     ids: dict[int, str],
@@ -520,7 +534,9 @@ def verify_candidates(
     (or their support ``options.min_list_support``) and their :func:`structural_support`
     :func:`required_support`, or at least
     ``options.min_contrast_support`` while the passages :func:`stands_out` from the rest
-    of the two texts (:func:`vocabulary_contrast`). The
+    of the two texts (:func:`vocabulary_contrast`); once
+    ``options.patchwork_sources`` sources are confirmed, on the lower bars of
+    :func:`patchwork_options`. The
     work is bounded by ``options.max_rejected`` candidates that confirm nothing (a query
     with no source stops there) and ``options.max_verified`` alignments in all (a page
     stitched from many sources gets each of them aligned, up to that many). A long
@@ -535,6 +551,7 @@ def verify_candidates(
     pages; PAN's suspicious documents hold up to two dozen), and their passages, short or
     heavily rewritten, keep few fingerprints; a query with no source never pays for them,
     and one whose host text is on the topic of other indexed documents pays little."""
+    patchwork = patchwork_options(options)
     explained = [np.zeros(len(hits), dtype=np.bool_) for hits in evidence.hits]
     pending = list(range(len(evidence.documents)))
     outcomes: dict[int, tuple[bool, bool]] = {}
@@ -560,13 +577,14 @@ def verify_candidates(
         open_hits = evidence.hits[candidate][~explained[candidate]]
         alignment, cropped = _align_candidate(query, found, open_hits, evidence.weights, options)
         aligned += 1
-        copy, support = _confirms(alignment, query, found, options, fingerprint_options)
+        bars = patchwork if len(matches) >= options.patchwork_sources else options
+        copy, support = _confirms(alignment, query, found, bars, fingerprint_options)
         if not copy and cropped and options.realign_whole:
             # The crop can leave out part of a passage, or (a summary's test compares
             # the passage with the rest of the query) the unrelated text around it.
             alignment = align(query.analysis(), found.analysis, options=options.align)
             aligned += 1
-            copy, support = _confirms(alignment, query, found, options, fingerprint_options)
+            copy, support = _confirms(alignment, query, found, bars, fingerprint_options)
         outcomes[candidate] = (True, copy)
         if not copy:
             rejected += 1

@@ -63,8 +63,14 @@ class SearchOptions(NamedTuple):
     as ``min_support``). ``support_bag_window``: structural support also counts the bag
     pairs (``FingerprintOptions.bag_window``) of windows of this many content words,
     whether or not the index holds them (0: it does not count them); word shuffles and
-    translation break the ordered fingerprints but keep many bag pairs. ``align``: the
-    alignment options used to verify.
+    translation break the ordered fingerprints but keep many bag pairs.
+    ``patchwork_sources``, ``patchwork_bar``: once this many sources are confirmed, the
+    query is a patchwork of copies (a page stitched from several sources), and each
+    further candidate is confirmed on ``min_support``, ``min_summary_support``,
+    ``min_contrast_support`` and ``min_contrast`` lowered to this share of themselves: a
+    text shown to copy from several sources likely copies from the next one too, whose
+    passage may be short or heavily rewritten (1.0: the same bars throughout).
+    ``align``: the alignment options used to verify.
     """
 
     top: int = 10
@@ -72,7 +78,7 @@ class SearchOptions(NamedTuple):
     max_verified: int = 32
     budget_words: int = 500
     min_evidence: float = 30.0
-    min_further_evidence: float = 20.0
+    min_further_evidence: float = 15.0
     max_further_rejected: int = 2
     realign_whole: bool = True
     window: int = 2000
@@ -87,6 +93,8 @@ class SearchOptions(NamedTuple):
     min_prose: float = 0.25
     min_list_support: int = 60
     support_bag_window: int = BAG_WINDOW
+    patchwork_sources: int = 2
+    patchwork_bar: float = 0.75
     align: AlignOptions = AlignOptions()
 
 
