@@ -78,7 +78,7 @@ class SearchOptions(NamedTuple):
     max_verified: int = 32
     budget_words: int = 500
     min_evidence: float = 30.0
-    min_further_evidence: float = 15.0
+    min_further_evidence: float = 10.0
     max_further_rejected: int = 2
     realign_whole: bool = True
     window: int = 2000
