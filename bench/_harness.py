@@ -22,9 +22,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
-from typing import NamedTuple, Protocol, TypeVar, cast
+from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
 from unspin.eval import EvaluationReport, PanScores, evaluate_corpus
+from unspin.index import SearchOptions
 
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
@@ -244,6 +245,27 @@ class SystemRun(NamedTuple):
     exit_code: int
     output_dir: Path
     report: EvaluationReport
+
+
+def search_options(assignments: Sequence[str], base: SearchOptions | None = None) -> SearchOptions:
+    """``base`` (default: the defaults) with each ``--option NAME=VALUE`` applied, the
+    value converted to the field's type; a bad assignment exits with a one-line error."""
+    options = base or SearchOptions()
+    changed: dict[str, Any] = {}
+    for assignment in assignments:
+        name, _, value = assignment.partition("=")
+        if name not in SearchOptions._fields or name == "align" or not value:
+            raise SystemExit(
+                f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field"
+            )
+        default = getattr(options, name)
+        if isinstance(default, bool):  # bool("False") is True
+            if value.lower() not in {"true", "false"}:
+                raise SystemExit(f"--option {assignment}: expected true or false")
+            changed[name] = value.lower() == "true"
+        else:
+            changed[name] = type(default)(value)
+    return options._replace(**changed)
 
 
 def new_run_dir(prefix: str) -> Path:

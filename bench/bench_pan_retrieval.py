@@ -53,7 +53,7 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from _harness import new_run_dir  # noqa: E402
+from _harness import new_run_dir, search_options  # noqa: E402
 
 from unspin.index import BAG_WINDOW, FingerprintOptions, Index, SearchOptions, check_documents  # noqa: E402
 from unspin.io import SkippedInput, read_documents  # noqa: E402
@@ -86,18 +86,6 @@ def _pairs(path: Path) -> list[tuple[str, str]]:
         for fields in (line.split() for line in path.read_text().splitlines())
         if len(fields) == 2
     ]
-
-
-def _option_value(options: SearchOptions, assignment: str) -> tuple[str, Any]:
-    name, _, value = assignment.partition("=")
-    if name not in SearchOptions._fields or name == "align" or not value:
-        raise SystemExit(f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field")
-    default = getattr(options, name)
-    if isinstance(default, bool):  # bool("False") is True
-        if value.lower() not in {"true", "false"}:
-            raise SystemExit(f"--option {assignment}: expected true or false")
-        return name, value.lower() == "true"
-    return name, type(default)(value)
 
 
 def judge_pairs(
@@ -149,8 +137,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (corpus / "src").is_dir():
         print(f"{corpus}: no PAN corpus there, skipped")
         return 0
-    options = SearchOptions(top=args.top, max_verified=args.max_verified)
-    options = options._replace(**dict(_option_value(options, a) for a in args.option))
+    options = search_options(
+        args.option, SearchOptions(top=args.top, max_verified=args.max_verified)
+    )
     judge = not args.no_judge and ANCHOR_SCRIPT.is_file()
     truth: dict[str, list[tuple[str, str]]] = defaultdict(list)  # susp -> [(src, group)]
     for folder, group in GROUPS.items():

@@ -228,18 +228,13 @@ def query(
     """Time every query; with ``options`` (NAME=VALUE of ``SearchOptions``), every query
     runs both with the defaults and with those changed, alternately first, so the two
     are timed at the same moments of the machine."""
+    from _harness import search_options
+
     from unspin.index import Index, SearchOptions
 
     variants = {"default": SearchOptions()}
     if options:
-        changed: dict[str, Any] = {}
-        for assignment in options:
-            name, _, value = assignment.partition("=")
-            default = SearchOptions._field_defaults[name]
-            changed[name] = (
-                (value.lower() == "true") if isinstance(default, bool) else type(default)(value)
-            )
-        variants[",".join(options)] = SearchOptions(**changed)
+        variants[",".join(options)] = search_options(options)
     queries = [json.loads(line) for line in queries_file.read_text().splitlines()]
     warm_s = 0.0 if cold else _warm_page_cache(index_dir)
     rss_start = _rss()
@@ -334,12 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.query_only:
         print(json.dumps(query(index_dir, queries_file, cold=args.cold, options=args.option)))
         return 0
-    from unspin.index import SearchOptions
+    from _harness import search_options
 
-    for assignment in args.option:
-        name, _, value = assignment.partition("=")
-        if name not in SearchOptions._fields or name == "align" or not value:
-            parser.error(f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field")
+    search_options(args.option)  # a bad --option fails here, before the build
     if not args.corpus.is_dir():
         print(f"{args.corpus}: not found (the generator learns from BBC news), skipped")
         return 0

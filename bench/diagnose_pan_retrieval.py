@@ -26,7 +26,8 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from bench_pan_retrieval import DEFAULT_CORPUS, _option_value  # noqa: E402
+from _harness import search_options  # noqa: E402
+from bench_pan_retrieval import DEFAULT_CORPUS  # noqa: E402
 
 import unspin.index._search as search_module  # noqa: E402
 from unspin.align import Verdict  # noqa: E402
@@ -52,8 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     queries_file = args.run / "queries.jsonl"
     if not queries_file.is_file():
         parser.error(f"{queries_file}: no such file (pass a pan-retrieval run directory)")
-    options = SearchOptions(top=args.top, max_verified=args.max_verified)
-    options = options._replace(**dict(_option_value(options, a) for a in args.option))
+    options = search_options(
+        args.option, SearchOptions(top=args.top, max_verified=args.max_verified)
+    )
     missed: dict[str, list[tuple[str, str]]] = defaultdict(list)  # susp -> [(src, group)]
     for line in queries_file.read_text().splitlines():
         query = json.loads(line)
