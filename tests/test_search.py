@@ -20,6 +20,7 @@ from unspin.index._search import (
     Evidence,
     Query,
     SourceText,
+    dense_passage,
     explain,
     is_summary,
     patchwork_options,
@@ -458,7 +459,9 @@ def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) ->
     assert min(found["doc-1"], found["doc-2"]) > support + 1
     # A bar just above the weak copy's support, no contrast rule: rejected as it stands,
     # confirmed once two sources are, on a bar lowered to its support.
-    strict = lenient._replace(min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0)
+    strict = lenient._replace(
+        min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0, patchwork_similarity=2.0
+    )
     lowered = strict._replace(patchwork_bar=support / (support + 1))
     assert patchwork_options(lowered).min_support <= support
     result = index.search(page, options=strict)
@@ -471,3 +474,56 @@ def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) ->
     assert "doc-0" not in {m.id for m in three.matches}
     alone = "\n\n".join([*host[:3], weak])
     assert index.search(alone, options=lowered).matches == ()
+
+
+def _passage_alignment(query: str, part: str, source: str, score: float) -> Alignment:
+    start, source_start = query.index(part), source.index(part)
+    passage = Passage(
+        Span(start, start + len(part)),
+        Span(source_start, source_start + len(part)),
+        score,
+        MatchType.SPUN,
+        (),
+    )
+    return Alignment((passage,), score, 0.1, 0.1, Verdict.PARTIAL_COPY)
+
+
+def test_dense_passage_needs_similarity_length_and_prose() -> None:
+    part = " ".join(["the quick brown fox jumps over the lazy dog"] * 3)  # 27 words
+    query, source = f"Intro text here. {part} Outro.", f"Other start. {part}"
+    options = SearchOptions(patchwork_similarity=0.65, patchwork_words=25)
+    assert dense_passage(_passage_alignment(query, part, source, 0.65), query, source, options)
+    # Under the similarity bar, or shorter than the word bar on either side: no.
+    assert not dense_passage(_passage_alignment(query, part, source, 0.64), query, source, options)
+    longer = options._replace(patchwork_words=28)
+    assert not dense_passage(_passage_alignment(query, part, source, 0.9), query, source, longer)
+    # A line-up of names is no prose, however similar.
+    names = " ".join(["Smith Jones Brown Taylor Wilson Evans Thomas Roberts Walker"] * 3)
+    listing, listed = f"Teams: {names} end.", f"Squad {names}"
+    alignment = _passage_alignment(listing, names, listed, 0.95)
+    assert not dense_passage(alignment, listing, listed, options)
+    assert dense_passage(alignment, listing, listed, options._replace(min_prose=0.0))
+
+
+def test_a_patchworks_short_similar_passage_is_confirmed_on_similarity(index: Index) -> None:
+    weak = _shuffled(_paragraphs(prose_article(0))[2], 0)  # little support left
+    host = _paragraphs(prose_article(SOURCES + 70))  # never indexed
+    page = "\n\n".join([host[0], _spun_part(1), host[1], _spun_part(2), host[2], weak])
+    lenient = SearchOptions(min_support=0, min_evidence=0.0, budget_words=0)
+    support = {m.id: m.support for m in index.search(page, options=lenient).matches}["doc-0"]
+    # A support bar just above the weak copy's, no contrast rule, patchwork bars not lowered.
+    strict = lenient._replace(
+        min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0, patchwork_similarity=2.0
+    )
+    result = index.search(page, options=strict)
+    found = {m.id for m in result.matches}
+    assert {"doc-1", "doc-2"} <= found and "doc-0" not in found
+    doc0 = next(c for c in result.candidates if c.id == "doc-0")
+    assert doc0.verified and not doc0.copy
+    dense = strict._replace(patchwork_similarity=0.3, patchwork_words=20)
+    assert "doc-0" in {m.id for m in index.search(page, options=dense).matches}
+    # Only in a patchwork: not with a third source required first, nor on its own.
+    three = index.search(page, options=dense._replace(patchwork_sources=3))
+    assert "doc-0" not in {m.id for m in three.matches}
+    alone = "\n\n".join([*host[:3], weak])
+    assert index.search(alone, options=dense).matches == ()

@@ -70,6 +70,11 @@ class SearchOptions(NamedTuple):
     ``min_contrast_support`` and ``min_contrast`` lowered to this share of themselves: a
     text shown to copy from several sources likely copies from the next one too, whose
     passage may be short or heavily rewritten (1.0: the same bars throughout).
+    ``patchwork_similarity``, ``patchwork_words``: in such a patchwork, a candidate is
+    also confirmed, whatever its support, by a passage at least this similar (the
+    alignment's passage score) with at least this many words on each side: a short
+    rewritten passage keeps too few fingerprints for any support bar, but most of its
+    words (above 1: off).
     ``align``: the alignment options used to verify.
     """
 
@@ -95,6 +100,8 @@ class SearchOptions(NamedTuple):
     support_bag_window: int = BAG_WINDOW
     patchwork_sources: int = 2
     patchwork_bar: float = 0.75
+    patchwork_similarity: float = 0.65
+    patchwork_words: int = 25
     align: AlignOptions = AlignOptions()
 
 
