@@ -439,9 +439,14 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
     lowered = patchwork_options(options._replace(patchwork_bar=0.75))
     assert (lowered.min_support, lowered.min_summary_support) == (22, 9)
     assert (lowered.min_contrast_support, lowered.min_contrast) == (10, 3.0)
-    # Nothing else is lowered: prose, list and overlap bars, budgets, evidence.
+    assert lowered.min_further_evidence == 0.75 * options.min_further_evidence
+    # Nothing else is lowered: prose, list and overlap bars, budgets, first evidence.
     assert lowered._replace(
-        min_support=30, min_summary_support=12, min_contrast_support=14, min_contrast=4.0
+        min_support=30,
+        min_summary_support=12,
+        min_contrast_support=14,
+        min_contrast=4.0,
+        min_further_evidence=options.min_further_evidence,
     ) == options._replace(patchwork_bar=0.75)
     assert patchwork_options(options._replace(patchwork_bar=1.0)) == options._replace(
         patchwork_bar=1.0

@@ -506,11 +506,13 @@ def scaled_budget(options: SearchOptions, words: int) -> SearchOptions:
 
 
 def patchwork_options(options: SearchOptions) -> SearchOptions:
-    """The bars a candidate is confirmed on once ``options.patchwork_sources`` sources
-    are: ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded) and
+    """The bars a candidate is aligned and confirmed on once
+    ``options.patchwork_sources`` sources are: ``min_further_evidence``,
+    ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded) and
     ``min_contrast`` times ``options.patchwork_bar``."""
     share = options.patchwork_bar
     return options._replace(
+        min_further_evidence=options.min_further_evidence * share,
         min_support=round(options.min_support * share),
         min_summary_support=round(options.min_summary_support * share),
         min_contrast_support=round(options.min_contrast_support * share),
@@ -565,10 +567,11 @@ def verify_candidates(
         best = max(range(len(pending)), key=lambda at: residual[pending[at]])
         strength = residual[pending[best]]
         weak = strength < options.min_evidence
+        further = patchwork if len(matches) >= options.patchwork_sources else options
         if weak and not (
             matches
             and weak_rejected < options.max_further_rejected * len(matches)
-            and strength >= options.min_further_evidence
+            and strength >= further.min_further_evidence
         ):
             break
         candidate = pending.pop(best)
