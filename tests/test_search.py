@@ -453,15 +453,24 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
     )
 
 
-def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) -> None:
+def _patchwork_page(index: Index) -> tuple[str, str, SearchOptions, int]:
+    """A page copying doc-1 and doc-2 (spun) and, weakly, doc-0 (one shuffled paragraph),
+    the same unindexed host with the weak paragraph alone, lenient options that confirm
+    all three, and the weak copy's support, below the other two's."""
     weak = _shuffled(_paragraphs(prose_article(0))[2], 0)  # little support left
     host = _paragraphs(prose_article(SOURCES + 70))  # never indexed
     page = "\n\n".join([host[0], _spun_part(1), host[1], _spun_part(2), host[2], weak])
+    alone = "\n\n".join([*host[:3], weak])
     lenient = SearchOptions(min_support=0, min_evidence=0.0, budget_words=0)
     found = {m.id: m.support for m in index.search(page, options=lenient).matches}
     assert {"doc-0", "doc-1", "doc-2"} <= set(found)
     support = found["doc-0"]
     assert min(found["doc-1"], found["doc-2"]) > support + 1
+    return page, alone, lenient, support
+
+
+def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) -> None:
+    page, alone, lenient, support = _patchwork_page(index)
     # A bar just above the weak copy's support, no contrast rule: rejected as it stands,
     # confirmed once two sources are, on a bar lowered to its support.
     strict = lenient._replace(
@@ -477,7 +486,6 @@ def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) ->
     # Not before two sources are confirmed: with a third required, or on its own.
     three = index.search(page, options=lowered._replace(patchwork_sources=3))
     assert "doc-0" not in {m.id for m in three.matches}
-    alone = "\n\n".join([*host[:3], weak])
     assert index.search(alone, options=lowered).matches == ()
 
 
@@ -511,11 +519,7 @@ def test_dense_passage_needs_similarity_length_and_prose() -> None:
 
 
 def test_a_patchworks_short_similar_passage_is_confirmed_on_similarity(index: Index) -> None:
-    weak = _shuffled(_paragraphs(prose_article(0))[2], 0)  # little support left
-    host = _paragraphs(prose_article(SOURCES + 70))  # never indexed
-    page = "\n\n".join([host[0], _spun_part(1), host[1], _spun_part(2), host[2], weak])
-    lenient = SearchOptions(min_support=0, min_evidence=0.0, budget_words=0)
-    support = {m.id: m.support for m in index.search(page, options=lenient).matches}["doc-0"]
+    page, alone, lenient, support = _patchwork_page(index)
     # A support bar just above the weak copy's, no contrast rule, patchwork bars not lowered.
     strict = lenient._replace(
         min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0, patchwork_similarity=2.0
@@ -530,5 +534,4 @@ def test_a_patchworks_short_similar_passage_is_confirmed_on_similarity(index: In
     # Only in a patchwork: not with a third source required first, nor on its own.
     three = index.search(page, options=dense._replace(patchwork_sources=3))
     assert "doc-0" not in {m.id for m in three.matches}
-    alone = "\n\n".join([*host[:3], weak])
     assert index.search(alone, options=dense).matches == ()
