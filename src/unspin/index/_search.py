@@ -548,7 +548,8 @@ def verify_candidates(
     of the whole query, which counts as a second alignment.
 
     Once a source is confirmed, candidates under ``options.min_evidence`` but at least
-    ``options.min_further_evidence`` are aligned too, until ``options.max_further_rejected``
+    ``options.min_further_evidence`` (in a patchwork, that of :func:`patchwork_options`)
+    are aligned too, until ``options.max_further_rejected``
     of them per confirmed source are rejected: a page found copying one source often
     copies more, and one found copying several more still (stitched
     pages; PAN's suspicious documents hold up to two dozen), and their passages, short or
@@ -567,11 +568,12 @@ def verify_candidates(
         best = max(range(len(pending)), key=lambda at: residual[pending[at]])
         strength = residual[pending[best]]
         weak = strength < options.min_evidence
-        further = patchwork if len(matches) >= options.patchwork_sources else options
+        in_patchwork = len(matches) >= options.patchwork_sources
+        bars = patchwork if in_patchwork else options
         if weak and not (
             matches
             and weak_rejected < options.max_further_rejected * len(matches)
-            and strength >= further.min_further_evidence
+            and strength >= bars.min_further_evidence
         ):
             break
         candidate = pending.pop(best)
@@ -581,8 +583,6 @@ def verify_candidates(
         open_hits = evidence.hits[candidate][~explained[candidate]]
         alignment, cropped = _align_candidate(query, found, open_hits, evidence.weights, options)
         aligned += 1
-        in_patchwork = len(matches) >= options.patchwork_sources
-        bars = patchwork if in_patchwork else options
         copy, support = _confirms(alignment, query, found, bars, fingerprint_options)
         if not copy and cropped and options.realign_whole:
             # The crop can leave out part of a passage, or (a summary's test compares
