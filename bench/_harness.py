@@ -24,6 +24,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple, Protocol, TypeVar, cast
 
+from unspin.align import AlignOptions
 from unspin.eval import EvaluationReport, PanScores, evaluate_corpus
 from unspin.index import SearchOptions
 
@@ -249,23 +250,47 @@ class SystemRun(NamedTuple):
 
 def search_options(assignments: Sequence[str], base: SearchOptions | None = None) -> SearchOptions:
     """``base`` (default: the defaults) with each ``--option NAME=VALUE`` applied, the
-    value converted to the field's type; a bad assignment exits with a one-line error."""
+    value converted to the field's type; ``align.NAME=VALUE`` sets a field of the
+    alignment options searches verify with. A bad assignment exits with a one-line error."""
     options = base or SearchOptions()
     changed: dict[str, Any] = {}
+    align_changed: dict[str, Any] = {}
     for assignment in assignments:
         name, _, value = assignment.partition("=")
-        if name not in SearchOptions._fields or name == "align" or not value:
+        target, fields, into = options, SearchOptions._fields, changed
+        if name.startswith("align."):
+            name = name.removeprefix("align.")
+            target, fields, into = options.align, AlignOptions._fields, align_changed
+        if name not in fields or name in {"align", "analysis"} or not value:
             raise SystemExit(
                 f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field"
+                " (or align.NAME, an AlignOptions field)"
             )
-        default = getattr(options, name)
+        default = getattr(target, name)
         if isinstance(default, bool):  # bool("False") is True
             if value.lower() not in {"true", "false"}:
                 raise SystemExit(f"--option {assignment}: expected true or false")
-            changed[name] = value.lower() == "true"
+            into[name] = value.lower() == "true"
         else:
-            changed[name] = type(default)(value)
+            into[name] = type(default)(value)
+    if align_changed:
+        changed["align"] = options.align._replace(**align_changed)
     return options._replace(**changed)
+
+
+def changed_options(options: SearchOptions) -> dict[str, Any]:
+    """The fields of ``options`` that differ from the defaults, alignment fields as
+    ``align.NAME``: what a run's report names as changed."""
+    changed: dict[str, Any] = {
+        name: value
+        for name, value in options._asdict().items()
+        if name != "align" and value != SearchOptions._field_defaults[name]
+    }
+    defaults = AlignOptions()
+    for name, value in options.align._asdict().items():
+        if name != "analysis" and value != getattr(defaults, name):
+            changed[f"align.{name}"] = value
+    return changed
 
 
 def new_run_dir(prefix: str) -> Path:

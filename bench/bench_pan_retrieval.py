@@ -57,7 +57,7 @@ from typing import Any
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from _harness import new_run_dir, search_options  # noqa: E402
+from _harness import changed_options, new_run_dir, search_options  # noqa: E402
 
 from unspin.index import BAG_WINDOW, FingerprintOptions, Index, SearchOptions, check_documents  # noqa: E402
 from unspin.io import SkippedInput, read_documents  # noqa: E402
@@ -249,11 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         else None
     )
     shown = [m for m in MEASURES if judge or m not in ANCHOR_MEASURES]
-    changed = {
-        name: value
-        for name, value in options._asdict().items()
-        if name != "align" and value != SearchOptions._field_defaults[name]
-    }
+    changed = changed_options(options)
     table = [
         f"PAN13 training corpus as retrieval: {info.documents} sources indexed, "
         f"{len(truth)} suspicious documents with plagiarism, {len(negatives)} without; "

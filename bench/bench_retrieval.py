@@ -50,7 +50,7 @@ _WORD = re.compile(r"\w+")
 
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from _harness import new_run_dir  # noqa: E402
+from _harness import changed_options, new_run_dir, search_options  # noqa: E402
 
 from unspin.eval import QUERY_KINDS, RetrievalBenchmark, RetrievalQuery  # noqa: E402
 
@@ -68,17 +68,17 @@ class Answer(NamedTuple):
 # --- unspin --------------------------------------------------------------------------------
 
 
-# SearchOptions fields changed from the defaults by --option NAME=VALUE.
-UNSPIN_OPTIONS: dict[str, Any] = {}
+# --option NAME=VALUE assignments to unspin's SearchOptions.
+UNSPIN_OPTIONS: list[str] = []
 # FingerprintOptions fields of unspin's index (--bag-pairs sets bag_window).
 INDEX_OPTIONS: dict[str, Any] = {}
 
 
 def run_unspin(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
-    from unspin.index import FingerprintOptions, Index, SearchOptions
+    from unspin.index import FingerprintOptions, Index
     from unspin.io import Document
 
-    options = SearchOptions(**UNSPIN_OPTIONS)
+    options = search_options(UNSPIN_OPTIONS)
 
     fingerprints = FingerprintOptions(**INDEX_OPTIONS)
     index = Index.open(work / "unspin.idx", create=True, fingerprint_options=fingerprints)
@@ -108,7 +108,7 @@ def run_unspin(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dic
         "disk_mib": round(info.disk_bytes / 2**20, 1),
         "postings": info.postings,
         "mean_verified": round(statistics.fmean(verified), 2),
-        "options": UNSPIN_OPTIONS,
+        "options": changed_options(options),
         "index_options": INDEX_OPTIONS,
     }
 
@@ -346,25 +346,19 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="change a SearchOptions field of unspin's searches (e.g. min_support=15)",
+        help=(
+            "change a SearchOptions field of unspin's searches (e.g. min_support=15;"
+            " align.NAME for an AlignOptions field)"
+        ),
     )
     args = parser.parse_args(argv)
-    from unspin.index import BAG_WINDOW, SearchOptions
+    from unspin.index import BAG_WINDOW
 
     if args.bag_pairs:
         INDEX_OPTIONS["bag_window"] = BAG_WINDOW
 
-    for assignment in args.option:
-        name, _, value = assignment.partition("=")
-        if name not in SearchOptions._fields or name == "align" or not value:
-            parser.error(f"--option {assignment}: expected NAME=VALUE, NAME a SearchOptions field")
-        default = SearchOptions._field_defaults[name]
-        if isinstance(default, bool):  # bool("False") is True
-            if value.lower() not in {"true", "false"}:
-                parser.error(f"--option {assignment}: expected true or false")
-            UNSPIN_OPTIONS[name] = value.lower() == "true"
-        else:
-            UNSPIN_OPTIONS[name] = type(default)(value)
+    search_options(args.option)  # a bad --option fails here, before any work
+    UNSPIN_OPTIONS[:] = args.option
     from unspin.eval import build_simulated_retrieval, build_spinbot_retrieval
 
     systems = [s for s in args.systems.split(",") if s]

@@ -440,14 +440,18 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
     assert (lowered.min_support, lowered.min_summary_support) == (22, 9)
     assert (lowered.min_contrast_support, lowered.min_contrast) == (10, 3.0)
     assert lowered.min_further_evidence == 0.75 * options.min_further_evidence
-    # Nothing else is lowered: prose, list and overlap bars, budgets, first evidence.
+    assert lowered.align.min_pair_words == round(0.75 * options.align.min_pair_words)
+    # Nothing else is lowered: prose, list and overlap bars, budgets, first evidence,
+    # alignment's other bars.
     assert lowered._replace(
         min_support=30,
         min_summary_support=12,
         min_contrast_support=14,
         min_contrast=4.0,
         min_further_evidence=options.min_further_evidence,
+        align=options.align,
     ) == options._replace(patchwork_bar=0.75)
+    assert lowered.align._replace(min_pair_words=options.align.min_pair_words) == options.align
     assert patchwork_options(options._replace(patchwork_bar=1.0)) == options._replace(
         patchwork_bar=1.0
     )
@@ -487,6 +491,25 @@ def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) ->
     three = index.search(page, options=lowered._replace(patchwork_sources=3))
     assert "doc-0" not in {m.id for m in three.matches}
     assert index.search(alone, options=lowered).matches == ()
+
+
+def test_a_patchwork_aligns_shorter_passages(index: Index) -> None:
+    page, _, lenient, _ = _patchwork_page(index)
+
+    def sources(options: SearchOptions, pair_words: int) -> set[str]:
+        aligning = options._replace(align=options.align._replace(min_pair_words=pair_words))
+        return {m.id for m in index.search(page, options=aligning).matches}
+
+    # The shortest-passage bar at which the weak copy's passage no longer counts, while
+    # the two spun copies' still do.
+    unlowered = lenient._replace(patchwork_bar=1.0)
+    bar = next(words for words in range(36, 1000, 4) if "doc-0" not in sources(unlowered, words))
+    assert {"doc-1", "doc-2"} <= sources(unlowered, bar)
+    # Lowered once two sources are confirmed, it keeps the weak copy's passage.
+    lowered = unlowered._replace(patchwork_bar=0.5)
+    assert round(bar * 0.5) < bar - 4
+    assert "doc-0" in sources(lowered, bar)
+    assert "doc-0" not in sources(lowered._replace(patchwork_sources=3), bar)
 
 
 def _passage_alignment(query: str, part: str, source: str, score: float) -> Alignment:

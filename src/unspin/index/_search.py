@@ -508,8 +508,9 @@ def scaled_budget(options: SearchOptions, words: int) -> SearchOptions:
 def patchwork_options(options: SearchOptions) -> SearchOptions:
     """The bars a candidate is aligned and confirmed on once
     ``options.patchwork_sources`` sources are: ``min_further_evidence``,
-    ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded) and
-    ``min_contrast`` times ``options.patchwork_bar``."""
+    ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded),
+    ``min_contrast`` and alignment's shortest passage, ``align.min_pair_words``
+    (rounded), times ``options.patchwork_bar``."""
     share = options.patchwork_bar
     return options._replace(
         min_further_evidence=options.min_further_evidence * share,
@@ -517,6 +518,7 @@ def patchwork_options(options: SearchOptions) -> SearchOptions:
         min_summary_support=round(options.min_summary_support * share),
         min_contrast_support=round(options.min_contrast_support * share),
         min_contrast=options.min_contrast * share,
+        align=options.align._replace(min_pair_words=round(options.align.min_pair_words * share)),
     )
 
 
@@ -581,13 +583,13 @@ def verify_candidates(
         if found is None:  # removed since the snapshot was taken
             continue
         open_hits = evidence.hits[candidate][~explained[candidate]]
-        alignment, cropped = _align_candidate(query, found, open_hits, evidence.weights, options)
+        alignment, cropped = _align_candidate(query, found, open_hits, evidence.weights, bars)
         aligned += 1
         copy, support = _confirms(alignment, query, found, bars, fingerprint_options)
         if not copy and cropped and options.realign_whole:
             # The crop can leave out part of a passage, or (a summary's test compares
             # the passage with the rest of the query) the unrelated text around it.
-            alignment = align(query.analysis(), found.analysis, options=options.align)
+            alignment = align(query.analysis(), found.analysis, options=bars.align)
             aligned += 1
             copy, support = _confirms(alignment, query, found, bars, fingerprint_options)
         if not copy and in_patchwork:
