@@ -1,4 +1,5 @@
-"""Source-retrieval benchmark: unspin's index against MinHash LSH, tf-idf and paragraph BM25.
+"""Source-retrieval benchmark: unspin's index against MinHash LSH, tf-idf, paragraph BM25
+and the PAN 2014 text-alignment winner on tf-idf's candidates.
 
 Five query kinds (``unspin.eval.build_simulated_retrieval`` / ``build_spinbot_retrieval``):
 (a) whole spun articles, (b) 30-60% stretches of them, (c) 1-3 spun paragraphs inside a
@@ -17,6 +18,11 @@ unspin reports what alignment confirmed at its default settings. The baselines r
 what clears their threshold: MinHash LSH its Jaccard threshold 0.5 on word 5-grams; tf-idf
 (document cosine) and BM25 (best paragraph pair) a threshold set on the (e) queries
 themselves to keep 99.5% of them clean (an optimistic calibration, in their favour).
+``anchor`` is a two-stage system like unspin's: the five documents of highest tf-idf cosine
+with the query are each handed, with the query, to the PAN 2014 text-alignment winner
+(``../shared/anchors/sanchez-perez``), and those it finds a case in are reported, in
+tf-idf order, at its own settings (its latency: tf-idf's plus its wall time per pair, all
+cores).
 
     python bench/bench_retrieval.py                       # BBC (simulator) and SpinBot
     python bench/bench_retrieval.py --corpus bbc --per-kind 50 --clean 100   # quick
@@ -30,8 +36,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,13 +52,20 @@ import numpy as np
 BENCH_DIR = Path(__file__).resolve().parent
 SHARED = BENCH_DIR.parent.parent / "shared" / "data"
 CORPORA = {"bbc": SHARED / "bbc-news", "spinbot": SHARED / "spinbot-wiki-train"}
-SYSTEMS = ("unspin", "minhash", "tfidf", "bm25")
+SYSTEMS = ("unspin", "minhash", "tfidf", "bm25", "anchor")
+JOBS = os.cpu_count() or 1
 CLEAN_KEPT = 0.995
 _WORD = re.compile(r"\w+")
 
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 
-from _harness import changed_options, new_run_dir, search_options  # noqa: E402
+from _harness import (  # noqa: E402
+    ANCHOR_SCRIPT,
+    changed_options,
+    new_run_dir,
+    pan_output_name,
+    search_options,
+)
 
 from unspin.eval import QUERY_KINDS, RetrievalBenchmark, RetrievalQuery  # noqa: E402
 
@@ -179,7 +194,11 @@ def _thresholded(
     return answers, threshold
 
 
-def run_tfidf(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+def _tfidf_ranked(
+    bench: RetrievalBenchmark,
+) -> tuple[list[tuple[list[tuple[str, float]], float]], float]:
+    """Per query, the 20 documents of highest tf-idf cosine with it (best first) and the
+    seconds taken; and the seconds the vectorizer took to build."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     ids = [doc_id for doc_id, _ in bench.documents]
@@ -194,8 +213,70 @@ def run_tfidf(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict
         top = np.argsort(-scores)[:20]
         ranked = [(ids[i], float(scores[i])) for i in top]
         scored.append((ranked, time.perf_counter() - started))
+    return scored, build
+
+
+def run_tfidf(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+    scored, build = _tfidf_ranked(bench)
     answers, threshold = _thresholded(bench, scored)
     return answers, {"build_wall_s": round(build, 2), "threshold": round(threshold, 4)}
+
+
+# Candidates tf-idf hands the anchor per query.
+ANCHOR_CANDIDATES = 5
+
+
+def run_anchor(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
+    """The PAN 2014 text-alignment winner as the second stage of a retrieval system: each
+    query's ANCHOR_CANDIDATES best tf-idf documents are handed to it with the query, pair by
+    pair, and those it finds a plagiarism case in are reported, in tf-idf order. It decides
+    at its own settings; no threshold is calibrated on (e)."""
+    from unspin.report import read_pan_xml
+
+    ranked_lists, build = _tfidf_ranked(bench)
+    src, susp, out = work / "src", work / "susp", work / "out"
+    src.mkdir()
+    susp.mkdir()
+    # Document ids ("sport/441") become file names; the anchor reads files.
+    names = {doc_id: f"{re.sub(r'[^A-Za-z0-9]', '_', doc_id)}.txt" for doc_id, _ in bench.documents}
+    for doc_id, text in bench.documents:
+        (src / names[doc_id]).write_text(text, encoding="utf-8")
+    pairs: list[tuple[str, str]] = []
+    for query, (ranked, _) in zip(bench.queries, ranked_lists, strict=True):
+        (susp / f"{query.id}.txt").write_text(query.text, encoding="utf-8")
+        pairs += [(f"{query.id}.txt", names[doc]) for doc, _ in ranked[:ANCHOR_CANDIDATES]]
+    (work / "pairs").write_text("".join(f"{a} {b}\n" for a, b in pairs))
+    started = time.perf_counter()
+    subprocess.run(
+        [str(ANCHOR_SCRIPT), str(work / "pairs"), str(src), str(susp), str(out), str(JOBS)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    anchor_wall = time.perf_counter() - started
+    # Its wall time is shared out per pair (all cores), on top of each query's tf-idf time.
+    per_pair = anchor_wall / max(len(pairs), 1)
+    answers = []
+    for query, (ranked, seconds) in zip(bench.queries, ranked_lists, strict=True):
+        candidates = [doc for doc, _ in ranked[:ANCHOR_CANDIDATES]]
+
+        def has_case(doc: str, query_id: str = query.id) -> bool:
+            xml = out / pan_output_name(f"{query_id}.txt", names[doc])
+            return xml.is_file() and bool(read_pan_xml(xml))
+
+        answers.append(
+            Answer(
+                [doc for doc in candidates if has_case(doc)],
+                ranked[0][0] if ranked else None,
+                ranked[0][1] if ranked else 0.0,
+                seconds + per_pair * len(candidates),
+            )
+        )
+    return answers, {
+        "build_wall_s": round(build, 2),
+        "candidates": ANCHOR_CANDIDATES,
+        "pairs": len(pairs),
+        "anchor_wall_s": round(anchor_wall, 1),
+    }
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -244,6 +325,7 @@ RUNNERS: dict[str, Callable[[RetrievalBenchmark, Path], tuple[list[Answer], dict
     "minhash": run_minhash,
     "tfidf": run_tfidf,
     "bm25": run_bm25,
+    "anchor": run_anchor,
 }
 
 
@@ -362,6 +444,12 @@ def main(argv: list[str] | None = None) -> int:
     from unspin.eval import build_simulated_retrieval, build_spinbot_retrieval
 
     systems = [s for s in args.systems.split(",") if s]
+    unknown = sorted(set(systems) - set(RUNNERS))
+    if unknown:
+        parser.error(f"--systems: unknown {', '.join(unknown)} (known: {', '.join(RUNNERS)})")
+    if "anchor" in systems and not ANCHOR_SCRIPT.is_file():
+        print(f"anchor: {ANCHOR_SCRIPT} not found, skipped")
+        systems.remove("anchor")
     out = new_run_dir("retrieval")
     report = []
     names = ["bbc", "spinbot"] if args.corpus == "both" else [args.corpus]
