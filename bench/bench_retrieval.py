@@ -243,6 +243,8 @@ def run_anchor(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dic
     susp.mkdir()
     # Document ids ("sport/441") become file names; the anchor reads files.
     names = {doc_id: f"{re.sub(r'[^A-Za-z0-9]', '_', doc_id)}.txt" for doc_id, _ in bench.documents}
+    if len(set(names.values())) < len(names):
+        raise SystemExit("anchor: two document ids map to one file name")
     for doc_id, text in bench.documents:
         (src / names[doc_id]).write_text(text, encoding="utf-8")
     pairs: list[tuple[str, str]] = []
