@@ -441,6 +441,8 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
     assert (lowered.min_contrast_support, lowered.min_contrast) == (10, 3.0)
     assert lowered.min_further_evidence == 0.75 * options.min_further_evidence
     assert lowered.align.min_pair_words == round(0.75 * options.align.min_pair_words)
+    assert lowered.align.seed_threshold == 0.75 * options.align.seed_threshold
+    assert lowered.align.extend_threshold == 0.75 * options.align.extend_threshold
     # Nothing else is lowered: prose, list and overlap bars, budgets, first evidence,
     # alignment's other bars.
     assert lowered._replace(
@@ -451,7 +453,14 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
         min_further_evidence=options.min_further_evidence,
         align=options.align,
     ) == options._replace(patchwork_bar=0.75)
-    assert lowered.align._replace(min_pair_words=options.align.min_pair_words) == options.align
+    assert (
+        lowered.align._replace(
+            min_pair_words=options.align.min_pair_words,
+            seed_threshold=options.align.seed_threshold,
+            extend_threshold=options.align.extend_threshold,
+        )
+        == options.align
+    )
     assert patchwork_options(options._replace(patchwork_bar=1.0)) == options._replace(
         patchwork_bar=1.0
     )

@@ -509,8 +509,9 @@ def patchwork_options(options: SearchOptions) -> SearchOptions:
     """The bars a candidate is aligned and confirmed on once
     ``options.patchwork_sources`` sources are: ``min_further_evidence``,
     ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded),
-    ``min_contrast`` and alignment's shortest passage, ``align.min_pair_words``
-    (rounded), times ``options.patchwork_bar``."""
+    ``min_contrast``, and alignment's shortest passage (``align.min_pair_words``,
+    rounded) and sentence-pair bars (``align.seed_threshold``,
+    ``align.extend_threshold``), times ``options.patchwork_bar``."""
     share = options.patchwork_bar
     return options._replace(
         min_further_evidence=options.min_further_evidence * share,
@@ -518,7 +519,11 @@ def patchwork_options(options: SearchOptions) -> SearchOptions:
         min_summary_support=round(options.min_summary_support * share),
         min_contrast_support=round(options.min_contrast_support * share),
         min_contrast=options.min_contrast * share,
-        align=options.align._replace(min_pair_words=round(options.align.min_pair_words * share)),
+        align=options.align._replace(
+            min_pair_words=round(options.align.min_pair_words * share),
+            seed_threshold=options.align.seed_threshold * share,
+            extend_threshold=options.align.extend_threshold * share,
+        ),
     )
 
 

@@ -67,7 +67,8 @@ class SearchOptions(NamedTuple):
     ``patchwork_sources``, ``patchwork_bar``: once this many sources are confirmed, the
     query is a patchwork of copies (a page stitched from several sources), and each
     further candidate is aligned on ``min_further_evidence``, its alignment keeps
-    passages down to ``align.min_pair_words``, and it is confirmed on
+    passages down to ``align.min_pair_words`` and sentence pairs down to
+    ``align.seed_threshold`` and ``align.extend_threshold``, and it is confirmed on
     ``min_support``, ``min_summary_support``, ``min_contrast_support`` and
     ``min_contrast``, each lowered to this share of itself: a
     text shown to copy from several sources likely copies from the next one too, whose
