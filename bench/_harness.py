@@ -272,7 +272,12 @@ def search_options(assignments: Sequence[str], base: SearchOptions | None = None
                 raise SystemExit(f"--option {assignment}: expected true or false")
             into[name] = value.lower() == "true"
         else:
-            into[name] = type(default)(value)
+            try:
+                into[name] = type(default)(value)
+            except ValueError:
+                raise SystemExit(
+                    f"--option {assignment}: {value!r} is not a valid {type(default).__name__}"
+                ) from None
     if align_changed:
         changed["align"] = options.align._replace(**align_changed)
     return options._replace(**changed)

@@ -230,6 +230,10 @@ def run_tfidf(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict
 ANCHOR_CANDIDATES = 5
 
 
+class SystemSkipped(Exception):
+    """A system could not be run; the others' results are still reported."""
+
+
 def run_anchor(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dict[str, Any]]:
     """The PAN 2014 text-alignment winner as the second stage of a retrieval system: each
     query's ANCHOR_CANDIDATES best tf-idf documents are handed to it with the query, pair by
@@ -253,12 +257,20 @@ def run_anchor(bench: RetrievalBenchmark, work: Path) -> tuple[list[Answer], dic
         pairs += [(f"{query.id}.txt", names[doc]) for doc, _ in ranked[:ANCHOR_CANDIDATES]]
     (work / "pairs").write_text("".join(f"{a} {b}\n" for a, b in pairs))
     started = time.perf_counter()
-    subprocess.run(
-        [str(ANCHOR_SCRIPT), str(work / "pairs"), str(src), str(susp), str(out), str(JOBS)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    try:
+        subprocess.run(
+            [str(ANCHOR_SCRIPT), str(work / "pairs"), str(src), str(susp), str(out), str(JOBS)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    except subprocess.CalledProcessError as error:
+        raise SystemSkipped(f"{ANCHOR_SCRIPT.name} failed (exit {error.returncode})") from None
     anchor_wall = time.perf_counter() - started
+    # It writes an XML for every pair it finishes, with or without a case: a missing one is
+    # a worker that died, not a verdict.
+    missing = sum(not (out / pan_output_name(a, b)).is_file() for a, b in pairs)
+    if missing:
+        raise SystemSkipped(f"no output for {missing} of {len(pairs)} pairs")
     # Its wall time is shared out per pair (all cores), on top of each query's tf-idf time.
     per_pair = anchor_wall / max(len(pairs), 1)
     answers = []
@@ -460,6 +472,8 @@ def main(argv: list[str] | None = None) -> int:
     if "anchor" in systems and not ANCHOR_SCRIPT.is_file():
         print(f"anchor: {ANCHOR_SCRIPT} not found, skipped")
         systems.remove("anchor")
+    if not systems:
+        parser.error("--systems: no system left to run")
     out = new_run_dir("retrieval")
     report = []
     names = ["bbc", "spinbot"] if args.corpus == "both" else [args.corpus]
@@ -479,8 +493,12 @@ def main(argv: list[str] | None = None) -> int:
         results: dict[str, dict[str, Any]] = {}
         for system in systems:
             started = time.perf_counter()
-            with tempfile.TemporaryDirectory() as work:
-                answers, stats = RUNNERS[system](bench, Path(work))
+            try:
+                with tempfile.TemporaryDirectory() as work:
+                    answers, stats = RUNNERS[system](bench, Path(work))
+            except SystemSkipped as skipped:
+                print(f"  {system}: skipped, {skipped}", flush=True)
+                continue
             stats["total_s"] = round(time.perf_counter() - started, 1)
             latencies = sorted(a.seconds * 1000 for a in answers)
             results[system] = {

@@ -50,6 +50,8 @@ def test_options_set_search_and_alignment_fields_with_their_types() -> None:
         "align.analysis=x",
         "refine=1",
         "realign_whole=maybe",
+        "align.min_pair_words=27.5",
+        "top=many",
     ],
 )
 def test_a_bad_option_exits_with_one_line(assignment: str) -> None:

@@ -28,6 +28,7 @@ from unspin import (
     Passage,
     Rewrite,
     RewriteKind,
+    SearchOptions,
     Span,
     Verdict,
     align,
@@ -222,6 +223,7 @@ def test_header_shows_similarity_verdict_sources_types_and_thresholds(
     thresholds = dom.text(lambda e: e[0] == "section" and e[1].get("class") == "thresholds")
     assert "≥ 0.3 (Dice over content words)" in thresholds
     assert "≥ 80%" in thresholds and "≥ 50%" in thresholds
+    assert report.patchwork is None and "once" not in thresholds  # no search, no patchwork
     legend = dom.text(lambda e: e[0] == "section" and e[1].get("class") == "legend")
     assert "replaced by a synonym" in legend and "inserted" in legend
 
@@ -354,6 +356,13 @@ def test_a_search_report_marks_the_right_characters_of_both_texts(tmp_path: Path
     assert sources["html-source.html"].html and sources["html-source.html"].text == html_source
     report = report_from_search(query, result, sources)
     html = report_to_html(report)
+    # The thresholds include the lower alignment bars of a patchwork's later sources.
+    thresholds = Page(html).text(_has("class", "thresholds"))
+    assert "once 2 sources are confirmed" in thresholds
+    assert "≥ 0.225 / ≥ 0.225" in thresholds and "27 on both together" in thresholds
+    flat = report_from_search(query, result, sources, options=SearchOptions(patchwork_bar=1.0))
+    assert flat.patchwork is None
+    assert "once" not in Page(report_to_html(flat)).text(_has("class", "thresholds"))
     # Its JSON export is the search's own report.
     exported = json.loads(_embedded(html)["exports"]["json"]["text"])  # type: ignore[index]
     assert exported["schema"] == "unspin.search/1"

@@ -851,7 +851,7 @@ def search(
             result = index.search(query.text, html=query.html, options=options)
             sources = index.sources(result)
         if output_format in (SearchFormat.HTML, SearchFormat.CSV):
-            report = report_from_search(query, result, sources, options=options.align)
+            report = report_from_search(query, result, sources, options=options)
             html = output_format is SearchFormat.HTML
             _emit(report_to_html(report) if html else report_to_csv(report), output)
             return
@@ -915,9 +915,7 @@ class _HtmlReports:
         """Write the report of ``item`` if it has a source; return its path."""
         if item.result is None or not item.result.matches:
             return None
-        report = report_from_search(
-            item.document, item.result, item.sources, options=self._options.align
-        )
+        report = report_from_search(item.document, item.result, item.sources, options=self._options)
         path = self.directory / self._names(item.document.id)
         self._pending.append(self._writers.submit(_write_atomically, path, report_to_html(report)))
         while len(self._pending) > self._IN_FLIGHT or (self._pending and self._pending[0].done()):

@@ -250,6 +250,23 @@ def _render_side(
 # --- the page --------------------------------------------------------------------------------
 
 
+def _patchwork_thresholds(sources: int, lowered: AlignOptions) -> list[tuple[str, str]]:
+    """(what, value) of the lower alignment bars of a search's sources after the first
+    ``sources`` (see ``SearchOptions.patchwork_bar``)."""
+    after = f"once {sources} sources are confirmed, a further source's"
+    return [
+        (
+            f"{after} sentence pairs start / extend a passage at similarity",
+            f"≥ {lowered.seed_threshold:.3g} / ≥ {lowered.extend_threshold:.3g}",
+        ),
+        (
+            f"{after} passages have at least",
+            f"{lowered.min_passage_words} content words on each side, "
+            f"{lowered.min_pair_words} on both together",
+        ),
+    ]
+
+
 def _thresholds(options: AlignOptions) -> list[tuple[str, str]]:
     """(what, value) of every threshold that decided the result."""
     rows = [
@@ -484,7 +501,10 @@ def _footer(report: Report) -> str:
         "</ul></section>"
         '<section class="thresholds"><h2>Thresholds used</h2><table><tbody>'
     )
-    for what, value in _thresholds(report.options):
+    rows = _thresholds(report.options)
+    if report.patchwork is not None:
+        rows += _patchwork_thresholds(*report.patchwork)
+    for what, value in rows:
         parts.append(f"<tr><td>{_e(what)}</td><td>{_e(value)}</td></tr>")
     parts.append(
         "</tbody></table></section>"

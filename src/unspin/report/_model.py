@@ -21,7 +21,8 @@ from typing import NamedTuple
 import numpy as np
 
 from unspin.align import Alignment, AlignOptions, MatchType, Verdict, align
-from unspin.index._types import SearchResult
+from unspin.index._search import patchwork_options
+from unspin.index._types import SearchOptions, SearchResult
 from unspin.io import Document
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
@@ -65,7 +66,10 @@ class Report(NamedTuple):
 
     Its JSON export is that of the operation it shows: a comparison of two texts is
     ``unspin.alignment/1``, a search (``search`` holds its result) ``unspin.search/1``,
-    any other multi-source report ``unspin.report/1``.
+    any other multi-source report ``unspin.report/1``. ``options`` are the alignment
+    options the passages were found with; for a search, ``patchwork`` holds how many
+    confirmed sources make a patchwork and the lower alignment options the sources after
+    them were aligned with (``SearchOptions.patchwork_bar``), or None.
     """
 
     suspicious: Document
@@ -76,6 +80,7 @@ class Report(NamedTuple):
     options: AlignOptions
     multi_source: bool
     search: SearchResult | None = None
+    patchwork: tuple[int, AlignOptions] | None = None
 
     @property
     def similarity(self) -> float:
@@ -153,7 +158,7 @@ def report_from_search(
     result: SearchResult,
     sources: Mapping[str, Document],
     *,
-    options: AlignOptions | None = None,
+    options: SearchOptions | None = None,
 ) -> Report:
     """The report of a search: ``query`` against each source ``result`` reports, in rank
     order, as a multi-source report (one comparison per source).
@@ -162,15 +167,18 @@ def report_from_search(
     (:meth:`unspin.index.Index.sources`): the passages' source spans index that text, so
     it must be the stored raw text (HTML included), with its ``html`` flag. A source
     missing from ``sources`` (removed from the index since the search) is left out.
-    ``options`` are the alignment options the search verified with
-    (``SearchOptions.align``), printed as the thresholds used. ``query`` must be read as
-    the search read it (same text, same ``html``). The report's JSON export is the
-    search's ``unspin.search/1`` report.
+    ``options`` are the options the search ran with (default: the defaults): their
+    alignment options, and the lower ones of a patchwork's later sources, are printed as
+    the thresholds used. ``query`` must be read as the search read it (same text, same
+    ``html``). The report's JSON export is the search's ``unspin.search/1`` report.
     """
+    options = options or SearchOptions()
     found = [
         SourceResult(sources[match.id], match.alignment)
         for match in result.matches
         if match.id in sources
     ]
-    report = build_report(query, found, options=options, multi_source=True)
-    return report._replace(search=result)
+    report = build_report(query, found, options=options.align, multi_source=True)
+    lowered = patchwork_options(options).align
+    patchwork = (options.patchwork_sources, lowered) if lowered != options.align else None
+    return report._replace(search=result, patchwork=patchwork)

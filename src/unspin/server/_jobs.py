@@ -117,7 +117,7 @@ def search_job(index_path: str, suspicious: Document, top: int, output: OutputFo
             indent=None,
         )
         return Rendered(body, _MEDIA_TYPES[output], verdict)
-    report = report_from_search(suspicious, result, sources, options=options.align)
+    report = report_from_search(suspicious, result, sources, options=options)
     return render(report, output)._replace(verdict=verdict)
 
 
