@@ -78,7 +78,8 @@ class SearchOptions(NamedTuple):
     alignment's passage score) with at least this many words on each side: a short
     rewritten passage keeps too few fingerprints for any support bar, but most of its
     words (above 1: off).
-    ``align``: the alignment options used to verify.
+    ``align``: the alignment options used to verify (a patchwork lowers some of them, see
+    ``patchwork_bar``).
     """
 
     top: int = 10
