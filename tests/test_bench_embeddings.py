@@ -7,34 +7,19 @@ so it is not built in CI) and are skipped where it has not been built.
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import sys
 import zipfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
 import pytest
 
+from _bench import load_bench_module
 from unspin._exceptions import LexiconError
 from unspin.text._analysis import analyse_text
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load_module() -> ModuleType:
-    path = REPO_ROOT / "bench" / "_embeddings.py"
-    spec = importlib.util.spec_from_file_location("bench_embeddings", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-embeddings = _load_module()
+embeddings = load_bench_module("_embeddings.py", "bench_embeddings")
 EmbeddingTable: Any = embeddings.EmbeddingTable
 sentence_vectors: Any = embeddings.sentence_vectors
 

@@ -3,29 +3,12 @@ benchmark shares, and how a run names the options it changed."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-from types import ModuleType
-
 import pytest
 
+from _bench import load_bench_module
 from unspin.index import SearchOptions
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-
-def _load_harness() -> ModuleType:
-    path = REPO_ROOT / "bench" / "_harness.py"
-    spec = importlib.util.spec_from_file_location("bench_harness", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses and NamedTuples look themselves up here
-    spec.loader.exec_module(module)
-    return module
-
-
-harness = _load_harness()
+harness = load_bench_module("_harness.py", "bench_harness")
 
 
 def test_options_set_search_and_alignment_fields_with_their_types() -> None:

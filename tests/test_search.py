@@ -29,7 +29,7 @@ from unspin.index._search import (
     stands_out,
     vocabulary_contrast,
 )
-from unspin.text._analysis import AnalysisOptions, analyse_text
+from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
 SOURCES = 40
 STITCHED = 12
@@ -389,12 +389,10 @@ def test_a_long_query_gets_a_budget_in_proportion_to_its_length(index: Index) ->
     assert sum(c.verified for c in fixed.candidates) == 1
 
 
-def test_each_confirmed_source_earns_its_own_weak_candidates(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Two strong candidates that are copies, then weak ones that are not: with
-    # max_further_rejected=1, each confirmed source lets one weak candidate be aligned.
-    scores = [50.0, 40.0, 25.0, 24.0, 23.0, 22.0]
+def _one_hit_candidates(scores: list[float]) -> tuple[Evidence, Query, TextAnalysis]:
+    """Evidence of one fingerprint hit per candidate with these scores, best first, for
+    an empty query (whose analysis is also returned): verification with a faked
+    alignment."""
     hits = [np.asarray([i], dtype=np.int64) for i in range(len(scores))]
     evidence = Evidence(np.ones(len(scores)), np.arange(len(scores)), np.asarray(scores), hits)
     empty = analyse_text("")
@@ -406,6 +404,16 @@ def test_each_confirmed_source_earns_its_own_weak_candidates(
         AnalysisOptions(),
         np.zeros(0, dtype=np.int64),
     )
+    return evidence, query, empty
+
+
+def test_each_confirmed_source_earns_its_own_weak_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two strong candidates that are copies, then weak ones that are not: with
+    # max_further_rejected=1, each confirmed source lets one weak candidate be aligned.
+    scores = [50.0, 40.0, 25.0, 24.0, 23.0, 22.0]
+    evidence, query, empty = _one_hit_candidates(scores)
     nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
     aligned: list[str] = []
 
@@ -439,17 +447,7 @@ def test_a_patchworks_candidates_are_aligned_on_its_lower_bars(
     # confirms nothing, then on the whole query: the third, once two sources are
     # confirmed, both times with the patchwork's alignment options.
     scores = [50.0, 45.0, 40.0]
-    hits = [np.asarray([i], dtype=np.int64) for i in range(len(scores))]
-    evidence = Evidence(np.ones(len(scores)), np.arange(len(scores)), np.asarray(scores), hits)
-    empty = analyse_text("")
-    query = Query(
-        "",
-        False,
-        np.arange(len(scores), dtype=np.int64),
-        lambda: empty,
-        AnalysisOptions(),
-        np.zeros(0, dtype=np.int64),
-    )
+    evidence, query, empty = _one_hit_candidates(scores)
     nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
     used: list[tuple[str, str, AlignOptions]] = []
     current: list[str] = []
