@@ -13,7 +13,7 @@ import pytest
 import unspin.index._search as search_module
 from conftest import prose_article
 from unspin import Document, Index, SearchOptions
-from unspin.align import Alignment, AlignOptions, MatchType, Passage, Span, Verdict
+from unspin.align import Alignment, AlignOptions, MatchType, Passage, Span, Verdict, align
 from unspin.eval import settings_for, spin_text
 from unspin.index._search import (
     Contrast,
@@ -26,8 +26,10 @@ from unspin.index._search import (
     patchwork_options,
     required_support,
     scaled_budget,
+    standout_passage,
     stands_out,
     vocabulary_contrast,
+    word_starts,
 )
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
 
@@ -605,6 +607,47 @@ def test_dense_passage_needs_similarity_length_and_prose() -> None:
     alignment = _passage_alignment(listing, names, listed, 0.95)
     assert not dense_passage(alignment, listing, listed, options)
     assert dense_passage(alignment, listing, listed, options._replace(min_prose=0.0))
+
+
+def test_standout_passage_needs_length_prose_and_contrast(index: Index) -> None:
+    page, _, lenient, _ = _patchwork_page(index)
+    source = index.sources(index.search(page, options=lenient))["doc-0"]
+    found = SourceText("doc-0", analyse_text(source.text), False)
+    analysis = analyse_text(page)
+    no_hits = np.zeros(0, dtype=np.int64)
+    query = Query(page, False, no_hits, lambda: analysis, AnalysisOptions(), word_starts(page))
+    alignment = align(analysis, found.analysis)
+    assert alignment.passages
+    # The generated articles share their templates' words: a contrast bar of 3 here.
+    options = SearchOptions(min_contrast=3.0)
+    assert standout_passage(alignment, query, found, options)
+    # Not under the contrast bars, nor with passages shorter than the word bar.
+    assert not standout_passage(alignment, query, found, options._replace(min_contrast=1e9))
+    higher = options._replace(min_passage_overlap=1.01)
+    assert not standout_passage(alignment, query, found, higher)
+    assert not standout_passage(alignment, query, found, options._replace(patchwork_words=10_000))
+    assert not standout_passage(alignment, query, found, options._replace(min_prose=1.01))
+
+
+def test_a_patchworks_weak_passage_that_stands_out_is_confirmed(index: Index) -> None:
+    page, alone, lenient, support = _patchwork_page(index)
+    # Support bars just above the weak copy's, the contrast rule kept (at 3: the generated
+    # articles share their templates' words) but its support floor out of reach;
+    # patchwork bars not lowered, the similarity rule off.
+    strict = lenient._replace(
+        min_support=support + 1,
+        min_contrast_support=support + 1,
+        min_contrast=3.0,
+        patchwork_bar=1.0,
+        patchwork_similarity=2.0,
+    )
+    assert "doc-0" in {m.id for m in index.search(page, options=strict).matches}
+    # Only in a patchwork, and only on the contrast bars.
+    three = index.search(page, options=strict._replace(patchwork_sources=3))
+    assert "doc-0" not in {m.id for m in three.matches}
+    assert index.search(alone, options=strict).matches == ()
+    unlike = index.search(page, options=strict._replace(min_contrast=1e9))
+    assert "doc-0" not in {m.id for m in unlike.matches}
 
 
 def test_a_patchworks_short_similar_passage_is_confirmed_on_similarity(index: Index) -> None:

@@ -77,7 +77,11 @@ class SearchOptions(NamedTuple):
     also confirmed, whatever its support, by a passage at least this similar (the
     alignment's passage score) with at least this many words on each side: a short
     rewritten passage keeps too few fingerprints for any support bar, but most of its
-    words (above 1: off).
+    words (above 1: off). It is also confirmed, whatever its support, by a prose passage
+    of ``patchwork_words`` words on each side when its passages stand out from the rest
+    of the two texts on ``min_passage_overlap`` and ``min_contrast`` (not lowered): the
+    contrast rule without its ``min_contrast_support`` floor, which a short translated
+    or shuffled passage cannot reach.
     ``align``: the alignment options used to verify (a patchwork lowers some of them, see
     ``patchwork_bar``).
     """
