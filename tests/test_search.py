@@ -409,6 +409,21 @@ def _one_hit_candidates(scores: list[float]) -> tuple[Evidence, Query, TextAnaly
     return evidence, query, empty
 
 
+def _verify(
+    evidence: Evidence, query: Query, empty: TextAnalysis, options: SearchOptions
+) -> search_module.Verified:
+    """:func:`verify_candidates` on :func:`_one_hit_candidates`, candidate i named "i"."""
+    count = len(evidence.documents)
+    return search_module.verify_candidates(
+        evidence,
+        {i: str(i) for i in range(count)},
+        query,
+        lambda number: SourceText(str(number), empty, False),
+        options,
+        search_module.FingerprintOptions(),
+    )
+
+
 def test_each_confirmed_source_earns_its_own_weak_candidates(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -430,14 +445,7 @@ def test_each_confirmed_source_earns_its_own_weak_candidates(
     options = SearchOptions(
         min_evidence=30.0, min_further_evidence=20.0, max_further_rejected=1, budget_words=0
     )
-    verified = search_module.verify_candidates(
-        evidence,
-        {i: str(i) for i in range(len(scores))},
-        query,
-        lambda number: SourceText(str(number), empty, False),
-        options,
-        search_module.FingerprintOptions(),
-    )
+    verified = _verify(evidence, query, empty, options)
     assert [m.id for m in verified.matches] == ["0", "1"]
     assert aligned == ["0", "1", "2", "3"]
 
@@ -472,14 +480,7 @@ def test_a_patchworks_candidates_are_aligned_on_its_lower_bars(
         search_module, "_confirms", lambda alignment, q, found, *a: (found.id in confirmed, 40)
     )
     options = SearchOptions(budget_words=0, patchwork_bar=0.75)
-    search_module.verify_candidates(
-        evidence,
-        {i: str(i) for i in range(len(scores))},
-        query,
-        lambda number: SourceText(str(number), empty, False),
-        options,
-        search_module.FingerprintOptions(),
-    )
+    _verify(evidence, query, empty, options)
     lowered = patchwork_options(options).align
     assert lowered != options.align
     assert [(doc, how) for doc, how, _ in used] == [
