@@ -4,8 +4,9 @@ Run once by a developer, whenever the lexicon format changes::
 
     python scripts/build_lexicon.py [--wordnet-dir /usr/share/wordnet]
 
-It reads WordNet's ``index.*`` files (lemma -> synsets, in sense order) and its
-morphological exception lists (``*.exc``), and writes:
+It reads WordNet's ``index.*`` files (lemma -> synsets, in sense order), its
+morphological exception lists (``*.exc``) and, from ``data.adj``, which adjective
+cluster each satellite synset belongs to, and writes:
 
 * ``src/unspin/data/lexicon.tsv.gz``: the table that :mod:`unspin.text._lexicon` loads;
 * ``src/unspin/data/WORDNET-LICENSE.txt``: the WordNet licence, which must ship with it;
@@ -24,11 +25,13 @@ from the same WordNet gives byte-identical files.
 
 File format (UTF-8 text, one record per line, fields separated by TAB)::
 
-    unspin-lexicon<TAB>1<TAB><source>     magic line: name, format version, source
+    unspin-lexicon<TAB>2<TAB><source>     magic line: name, format version, source
     @lemmas<TAB><count>                   then <count> rows:
     <lemma><TAB><pos letters><TAB><ids>
     @exceptions<TAB><count>               then <count> rows:
     <pos letter><TAB><inflected form><TAB><base>[|<base>...]
+    @similar<TAB><count>                  then <count> rows:
+    <satellite synset id><TAB><head synset id>[,<head synset id>...]
     @end
 
 ``<pos letters>`` is the lemma's POS set, a subset of ``nvar`` (noun, verb,
@@ -36,6 +39,11 @@ adjective, adverb) in that order. ``<ids>`` holds one group of synset ids per
 letter, groups separated by ``;`` and ids within a group by ``,``, in WordNet's
 sense order (most frequent sense first). Synset ids are dense integers 0..N-1,
 numbered by (POS, WordNet byte offset). Multiword lemmas use spaces.
+
+``@similar`` links each adjective *satellite* synset to the head synset of its
+cluster (WordNet's "similar to" pointer): "initial" and "first", "equivalent" and
+"equal" share no synset, but their synsets sit in one cluster, and spinners swap
+them. Nouns, verbs and adverbs have no such clusters.
 """
 
 from __future__ import annotations
@@ -55,7 +63,7 @@ DEFAULT_LICENSE_FILE = Path("/usr/share/doc/wordnet-base/copyright")
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "src" / "unspin" / "data"
 
 FORMAT_NAME = "unspin-lexicon"
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 
 # WordNet file suffix -> the one-letter POS tag used in the table, in table order.
 POS_FILES: dict[str, str] = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
@@ -110,6 +118,36 @@ def read_exceptions(path: Path) -> dict[str, list[str]]:
     return exceptions
 
 
+def read_satellite_heads(path: Path) -> dict[int, list[int]]:
+    """Read ``data.adj``: satellite synset offset -> the head synsets it is similar to.
+
+    Line layout: ``offset lex_filenum ss_type w_cnt word lex_id ... p_cnt
+    [pointer_symbol offset pos source/target]... | gloss``; licence lines start with
+    a space. A satellite (``ss_type`` ``s``) points to its head with ``&``.
+    """
+    heads: dict[int, list[int]] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.startswith(" "):
+                continue
+            fields = line.partition(" | ")[0].split()
+            if fields[2] != "s":
+                continue
+            pointers_at = 4 + 2 * int(fields[3], 16)
+            pointer_count = int(fields[pointers_at])
+            pointers = fields[pointers_at + 1 : pointers_at + 1 + 4 * pointer_count]
+            if len(pointers) != 4 * pointer_count:
+                raise ValueError(f"{path}: unexpected line layout: {line.strip()!r}")
+            found = [
+                int(pointers[at + 1])
+                for at in range(0, len(pointers), 4)
+                if pointers[at] == "&" and pointers[at + 2] == "a"
+            ]
+            if found:
+                heads[int(fields[0])] = found
+    return heads
+
+
 def build_table(wordnet_dir: Path) -> str:
     """Return the whole lexicon file as text (see the module docstring)."""
     index_by_pos = {
@@ -150,12 +188,23 @@ def build_table(wordnet_dir: Path) -> str:
         for inflected in sorted(exceptions):
             exception_rows.append(f"{letter}\t{inflected}\t{'|'.join(exceptions[inflected])}")
 
+    adjective = list(POS_FILES.values()).index("a")
+    similar_rows = [
+        f"{synset_id[adjective, satellite]}\t"
+        + ",".join(str(synset_id[adjective, head]) for head in heads)
+        for satellite, heads in sorted(read_satellite_heads(wordnet_dir / "data.adj").items())
+        if (adjective, satellite) in synset_id
+    ]
+    similar_rows.sort(key=lambda row: int(row.partition("\t")[0]))
+
     lines = [
         f"{FORMAT_NAME}\t{FORMAT_VERSION}\tWordNet 3.0 (see WORDNET-LICENSE.txt)",
         f"@lemmas\t{len(lemma_rows)}",
         *lemma_rows,
         f"@exceptions\t{len(exception_rows)}",
         *exception_rows,
+        f"@similar\t{len(similar_rows)}",
+        *similar_rows,
         "@end",
     ]
     return "\n".join(lines) + "\n"
@@ -188,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "--wordnet-dir",
         type=Path,
         default=DEFAULT_WORDNET_DIR,
-        help="directory holding WordNet's index.* and *.exc files (default: %(default)s)",
+        help="directory holding WordNet's index.*, *.exc and data.adj files (default: %(default)s)",
     )
     parser.add_argument(
         "--license-file",
@@ -222,6 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in (
             *(args.wordnet_dir / f"index.{name}" for name in POS_FILES),
             *(args.wordnet_dir / f"{name}.exc" for name in POS_FILES),
+            args.wordnet_dir / "data.adj",
             args.license_file,
         )
         if not path.is_file()

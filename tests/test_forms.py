@@ -130,7 +130,7 @@ def test_candidates_are_token_shaped(table: FormTable) -> None:
 
 def _tiny_lexicon() -> Lexicon:
     rows = [
-        "unspin-lexicon\t1\ttest",
+        "unspin-lexicon\t2\ttest",
         "@lemmas\t4",
         "goose\tn\t0",
         "meet\tv\t1,2",
@@ -138,6 +138,7 @@ def _tiny_lexicon() -> Lexicon:
         "summit meeting\tn\t3",
         "@exceptions\t1",
         "n\tgeese\tgoose",
+        "@similar\t0",
         "@end",
     ]
     import gzip

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from unspin._exceptions import LexiconError
 from unspin.text import Lexicon
-from unspin.text._lexicon import _load_table, _parse_table
+from unspin.text._lexicon import _load_table, _parse_table, first_senses
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,10 +90,34 @@ def test_lemma_of_multiword_lemma(lexicon: Lexicon) -> None:
         ("second", "2nd"),
         # "meets" and "meeting" meet in the verb "meet".
         ("meets", "meeting"),
+        # An adjective cluster's satellite and its head ("similar to").
+        ("initial", "first"),
+        ("equivalent", "equal"),
+        ("diverse", "different"),
+        ("huge", "large"),
     ],
 )
 def test_synonyms_share_a_concept(lexicon: Lexicon, first: str, second: str) -> None:
     assert shared_concepts(lexicon, first, second)
+
+
+def test_first_senses_keeps_every_link() -> None:
+    assert first_senses((7, 3, -5, -9), 1) == (7, -5, -9)
+    assert first_senses((7, 3, -5), 8) == (7, 3, -5)
+    assert first_senses((), 2) == ()
+
+
+def test_cluster_heads_follow_the_senses(lexicon: Lexicon) -> None:
+    """The first concept (the fingerprint's synonym class) stays the first sense."""
+    for word in ("initial", "huge", "equivalent"):
+        senses = [
+            synset_id
+            for pos in "nvar"
+            for synset_id in lexicon._senses_in_pos(word, pos)[: lexicon.max_senses]
+        ]
+        concepts = lexicon.concepts(word)
+        assert list(concepts[: len(senses)]) == senses
+        assert len(concepts) > len(senses)
 
 
 @pytest.mark.parametrize(
@@ -101,9 +125,16 @@ def test_synonyms_share_a_concept(lexicon: Lexicon, first: str, second: str) -> 
     [
         ("summit", "banana"),
         # WordNet keeps these apart: a conference is a kind of meeting (hyponym),
-        # "initial" has synsets of its own, and "assent" is not in "sanction"'s.
+        # and "assent" is not in "sanction"'s.
         ("meeting", "conference"),
-        ("first", "initial"),
+        # An adjective cluster holds a head and its satellites, never the antonym
+        # cluster next to it.
+        ("good", "bad"),
+        ("big", "small"),
+        # Two satellites of one head are not linked, and a taxonomy ("chromatic":
+        # every colour) links nothing.
+        ("golden", "amber"),
+        ("red", "chromatic"),
         ("sanctions", "assents"),
     ],
 )
@@ -121,8 +152,9 @@ def test_concepts_of_stopwords_and_unknown_words_are_empty(lexicon: Lexicon) -> 
 def test_concepts_are_capped_per_part_of_speech() -> None:
     narrow = Lexicon(max_senses=1)
     wide = Lexicon(max_senses=100)
-    # "top" is a noun, a verb and an adjective in WordNet: one sense of each.
-    assert len(narrow.concepts("top")) == 3
+    # "top" is a noun, a verb and an adjective in WordNet: one sense of each (and
+    # the "similar to" links of its adjective senses, negative ids).
+    assert len([concept for concept in narrow.concepts("top") if concept >= 0]) == 3
     assert len(wide.concepts("top")) > 20
     assert set(narrow.concepts("top")) < set(wide.concepts("top"))
 
@@ -303,9 +335,15 @@ def test_missing_data_file_raises_lexicon_error() -> None:
     [
         b"not gzip at all",
         gzip.compress(b"some other file\n"),
-        gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t5\nsummit\tn\t1\n"),
-        gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t0\n@exceptions\t0\n"),
-        gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t0\n@exceptions\t1\nq\tx\ty\n@end\n"),
+        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t5\nsummit\tn\t1\n"),
+        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n"),
+        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t1\nq\tx\ty\n@end\n"),
+        # The format before adjective clusters: refused, not read without them.
+        gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t0\n@exceptions\t0\n@end\n"),
+        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@end\n"),
+        gzip.compress(
+            b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@similar\t1\n7\tx\n@end\n"
+        ),
         gzip.compress(b"\xff\xfe"),
     ],
 )
@@ -316,7 +354,9 @@ def test_damaged_data_raises_lexicon_error(payload: bytes) -> None:
 
 def test_damaged_row_raises_lexicon_error_when_read() -> None:
     table = _parse_table(
-        gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t1\nsummit\tnv\t1\n@exceptions\t0\n@end\n"),
+        gzip.compress(
+            b"unspin-lexicon\t2\tx\n@lemmas\t1\nsummit\tnv\t1\n@exceptions\t0\n@similar\t0\n@end\n"
+        ),
         source="test data",
     )
     with pytest.raises(LexiconError, match="summit"):
@@ -349,12 +389,18 @@ def test_build_script_output_round_trips(tmp_path: Path) -> None:
             "one_two_three_four n 1 0 1 0 00000300",
         ],
         "verb": ["top v 1 0 1 0 00000050"],
-        "adj": [],
+        "adj": ["first a 1 0 1 0 00000010", "initial a 1 0 1 0 00000020"],
         "adv": [],
     }
     for name, lines in index_lines.items():
         (wordnet / f"index.{name}").write_text("".join(f"{line}\n" for line in lines))
         (wordnet / f"{name}.exc").write_text("summitten summit\n" if name == "noun" else "")
+    # A head synset (type a) and its satellite (type s), pointing to it with "&".
+    (wordnet / "data.adj").write_text(
+        "  1 licence text is skipped\n"
+        "00000010 00 a 01 first 0 001 & 00000020 a 0000 | the head\n"
+        "00000020 00 s 01 initial 0 001 & 00000010 a 0000 | a satellite\n"
+    )
     licence = tmp_path / "copyright"
     licence.write_text("WordNet licence\n")
     output = tmp_path / "out"
@@ -369,9 +415,15 @@ def test_build_script_output_round_trips(tmp_path: Path) -> None:
     data = (output / "lexicon.tsv.gz").read_bytes()
     assert data[4:8] == b"\0\0\0\0"  # gzip mtime field: zero for reproducible builds
     table = _parse_table(data, source="test build")
-    # Synsets are numbered by (POS, offset): noun 100, 200, 300, then verb 50.
+    # Synsets are numbered by (POS, offset): noun 100, 200, 300, verb 50, adj 10, 20.
     assert table.senses("summit") == {"n": (1, 0)}
     assert table.senses("top") == {"n": (1,), "v": (3,)}
+    assert table.senses("initial") == {"a": (5,)}
+    assert table.cluster_heads(5) == (4,)  # the satellite's head
+    assert table.cluster_heads(4) == ()  # a head has none
+    # A link id, -(satellite + 1), joins the satellite and its head.
+    assert Lexicon._over(table).concepts("initial") == (5, -6)
+    assert Lexicon._over(table).concepts("first") == (4, -6)
     assert table.senses("summit meeting") == {"n": (0,)}
     assert "one two three four" not in table  # longer than three words
     assert table.exception_bases("summitten", "n") == ("summit",)

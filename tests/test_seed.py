@@ -173,6 +173,27 @@ def test_a_synonym_matches_with_the_synonym_weight() -> None:
     assert by_key[(held, held)] == 1.0
 
 
+def test_a_similar_to_link_matches_with_its_own_weight() -> None:
+    # "huge" and "large" share no synset, only an adjective cluster (a link).
+    a = analyse_text("The huge summit was held in the city.")
+    b = analyse_text("The large top was held in the town.")
+    view_a, view_b = content_view(a), content_view(b)
+
+    def weights(matches: TypeMatches) -> dict[tuple[int, int], float]:
+        return {
+            (int(view_a.type_keys[x]), int(view_b.type_keys[y])): float(w)
+            for x, y, w in zip(matches.a, matches.b, matches.weight, strict=True)
+        }
+
+    huge, large = int(a.keys[1]), int(b.keys[1])
+    summit, top = int(a.keys[2]), int(b.keys[2])
+    linked = weights(match_types(view_a, view_b, synonym_weight=0.7, similar_weight=0.2))
+    assert linked[(huge, large)] == 0.2
+    assert linked[(summit, top)] == 0.7  # a shared synset keeps the synonym weight
+    # Without its own weight, a link weighs as a synonym.
+    assert weights(match_types(view_a, view_b, synonym_weight=0.7))[(huge, large)] == 0.7
+
+
 def test_best_choice_prefers_the_equal_word_over_a_synonym() -> None:
     matches = TypeMatches(
         a=np.array([0, 0, 1]),

@@ -56,7 +56,9 @@ class AlignOptions(NamedTuple):
     """Tuning knobs of alignment; the defaults are the documented behaviour.
 
     Similarities are idf-weighted Dice coefficients over content words, matched
-    equal (weight 1) or as synonyms (``synonym_weight``). Gaps are in sentences.
+    equal (weight 1), as synonyms (``synonym_weight``: a shared WordNet synset) or as
+    adjectives WordNet calls "similar" (``similar_weight``: a cluster's head and one
+    of its satellites, "huge" and "large"). Gaps are in sentences.
 
     Seeding
         ``seed_threshold``, ``min_seed_matches``: a sentence pair that can start a
@@ -121,6 +123,7 @@ class AlignOptions(NamedTuple):
     extend_threshold: float = 0.3
     min_extend_matches: float = 2.0
     synonym_weight: float = 0.7
+    similar_weight: float = 0.2
     near_best_ratio: float = 0.7
     gap_suspicious: int = 4
     gap_source: int = 4
@@ -181,7 +184,12 @@ def align(
     candidates: list[Candidate] = []
     partner_share = options.edge_partner_share if options.edge_partner_steps > 0 else 2.0
     if len(view_s.tokens) and len(view_r.tokens):
-        matches = match_types(view_s, view_r, synonym_weight=options.synonym_weight)
+        matches = match_types(
+            view_s,
+            view_r,
+            synonym_weight=options.synonym_weight,
+            similar_weight=options.similar_weight,
+        )
         pair = _Pair(
             analysis_s,
             view_s,

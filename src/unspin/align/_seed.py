@@ -165,8 +165,19 @@ def _expand_ranges(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArr
     return owner, np.repeat(starts, counts) + within
 
 
-def match_types(view_a: ContentView, view_b: ContentView, *, synonym_weight: float) -> TypeMatches:
-    """Every matching type pair of the two texts, with its weight."""
+def match_types(
+    view_a: ContentView,
+    view_b: ContentView,
+    *,
+    synonym_weight: float,
+    similar_weight: float | None = None,
+) -> TypeMatches:
+    """Every matching type pair of the two texts, with its weight: 1 for equal types,
+    ``synonym_weight`` for types sharing a synset, ``similar_weight`` (by default
+    ``synonym_weight``) for adjectives linked only by WordNet's "similar to" (a shared
+    negative concept id, see :meth:`~unspin.text.Lexicon.concepts`)."""
+    if similar_weight is None:
+        similar_weight = synonym_weight
     _, exact_a, exact_b = np.intersect1d(
         view_a.type_keys, view_b.type_keys, assume_unique=True, return_indices=True
     )
@@ -178,7 +189,10 @@ def match_types(view_a: ContentView, view_b: ContentView, *, synonym_weight: flo
         owner, positions = _expand_ranges(lo, hi - lo)
         pair_a = np.concatenate([pair_a, view_a.concept_types[owner]])
         pair_b = np.concatenate([pair_b, view_b.concept_types[positions]])
-        weights = np.concatenate([weights, np.full(len(owner), synonym_weight)])
+        linked = view_a.concepts[owner] < 0
+        weights = np.concatenate(
+            [weights, np.where(linked, similar_weight, synonym_weight).astype(np.float64)]
+        )
     # One edge per type pair, an exact match outranking a synonym match.
     key = pair_a * view_b.type_count + pair_b
     order = np.lexsort((-weights, key))

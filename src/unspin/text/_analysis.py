@@ -20,7 +20,7 @@ import regex
 
 from unspin.text import _lexicon
 from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table
-from unspin.text._lexicon import Lexicon
+from unspin.text._lexicon import Lexicon, first_senses
 from unspin.text._normalize import NormalizedText, normalize
 from unspin.text._tokenize import GlueSplitter, split_glued, word_tokens
 
@@ -314,7 +314,9 @@ class _Vocabulary:
         if value & (IS_STOPWORD | IS_FILLER):
             return lemma, False, ()
         options = self._options
-        concepts = table.concepts(value)[: options.max_senses] if options.synonyms else ()
+        concepts = (
+            first_senses(table.concepts(value), options.max_senses) if options.synonyms else ()
+        )
         # Single letters and bare tokens like "s" (from "Korea's") carry no content.
         return lemma, len(form) > 1, concepts
 

@@ -26,7 +26,7 @@ from unspin.text._analysis import (
     TextAnalysis,
     _segment,
 )
-from unspin.text._lexicon import Lexicon
+from unspin.text._lexicon import Lexicon, first_senses
 from unspin.text._normalize import (
     NormalizedText,
     OffsetArray,
@@ -138,7 +138,7 @@ def _compute_term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) ->
     if lexicon.is_stopword(form) or lexicon.is_filler(form):
         return _TermInfo(reference_stable_key(lexicon.lemma(form)), False, ())
     lemma = lexicon.lemma(form)
-    concepts = lexicon.concepts(form)[: options.max_senses] if options.synonyms else ()
+    concepts = first_senses(lexicon.concepts(form), options.max_senses) if options.synonyms else ()
     # Single letters and bare tokens like "s" (from "Korea's") carry no content.
     return _TermInfo(reference_stable_key(lemma), len(form) > 1, concepts)
 
