@@ -194,6 +194,21 @@ def test_a_similar_to_link_matches_with_its_own_weight() -> None:
     assert weights(match_types(view_a, view_b, synonym_weight=0.7))[(huge, large)] == 0.7
 
 
+def test_first_is_a_number_and_still_similar_to_initial() -> None:
+    # The brief's own example: a spinner swaps "first" for "initial".
+    a = analyse_text("Their first summit.")
+    b = analyse_text("Their initial summit, the 1st one.")
+    view_a, view_b = content_view(a), content_view(b)
+    matches = match_types(view_a, view_b, synonym_weight=0.7, similar_weight=0.2)
+    found = {
+        (int(view_a.type_keys[x]), int(view_b.type_keys[y])): float(w)
+        for x, y, w in zip(matches.a, matches.b, matches.weight, strict=True)
+    }
+    first, initial, first_digits = int(a.keys[1]), int(b.keys[1]), int(b.keys[4])
+    assert first == first_digits  # "first" reads as the number 1st
+    assert found[(first, initial)] == 0.2
+
+
 def test_best_choice_prefers_the_equal_word_over_a_synonym() -> None:
     matches = TypeMatches(
         a=np.array([0, 0, 1]),

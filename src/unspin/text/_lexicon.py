@@ -665,6 +665,13 @@ def first_senses(concepts: tuple[int, ...], max_senses: int) -> tuple[int, ...]:
     return senses + tuple(concept for concept in concepts if concept < 0)
 
 
+def similar_links(concepts: tuple[int, ...]) -> tuple[int, ...]:
+    """The "similar to" links (negative ids) among ``concepts``: all the concepts a
+    number word keeps, so that "first" still matches "initial" and "inaugural" while
+    its synsets (of "second": a sixtieth of a minute) stay out."""
+    return tuple(concept for concept in concepts if concept < 0)
+
+
 def _dedupe(items: Iterable[_T]) -> tuple[_T, ...]:
     """Items in first-seen order, without repeats."""
     return tuple(dict.fromkeys(items))
