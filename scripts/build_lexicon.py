@@ -5,8 +5,9 @@ Run once by a developer, whenever the lexicon format changes::
     python scripts/build_lexicon.py [--wordnet-dir /usr/share/wordnet]
 
 It reads WordNet's ``index.*`` files (lemma -> synsets, in sense order), its
-morphological exception lists (``*.exc``) and, from ``data.adj``, which adjective
-cluster each satellite synset belongs to, and writes:
+morphological exception lists (``*.exc``) and, from its ``data.*`` files, which adjective
+cluster each satellite synset belongs to and each noun's and verb's direct hypernyms, and
+writes:
 
 * ``src/unspin/data/lexicon.tsv.gz``: the table that :mod:`unspin.text._lexicon` loads;
 * ``src/unspin/data/WORDNET-LICENSE.txt``: the WordNet licence, which must ship with it;
@@ -30,8 +31,8 @@ File format (UTF-8 text, one record per line, fields separated by TAB)::
     <lemma><TAB><pos letters><TAB><ids>
     @exceptions<TAB><count>               then <count> rows:
     <pos letter><TAB><inflected form><TAB><base>[|<base>...]
-    @similar<TAB><count>                  then <count> rows:
-    <satellite synset id><TAB><head synset id>[,<head synset id>...]
+    @links<TAB><count>                    then <count> rows:
+    <child synset id><TAB><parent synset id>[,<parent synset id>...]
     @end
 
 ``<pos letters>`` is the lemma's POS set, a subset of ``nvar`` (noun, verb,
@@ -40,10 +41,10 @@ letter, groups separated by ``;`` and ids within a group by ``,``, in WordNet's
 sense order (most frequent sense first). Synset ids are dense integers 0..N-1,
 numbered by (POS, WordNet byte offset). Multiword lemmas use spaces.
 
-``@similar`` links each adjective *satellite* synset to the head synset of its
-cluster (WordNet's "similar to" pointer): "initial" and "first", "equivalent" and
-"equal" share no synset, but their synsets sit in one cluster, and spinners swap
-them. Nouns, verbs and adverbs have no such clusters.
+``@links`` hangs each synset under its parents: an adjective *satellite* under the head
+of its cluster (WordNet's "similar to": "initial" and "first", "huge" and "large" share no
+synset, but sit in one cluster), a noun or verb under its direct hypernyms ("puppy" under
+"dog", "instruct" under "teach"). Spinners swap words along both.
 """
 
 from __future__ import annotations
@@ -118,20 +119,25 @@ def read_exceptions(path: Path) -> dict[str, list[str]]:
     return exceptions
 
 
-def read_satellite_heads(path: Path) -> dict[int, list[int]]:
-    """Read ``data.adj``: satellite synset offset -> the head synsets it is similar to.
+def read_parents(path: Path, pos: str) -> dict[int, list[int]]:
+    """Read ``data.<pos>``: synset offset -> the offsets of the synsets it hangs under.
 
-    Line layout: ``offset lex_filenum ss_type w_cnt word lex_id ... p_cnt
-    [pointer_symbol offset pos source/target]... | gloss``; licence lines start with
-    a space. A satellite (``ss_type`` ``s``) points to its head with ``&``.
+    An adjective satellite (``ss_type`` ``s``) hangs under the head of its cluster
+    (pointer ``&``, "similar to"), a noun or verb synset under its direct hypernyms
+    (pointer ``@``; instance hypernyms, ``@i``, are left out: "Paris" is no synonym of
+    "national capital"). Line layout: ``offset lex_filenum ss_type w_cnt word lex_id
+    ... p_cnt [pointer_symbol offset pos source/target]... | gloss``; licence lines
+    start with a space.
     """
-    heads: dict[int, list[int]] = {}
+    letter = POS_FILES[pos]
+    symbol = "&" if letter == "a" else "@"
+    parents: dict[int, list[int]] = {}
     with path.open(encoding="utf-8") as lines:
         for line in lines:
             if line.startswith(" "):
                 continue
             fields = line.partition(" | ")[0].split()
-            if fields[2] != "s":
+            if letter == "a" and fields[2] != "s":
                 continue
             pointers_at = 4 + 2 * int(fields[3], 16)
             pointer_count = int(fields[pointers_at])
@@ -141,11 +147,11 @@ def read_satellite_heads(path: Path) -> dict[int, list[int]]:
             found = [
                 int(pointers[at + 1])
                 for at in range(0, len(pointers), 4)
-                if pointers[at] == "&" and pointers[at + 2] == "a"
+                if pointers[at] == symbol and pointers[at + 2] in (letter, "s")
             ]
             if found:
-                heads[int(fields[0])] = found
-    return heads
+                parents[int(fields[0])] = found
+    return parents
 
 
 def build_table(wordnet_dir: Path) -> str:
@@ -188,14 +194,16 @@ def build_table(wordnet_dir: Path) -> str:
         for inflected in sorted(exceptions):
             exception_rows.append(f"{letter}\t{inflected}\t{'|'.join(exceptions[inflected])}")
 
-    adjective = list(POS_FILES.values()).index("a")
-    similar_rows = [
-        f"{synset_id[adjective, satellite]}\t"
-        + ",".join(str(synset_id[adjective, head]) for head in heads)
-        for satellite, heads in sorted(read_satellite_heads(wordnet_dir / "data.adj").items())
-        if (adjective, satellite) in synset_id
-    ]
-    similar_rows.sort(key=lambda row: int(row.partition("\t")[0]))
+    link_rows: list[tuple[int, str]] = []
+    for pos_order, (name, letter) in enumerate(POS_FILES.items()):
+        if letter == "r":  # adverbs have neither clusters nor hypernyms
+            continue
+        for child, parents in read_parents(wordnet_dir / f"data.{name}", name).items():
+            if (pos_order, child) not in synset_id:
+                continue
+            ids = [str(synset_id[pos_order, parent]) for parent in parents]
+            link_rows.append((synset_id[pos_order, child], ",".join(ids)))
+    link_rows.sort()
 
     lines = [
         f"{FORMAT_NAME}\t{FORMAT_VERSION}\tWordNet 3.0 (see WORDNET-LICENSE.txt)",
@@ -203,8 +211,8 @@ def build_table(wordnet_dir: Path) -> str:
         *lemma_rows,
         f"@exceptions\t{len(exception_rows)}",
         *exception_rows,
-        f"@similar\t{len(similar_rows)}",
-        *similar_rows,
+        f"@links\t{len(link_rows)}",
+        *(f"{child}\t{parents}" for child, parents in link_rows),
         "@end",
     ]
     return "\n".join(lines) + "\n"
@@ -237,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
         "--wordnet-dir",
         type=Path,
         default=DEFAULT_WORDNET_DIR,
-        help="directory holding WordNet's index.*, *.exc and data.adj files (default: %(default)s)",
+        help="directory holding WordNet's index.*, *.exc and data.* files (default: %(default)s)",
     )
     parser.add_argument(
         "--license-file",
@@ -271,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
         for path in (
             *(args.wordnet_dir / f"index.{name}" for name in POS_FILES),
             *(args.wordnet_dir / f"{name}.exc" for name in POS_FILES),
-            args.wordnet_dir / "data.adj",
+            *(args.wordnet_dir / f"data.{name}" for name in POS_FILES if name != "adv"),
             args.license_file,
         )
         if not path.is_file()

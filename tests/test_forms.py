@@ -138,7 +138,7 @@ def _tiny_lexicon() -> Lexicon:
         "summit meeting\tn\t3",
         "@exceptions\t1",
         "n\tgeese\tgoose",
-        "@similar\t0",
+        "@links\t0",
         "@end",
     ]
     import gzip

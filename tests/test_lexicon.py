@@ -90,8 +90,13 @@ def test_lemma_of_multiword_lemma(lexicon: Lexicon) -> None:
         ("second", "2nd"),
         # "meets" and "meeting" meet in the verb "meet".
         ("meets", "meeting"),
-        # An adjective cluster's satellite and its head ("similar to").
+        # One step apart in WordNet: an adjective cluster's satellite and its head
+        # ("similar to"), a noun or verb and its direct hypernym.
         ("initial", "first"),
+        ("puppy", "dog"),
+        ("dad", "father"),
+        ("adversary", "enemy"),
+        ("conference", "meeting"),  # a kind of meeting
         ("equivalent", "equal"),
         ("diverse", "different"),
         ("huge", "large"),
@@ -107,7 +112,7 @@ def test_first_senses_keeps_every_link() -> None:
     assert first_senses((), 2) == ()
 
 
-def test_cluster_heads_follow_the_senses(lexicon: Lexicon) -> None:
+def test_links_follow_the_senses(lexicon: Lexicon) -> None:
     """The first concept (the fingerprint's synonym class) stays the first sense."""
     for word in ("initial", "huge", "equivalent"):
         senses = [
@@ -124,17 +129,16 @@ def test_cluster_heads_follow_the_senses(lexicon: Lexicon) -> None:
     ("first", "second"),
     [
         ("summit", "banana"),
-        # WordNet keeps these apart: a conference is a kind of meeting (hyponym),
-        # and "assent" is not in "sanction"'s.
-        ("meeting", "conference"),
+        # WordNet keeps these apart: "assent" is not in "sanction"'s synsets.
         # An adjective cluster holds a head and its satellites, never the antonym
         # cluster next to it.
         ("good", "bad"),
         ("big", "small"),
-        # Two satellites of one head are not linked, and a taxonomy ("chromatic":
+        # Two children of one parent are not linked, and a taxonomy ("chromatic":
         # every colour) links nothing.
         ("golden", "amber"),
         ("red", "chromatic"),
+        ("puppy", "kitten"),
         ("sanctions", "assents"),
     ],
 )
@@ -341,9 +345,7 @@ def test_missing_data_file_raises_lexicon_error() -> None:
         # The format before adjective clusters: refused, not read without them.
         gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t0\n@exceptions\t0\n@end\n"),
         gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@end\n"),
-        gzip.compress(
-            b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@similar\t1\n7\tx\n@end\n"
-        ),
+        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@links\t1\n7\tx\n@end\n"),
         gzip.compress(b"\xff\xfe"),
     ],
 )
@@ -355,7 +357,7 @@ def test_damaged_data_raises_lexicon_error(payload: bytes) -> None:
 def test_damaged_row_raises_lexicon_error_when_read() -> None:
     table = _parse_table(
         gzip.compress(
-            b"unspin-lexicon\t2\tx\n@lemmas\t1\nsummit\tnv\t1\n@exceptions\t0\n@similar\t0\n@end\n"
+            b"unspin-lexicon\t2\tx\n@lemmas\t1\nsummit\tnv\t1\n@exceptions\t0\n@links\t0\n@end\n"
         ),
         source="test data",
     )
@@ -395,7 +397,15 @@ def test_build_script_output_round_trips(tmp_path: Path) -> None:
     for name, lines in index_lines.items():
         (wordnet / f"index.{name}").write_text("".join(f"{line}\n" for line in lines))
         (wordnet / f"{name}.exc").write_text("summitten summit\n" if name == "noun" else "")
-    # A head synset (type a) and its satellite (type s), pointing to it with "&".
+    # A noun under its hypernym ("@"); a head synset (type a) and its satellite
+    # (type s), pointing to it with "&".
+    (wordnet / "data.noun").write_text(
+        "  1 licence text is skipped\n"
+        "00000100 00 n 01 summit_meeting 0 000 | a meeting\n"
+        "00000200 00 n 02 summit 0 top 0 001 @ 00000100 n 0000 | a kind of it\n"
+        "00000300 00 n 01 one_two_three_four 0 001 @i 00000100 n 0000 | an instance\n"
+    )
+    (wordnet / "data.verb").write_text("00000050 00 v 01 top 0 000 | to top\n")
     (wordnet / "data.adj").write_text(
         "  1 licence text is skipped\n"
         "00000010 00 a 01 first 0 001 & 00000020 a 0000 | the head\n"
@@ -419,9 +429,12 @@ def test_build_script_output_round_trips(tmp_path: Path) -> None:
     assert table.senses("summit") == {"n": (1, 0)}
     assert table.senses("top") == {"n": (1,), "v": (3,)}
     assert table.senses("initial") == {"a": (5,)}
-    assert table.cluster_heads(5) == (4,)  # the satellite's head
-    assert table.cluster_heads(4) == ()  # a head has none
-    # A link id, -(satellite + 1), joins the satellite and its head.
+    assert table.parents(5) == (4,)  # the satellite's head
+    assert table.parents(4) == ()  # a head has none
+    assert table.parents(1) == (0,)  # the noun's hypernym
+    assert table.parents(2) == ()  # an instance of it is no kind of it
+    assert table.children(0) == (1,)
+    # A link id, -(child + 1), joins the satellite and its head.
     assert Lexicon._over(table).concepts("initial") == (5, -6)
     assert Lexicon._over(table).concepts("first") == (4, -6)
     assert table.senses("summit meeting") == {"n": (0,)}

@@ -20,7 +20,8 @@ from unspin.align._seed import (
 )
 from unspin.text._analysis import TextAnalysis, analyse_text
 
-# Words with shared WordNet senses among them (summit/top/peak, meeting/conference),
+# Words with shared WordNet senses among them (summit/top/peak), WordNet links
+# (meeting/conference, puppy/dog, huge/large),
 # numbers and function words, so generated texts have exact and synonym matches.
 VOCABULARY = [
     "summit",
@@ -40,6 +41,10 @@ VOCABULARY = [
     "second",
     "economic",
     "crisis",
+    "puppy",
+    "dog",
+    "huge",
+    "large",
     "city",
     "town",
     "the",
@@ -59,26 +64,43 @@ def _first_token(view: ContentView, type_: int) -> int:
 
 
 def _reference_matches(
-    a: TextAnalysis, view_a: ContentView, b: TextAnalysis, view_b: ContentView, weight: float
-) -> dict[tuple[int, int], float]:
+    a: TextAnalysis,
+    view_a: ContentView,
+    b: TextAnalysis,
+    view_b: ContentView,
+    weight: float,
+    link_weight: float,
+) -> tuple[dict[tuple[int, int], float], set[tuple[int, int]]]:
+    """Every matching type pair with its weight, and the pairs matched only through a
+    WordNet link (a shared negative concept id, no shared synset)."""
+
     def concepts(analysis: TextAnalysis, token: int) -> set[int]:
         ptr = analysis.concept_ptr
         return set(analysis.concept_ids[ptr[token] : ptr[token + 1]].tolist())
 
     result: dict[tuple[int, int], float] = {}
+    linked: set[tuple[int, int]] = set()
     for i in range(view_a.type_count):
         for j in range(view_b.type_count):
+            shared = concepts(a, _first_token(view_a, i)) & concepts(b, _first_token(view_b, j))
             if view_a.type_keys[i] == view_b.type_keys[j]:
                 result[(i, j)] = 1.0
-            elif concepts(a, _first_token(view_a, i)) & concepts(b, _first_token(view_b, j)):
+            elif any(concept >= 0 for concept in shared):
                 result[(i, j)] = weight
-    return result
+            elif shared:
+                result[(i, j)] = link_weight
+                linked.add((i, j))
+    return result, linked
 
 
 def _reference_scores(
-    view_s: ContentView, view_r: ContentView, edges: dict[tuple[int, int], float]
+    view_s: ContentView,
+    view_r: ContentView,
+    edges: dict[tuple[int, int], float],
+    linked: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
 ) -> dict[tuple[int, int], tuple[float, float, float]]:
-    """(similarity, matched count, containment) of every sentence pair with a match."""
+    """(similarity, matched count, containment) of every sentence pair with a match;
+    containment leaves out the ``linked`` pairs."""
     types_of_s = [set() for _ in range(view_s.sentence_count)]
     types_of_r = [set() for _ in range(view_r.sentence_count)]
     for sentence, type_ in zip(view_s.sentences.tolist(), view_s.types.tolist(), strict=True):
@@ -114,10 +136,13 @@ def _reference_scores(
             weight_r = sum(idf_r[b] for b in types_r)
             from_s = min(sum(idf_s[a] * edges[(a, b)] for a, b in pairs), weight_s)
             from_r = min(sum(idf_r[b] * edges[(a, b)] for a, b in pairs), weight_r)
+            contained = min(
+                sum(idf_s[a] * edges[(a, b)] for a, b in pairs if (a, b) not in linked), weight_s
+            )
             result[(row, col)] = (
                 (from_s + from_r) / (weight_s + weight_r),
                 float(len(pairs)),
-                from_s / weight_s,
+                contained / weight_s,
             )
     return result
 
@@ -133,12 +158,21 @@ texts = st.lists(sentence_of_words, min_size=1, max_size=6).map(" ".join)
 def test_type_matches_and_pair_scores_agree_with_the_reference(text_a: str, text_b: str) -> None:
     a, b = analyse_text(text_a), analyse_text(text_b)
     view_a, view_b = content_view(a), content_view(b)
-    matches = match_types(view_a, view_b, synonym_weight=0.7)
-    edges = _reference_matches(a, view_a, b, view_b, 0.7)
+    matches = match_types(view_a, view_b, synonym_weight=0.7, related_weight=0.2)
+    edges, linked = _reference_matches(a, view_a, b, view_b, 0.7, 0.2)
     assert {
         (int(x), int(y)): float(w)
         for x, y, w in zip(matches.a, matches.b, matches.weight, strict=True)
     } == edges
+    found_linked = (
+        set()
+        if matches.linked is None
+        else {
+            (int(x), int(y))
+            for x, y in zip(matches.a[matches.linked], matches.b[matches.linked], strict=True)
+        }
+    )
+    assert found_linked == linked
     scores = score_sentence_pairs(view_a, view_b, matches)
     found = {
         (int(r), int(c)): (float(s), float(m), float(k))
@@ -151,7 +185,7 @@ def test_type_matches_and_pair_scores_agree_with_the_reference(text_a: str, text
             strict=True,
         )
     }
-    expected = _reference_scores(view_a, view_b, edges)
+    expected = _reference_scores(view_a, view_b, edges, linked)
     assert found.keys() == expected.keys()
     for pair, values in expected.items():
         assert found[pair] == pytest.approx(values)
@@ -187,7 +221,7 @@ def test_a_similar_to_link_matches_with_its_own_weight() -> None:
 
     huge, large = int(a.keys[1]), int(b.keys[1])
     summit, top = int(a.keys[2]), int(b.keys[2])
-    linked = weights(match_types(view_a, view_b, synonym_weight=0.7, similar_weight=0.2))
+    linked = weights(match_types(view_a, view_b, synonym_weight=0.7, related_weight=0.2))
     assert linked[(huge, large)] == 0.2
     assert linked[(summit, top)] == 0.7  # a shared synset keeps the synonym weight
     # Without its own weight, a link weighs as a synonym.
@@ -199,7 +233,7 @@ def test_first_is_a_number_and_still_similar_to_initial() -> None:
     a = analyse_text("Their first summit.")
     b = analyse_text("Their initial summit, the 1st one.")
     view_a, view_b = content_view(a), content_view(b)
-    matches = match_types(view_a, view_b, synonym_weight=0.7, similar_weight=0.2)
+    matches = match_types(view_a, view_b, synonym_weight=0.7, related_weight=0.2)
     found = {
         (int(view_a.type_keys[x]), int(view_b.type_keys[y])): float(w)
         for x, y, w in zip(matches.a, matches.b, matches.weight, strict=True)

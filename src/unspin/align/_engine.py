@@ -57,8 +57,10 @@ class AlignOptions(NamedTuple):
 
     Similarities are idf-weighted Dice coefficients over content words, matched
     equal (weight 1), as synonyms (``synonym_weight``: a shared WordNet synset) or as
-    adjectives WordNet calls "similar" (``similar_weight``: a cluster's head and one
-    of its satellites, "huge" and "large"). Gaps are in sentences.
+    words one step apart in WordNet (``related_weight``: an adjective and the head of
+    its cluster, "huge" and "large"; a noun or verb and its direct hypernym, "puppy"
+    and "dog"). Containment, which finds summaries and edge partners, leaves those
+    links out. Gaps are in sentences.
 
     Seeding
         ``seed_threshold``, ``min_seed_matches``: a sentence pair that can start a
@@ -123,7 +125,7 @@ class AlignOptions(NamedTuple):
     extend_threshold: float = 0.3
     min_extend_matches: float = 2.0
     synonym_weight: float = 0.7
-    similar_weight: float = 0.2
+    related_weight: float = 0.2
     near_best_ratio: float = 0.7
     gap_suspicious: int = 4
     gap_source: int = 4
@@ -188,7 +190,7 @@ def align(
             view_s,
             view_r,
             synonym_weight=options.synonym_weight,
-            similar_weight=options.similar_weight,
+            related_weight=options.related_weight,
         )
         pair = _Pair(
             analysis_s,

@@ -98,6 +98,8 @@ class TypeMatches(NamedTuple):
     weight: FloatArray
     count_a: int
     count_b: int
+    # Matches only through a WordNet link (see match_types); None: no such matches.
+    linked: BoolArray | None = None
 
     def best_a(self, selected_a: BoolArray, selected_b: BoolArray) -> FloatArray:
         """For every type of A, its best match weight among the selected types
@@ -170,19 +172,21 @@ def match_types(
     view_b: ContentView,
     *,
     synonym_weight: float,
-    similar_weight: float | None = None,
+    related_weight: float | None = None,
 ) -> TypeMatches:
     """Every matching type pair of the two texts, with its weight: 1 for equal types,
-    ``synonym_weight`` for types sharing a synset, ``similar_weight`` (by default
-    ``synonym_weight``) for adjectives linked only by WordNet's "similar to" (a shared
-    negative concept id, see :meth:`~unspin.text.Lexicon.concepts`)."""
-    if similar_weight is None:
-        similar_weight = synonym_weight
+    ``synonym_weight`` for types sharing a synset, ``related_weight`` (by default
+    ``synonym_weight``) for types linked only one step apart in WordNet (a shared
+    negative concept id, see :meth:`~unspin.text.Lexicon.concepts`), which
+    ``linked`` marks."""
+    if related_weight is None:
+        related_weight = synonym_weight
     _, exact_a, exact_b = np.intersect1d(
         view_a.type_keys, view_b.type_keys, assume_unique=True, return_indices=True
     )
     pair_a, pair_b = exact_a.astype(np.int64), exact_b.astype(np.int64)
     weights = np.ones(len(pair_a))
+    via_link = np.zeros(len(pair_a), dtype=np.bool_)
     if synonym_weight > 0 and len(view_a.concepts) and len(view_b.concepts):
         lo = np.searchsorted(view_b.concepts, view_a.concepts, side="left")
         hi = np.searchsorted(view_b.concepts, view_a.concepts, side="right")
@@ -191,21 +195,23 @@ def match_types(
         pair_b = np.concatenate([pair_b, view_b.concept_types[positions]])
         linked = view_a.concepts[owner] < 0
         weights = np.concatenate(
-            [weights, np.where(linked, similar_weight, synonym_weight).astype(np.float64)]
+            [weights, np.where(linked, related_weight, synonym_weight).astype(np.float64)]
         )
+        via_link = np.concatenate([via_link, linked])
     # One edge per type pair, an exact match outranking a synonym match.
     key = pair_a * view_b.type_count + pair_b
     order = np.lexsort((-weights, key))
-    key, weights = key[order], weights[order]
+    key, weights, via_link = key[order], weights[order], via_link[order]
     first = np.ones(len(key), dtype=np.bool_)
     first[1:] = key[1:] != key[:-1]
-    key, weights = key[first], weights[first]
+    key, weights, via_link = key[first], weights[first], via_link[first]
     return TypeMatches(
         a=key // max(view_b.type_count, 1),
         b=key % max(view_b.type_count, 1),
         weight=weights,
         count_a=view_a.type_count,
         count_b=view_b.type_count,
+        linked=via_link if via_link.any() else None,
     )
 
 
@@ -282,6 +288,12 @@ def score_sentence_pairs(
     degree_r = np.diff(occurrences_r.ptr)
     allowed = np.diff(occurrences_s.ptr)[matches.a] * degree_r[matches.b] <= max_links
     a, b, link_weight = matches.a[allowed], matches.b[allowed], matches.weight[allowed]
+    # Containment (what summaries and edge partners are found by) counts no WordNet
+    # link: over a long source window, links to related words ("award" and "Oscar")
+    # add up without any copying.
+    plain_weight = None
+    if matches.linked is not None:
+        plain_weight = np.where(matches.linked[allowed], 0.0, link_weight)
     width = max(view_r.sentence_count, 1)
     rows_per_block = max(1, _DENSE_PAIR_LIMIT // width)
     blocks: list[PairScores] = []
@@ -303,8 +315,19 @@ def score_sentence_pairs(
         matched_s = np.minimum(from_s[present], weight_s[pair_rows])
         matched_r = np.minimum(from_r[present], weight_r[pair_cols])
         similarity = (matched_s + matched_r) / (weight_s[pair_rows] + weight_r[pair_cols])
-        containment = matched_s / np.maximum(weight_s[pair_rows], 1e-9)
-        source_containment = matched_r / np.maximum(weight_r[pair_cols], 1e-9)
+        if plain_weight is not None:
+            plain_s = np.bincount(
+                key, weights=idf_s[a][local] * plain_weight[local], minlength=size
+            )
+            plain_r = np.bincount(
+                key, weights=idf_r[b][local] * plain_weight[local], minlength=size
+            )
+            contained_s = np.minimum(plain_s[present], weight_s[pair_rows])
+            contained_r = np.minimum(plain_r[present], weight_r[pair_cols])
+        else:
+            contained_s, contained_r = matched_s, matched_r
+        containment = contained_s / np.maximum(weight_s[pair_rows], 1e-9)
+        source_containment = contained_r / np.maximum(weight_r[pair_cols], 1e-9)
         keep = (
             (similarity >= keep_similarity)
             | (containment >= keep_containment)

@@ -20,7 +20,7 @@ import regex
 
 from unspin.text import _lexicon
 from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table
-from unspin.text._lexicon import Lexicon, first_senses, similar_links
+from unspin.text._lexicon import Lexicon, first_senses, link_ids
 from unspin.text._normalize import NormalizedText, normalize
 from unspin.text._tokenize import GlueSplitter, split_glued, word_tokens
 
@@ -307,7 +307,7 @@ class _Vocabulary:
             number = self._lexicon.number_form(form)
             if number is not None:
                 known = table.index.get(key) if self._options.synonyms else None
-                links = () if known is None else similar_links(table.concepts(known))
+                links = () if known is None else link_ids(table.concepts(known))
                 return stable_key(number), True, links
         value = table.index.get(key)
         if value is None:  # the lexicon knows nothing of it

@@ -62,12 +62,12 @@ _DETACHMENT_RULES: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
     "r": (),
 }
 
-# Adjective senses whose "similar to" links concepts() adds: a rare sense's link joins
+# Senses (per part of speech) whose links concepts() adds: a rare sense's link joins
 # unrelated words ("established" in its sense "naturalized" is similar to "foreign").
-_CLUSTER_SENSES: Final = 3
-# A cluster with more satellites than this is a taxonomy (colours under "chromatic",
-# numbers under "cardinal", ordinals), not a head's near-synonyms: no links.
-_MAX_CLUSTER_SATELLITES: Final = 50
+_LINKED_SENSES: Final = 3
+# A parent with more children than this is a taxonomy (colours under "chromatic",
+# numbers under "cardinal", the kinds of "person"), not a word's near-synonyms: no links.
+_MAX_CHILDREN: Final = 50
 
 # Caches of per-word answers are dropped when they grow past this many entries, so
 # scanning a huge corpus (or trying every substring of a glued token) cannot make
@@ -445,16 +445,16 @@ class _LexiconTable:
         self,
         raw_rows: dict[str, str],
         exceptions: dict[str, dict[str, tuple[str, ...]]],
-        cluster_heads: dict[int, tuple[int, ...]] | None = None,
+        parents: dict[int, tuple[int, ...]] | None = None,
     ) -> None:
         self._raw_rows = raw_rows
         self._exceptions = exceptions
-        self._cluster_heads = cluster_heads or {}
-        satellites: dict[int, list[int]] = {}
-        for satellite, heads in self._cluster_heads.items():
-            for head in heads:
-                satellites.setdefault(head, []).append(satellite)
-        self._satellites = {head: tuple(sorted(ids)) for head, ids in satellites.items()}
+        self._parents = parents or {}
+        children: dict[int, list[int]] = {}
+        for child, ids in self._parents.items():
+            for parent in ids:
+                children.setdefault(parent, []).append(child)
+        self._children = {parent: tuple(sorted(ids)) for parent, ids in children.items()}
         self._parsed: dict[str, dict[str, tuple[int, ...]]] = {}
         self._members: dict[int, tuple[str, ...]] | None = None
         self._members_lock = threading.Lock()
@@ -484,32 +484,32 @@ class _LexiconTable:
     def has(self, lemma: str, pos: str) -> bool:
         return pos in self.senses(lemma)
 
-    def cluster_heads(self, synset_id: int) -> tuple[int, ...]:
-        """The head synsets of an adjective satellite's cluster ("similar to"); ``()``
-        for any other synset."""
-        return self._cluster_heads.get(synset_id, ())
+    def parents(self, synset_id: int) -> tuple[int, ...]:
+        """The synsets ``synset_id`` hangs under: an adjective satellite's cluster head
+        ("similar to"), a noun's or verb's direct hypernyms; ``()`` for a top synset."""
+        return self._parents.get(synset_id, ())
 
-    def satellites(self, synset_id: int) -> tuple[int, ...]:
-        """The satellite synsets of an adjective cluster's head; ``()`` for any other."""
-        return self._satellites.get(synset_id, ())
+    def children(self, synset_id: int) -> tuple[int, ...]:
+        """The synsets hanging directly under ``synset_id`` (see :meth:`parents`)."""
+        return self._children.get(synset_id, ())
 
-    def similar_links(self, synset_id: int) -> tuple[int, ...]:
-        """Link ids joining an adjective synset to the synsets it is "similar to".
+    def links(self, synset_id: int) -> tuple[int, ...]:
+        """Link ids joining a synset to its parents and its children.
 
-        A link stands for one (head, satellite) pair and is numbered ``-(satellite +
-        1)``, apart from every synset id: a satellite and its head share it, two
-        satellites of one head do not ("huge" and "large" are linked, "golden" and
-        "amber", two colours under "chromatic", are not). Clusters of more than
-        ``_MAX_CLUSTER_SATELLITES`` satellites give none.
+        A link stands for one (parent, child) pair and is numbered ``-(child + 1)``,
+        apart from every synset id: a child and its parent share it, two children of
+        one parent do not ("huge" and "large" are linked, "golden" and "amber", two
+        colours under "chromatic", are not; "puppy" and "dog", but not "puppy" and
+        "kitten"). A parent of more than ``_MAX_CHILDREN`` children links nothing.
         """
-        heads = self.cluster_heads(synset_id)
-        if heads:  # a satellite: its own link, shared with its head
-            small = any(len(self.satellites(head)) <= _MAX_CLUSTER_SATELLITES for head in heads)
-            return (-(synset_id + 1),) if small else ()
-        satellites = self.satellites(synset_id)  # a head: the links of its satellites
-        if len(satellites) > _MAX_CLUSTER_SATELLITES:
-            return ()
-        return tuple(-(satellite + 1) for satellite in satellites)
+        linked = any(
+            len(self.children(parent)) <= _MAX_CHILDREN for parent in self.parents(synset_id)
+        )
+        own = (-(synset_id + 1),) if linked else ()
+        children = self.children(synset_id)
+        if len(children) > _MAX_CHILDREN:
+            return own
+        return own + tuple(-(child + 1) for child in children)
 
     def exception_bases(self, word: str, pos: str) -> tuple[str, ...]:
         """Base forms WordNet lists for an irregular ``word`` ("men" -> "man")."""
@@ -598,7 +598,7 @@ def _parse_table(data: bytes, *, source: str) -> _LexiconTable:
 
     lemma_lines = section("@lemmas")
     exception_lines = section("@exceptions")
-    similar_lines = section("@similar")
+    link_lines = section("@links")
     if position >= len(lines) or lines[position] != "@end":
         raise damaged("missing end marker")
 
@@ -616,17 +616,17 @@ def _parse_table(data: bytes, *, source: str) -> _LexiconTable:
             raise damaged(f"bad exception row {line!r}")
         exceptions[fields[0]][fields[1]] = tuple(fields[2].split("|"))
 
-    cluster_heads: dict[int, tuple[int, ...]] = {}
-    for line in similar_lines:
-        satellite, tab, heads = line.partition("\t")
+    parents: dict[int, tuple[int, ...]] = {}
+    for line in link_lines:
+        child, tab, ids = line.partition("\t")
         try:
-            cluster_heads[int(satellite)] = tuple(int(head) for head in heads.split(","))
+            parents[int(child)] = tuple(int(parent) for parent in ids.split(","))
         except ValueError:
-            raise damaged(f"bad similar row {line!r}") from None
+            raise damaged(f"bad link row {line!r}") from None
         if not tab:
-            raise damaged(f"bad similar row {line!r}")
+            raise damaged(f"bad link row {line!r}")
 
-    return _LexiconTable(raw_rows, exceptions, cluster_heads)
+    return _LexiconTable(raw_rows, exceptions, parents)
 
 
 def _load_table(file_name: str = _DATA_FILE_NAME) -> _LexiconTable:
@@ -660,15 +660,15 @@ def _get_shared_table() -> _LexiconTable:
 
 def first_senses(concepts: tuple[int, ...], max_senses: int) -> tuple[int, ...]:
     """``concepts`` (as :meth:`Lexicon.concepts` gives them) cut to the first
-    ``max_senses`` synset ids, keeping every "similar to" link (the negative ids)."""
+    ``max_senses`` synset ids, keeping every link (the negative ids)."""
     senses = tuple(concept for concept in concepts if concept >= 0)[:max_senses]
     return senses + tuple(concept for concept in concepts if concept < 0)
 
 
-def similar_links(concepts: tuple[int, ...]) -> tuple[int, ...]:
-    """The "similar to" links (negative ids) among ``concepts``: all the concepts a
-    number word keeps, so that "first" still matches "initial" and "inaugural" while
-    its synsets (of "second": a sixtieth of a minute) stay out."""
+def link_ids(concepts: tuple[int, ...]) -> tuple[int, ...]:
+    """The links (negative ids) among ``concepts``: all the concepts a number word
+    keeps, so that "first" still matches "initial" and "inaugural" while its synsets
+    (of "second": a sixtieth of a minute) stay out."""
     return tuple(concept for concept in concepts if concept < 0)
 
 
@@ -811,10 +811,11 @@ class Lexicon:
         Covers every base form of the word in every part of speech (so "wound"
         reaches both "wound" and "wind"), in WordNet's sense order, at most
         ``max_senses`` per part of speech. After them come the (negative) link ids
-        of its first ``_CLUSTER_SENSES`` adjective senses to the senses they are
-        "similar to" (:meth:`_LexiconTable.similar_links`), so that "initial" and
-        "first" share one: WordNet puts them in one cluster, not one synset. The first
-        id is always the word's first sense. Stopwords and unknown words give ``()``.
+        of its first ``_LINKED_SENSES`` senses of each part of speech
+        (:meth:`_LexiconTable.links`): words one step apart in WordNet, an adjective
+        and the head of its cluster ("initial" and "first"), a noun or verb and its
+        direct hypernym ("puppy" and "dog"), which share no synset. The first id is
+        always the word's first sense. Stopwords and unknown words give ``()``.
         """
         key = _normalize(word)
         cached = self._concepts_cache.get(key)
@@ -830,8 +831,9 @@ class Lexicon:
             table = self._table
             links = [
                 link
-                for synset_id in self._senses_in_pos(key, "a")[:_CLUSTER_SENSES]
-                for link in table.similar_links(synset_id)
+                for pos in _PARTS_OF_SPEECH
+                for synset_id in self._senses_in_pos(key, pos)[:_LINKED_SENSES]
+                for link in table.links(synset_id)
             ]
             result = _dedupe(senses + links)
         if len(self._concepts_cache) >= _MAX_CACHE_ENTRIES:

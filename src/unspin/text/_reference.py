@@ -26,7 +26,7 @@ from unspin.text._analysis import (
     TextAnalysis,
     _segment,
 )
-from unspin.text._lexicon import Lexicon, first_senses, similar_links
+from unspin.text._lexicon import Lexicon, first_senses, link_ids
 from unspin.text._normalize import (
     NormalizedText,
     OffsetArray,
@@ -134,7 +134,7 @@ def _term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermIn
 def _compute_term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermInfo:
     number = lexicon.number_form(form)
     if number is not None:
-        links = similar_links(lexicon.concepts(form)) if options.synonyms else ()
+        links = link_ids(lexicon.concepts(form)) if options.synonyms else ()
         return _TermInfo(reference_stable_key(number), True, links)
     if lexicon.is_stopword(form) or lexicon.is_filler(form):
         return _TermInfo(reference_stable_key(lexicon.lemma(form)), False, ())
