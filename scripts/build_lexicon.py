@@ -43,8 +43,8 @@ numbered by (POS, WordNet byte offset). Multiword lemmas use spaces.
 
 ``@links`` hangs each synset under its parents: an adjective *satellite* under the head
 of its cluster (WordNet's "similar to": "initial" and "first", "huge" and "large" share no
-synset, but sit in one cluster), a noun or verb under its direct hypernyms ("puppy" under
-"dog", "instruct" under "teach"). Spinners swap words along both.
+synset, but sit in one cluster), a noun or verb under its direct hypernyms ("evangelist"
+under "preacher", "double" under "multiply"). Spinners swap words along both.
 """
 
 from __future__ import annotations

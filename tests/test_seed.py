@@ -21,7 +21,7 @@ from unspin.align._seed import (
 from unspin.text._analysis import TextAnalysis, analyse_text
 
 # Words with shared WordNet senses among them (summit/top/peak), WordNet links
-# (meeting/conference, puppy/dog, huge/large),
+# (evangelist/preacher, huge/large),
 # numbers and function words, so generated texts have exact and synonym matches.
 VOCABULARY = [
     "summit",
@@ -41,8 +41,8 @@ VOCABULARY = [
     "second",
     "economic",
     "crisis",
-    "puppy",
-    "dog",
+    "evangelist",
+    "preacher",
     "huge",
     "large",
     "city",

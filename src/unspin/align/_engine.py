@@ -58,8 +58,8 @@ class AlignOptions(NamedTuple):
     Similarities are idf-weighted Dice coefficients over content words, matched
     equal (weight 1), as synonyms (``synonym_weight``: a shared WordNet synset) or as
     words one step apart in WordNet (``related_weight``: an adjective and the head of
-    its cluster, "huge" and "large"; a noun or verb and its direct hypernym, "puppy"
-    and "dog"). Containment, which finds summaries and edge partners, leaves those
+    its cluster, "huge" and "large"; a noun or verb and its direct hypernym,
+    "evangelist" and "preacher"). Containment, which finds summaries and edge partners, leaves those
     links out. Gaps are in sentences.
 
     Seeding

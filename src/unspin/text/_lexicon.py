@@ -65,9 +65,12 @@ _DETACHMENT_RULES: Final[Mapping[str, tuple[tuple[str, str], ...]]] = {
 # Senses (per part of speech) whose links concepts() adds: a rare sense's link joins
 # unrelated words ("established" in its sense "naturalized" is similar to "foreign").
 _LINKED_SENSES: Final = 3
-# A parent with more children than this is a taxonomy (colours under "chromatic",
-# numbers under "cardinal", the kinds of "person"), not a word's near-synonyms: no links.
-_MAX_CHILDREN: Final = 50
+# A parent with more children than this links none of them. An adjective cluster's
+# satellites are near-synonyms of its head, up to a taxonomy (colours under "chromatic",
+# numbers under "cardinal"); a hypernym's children are kinds of it, and the more there
+# are, the less it says about any one ("person" has hundreds). Every child also costs
+# each use of its parent one link id, which alignment matches.
+_MAX_CHILDREN: Final = {"a": 50, "n": 10, "v": 10, "r": 0}
 
 # Caches of per-word answers are dropped when they grow past this many entries, so
 # scanning a huge corpus (or trying every substring of a glued token) cannot make
@@ -493,21 +496,21 @@ class _LexiconTable:
         """The synsets hanging directly under ``synset_id`` (see :meth:`parents`)."""
         return self._children.get(synset_id, ())
 
-    def links(self, synset_id: int) -> tuple[int, ...]:
+    def links(self, synset_id: int, max_children: int) -> tuple[int, ...]:
         """Link ids joining a synset to its parents and its children.
 
         A link stands for one (parent, child) pair and is numbered ``-(child + 1)``,
         apart from every synset id: a child and its parent share it, two children of
         one parent do not ("huge" and "large" are linked, "golden" and "amber", two
-        colours under "chromatic", are not; "puppy" and "dog", but not "puppy" and
-        "kitten"). A parent of more than ``_MAX_CHILDREN`` children links nothing.
+        colours under "chromatic", are not; "evangelist" and "preacher", but not two
+        kinds of preacher). A parent of more than ``max_children`` children links none.
         """
         linked = any(
-            len(self.children(parent)) <= _MAX_CHILDREN for parent in self.parents(synset_id)
+            len(self.children(parent)) <= max_children for parent in self.parents(synset_id)
         )
         own = (-(synset_id + 1),) if linked else ()
         children = self.children(synset_id)
-        if len(children) > _MAX_CHILDREN:
+        if len(children) > max_children:
             return own
         return own + tuple(-(child + 1) for child in children)
 
@@ -812,9 +815,10 @@ class Lexicon:
         reaches both "wound" and "wind"), in WordNet's sense order, at most
         ``max_senses`` per part of speech. After them come the (negative) link ids
         of its first ``_LINKED_SENSES`` senses of each part of speech
-        (:meth:`_LexiconTable.links`): words one step apart in WordNet, an adjective
+        (:meth:`_LexiconTable.links`, at most ``_MAX_CHILDREN`` children to a parent):
+        words one step apart in WordNet, an adjective
         and the head of its cluster ("initial" and "first"), a noun or verb and its
-        direct hypernym ("puppy" and "dog"), which share no synset. The first id is
+        direct hypernym ("evangelist" and "preacher"), which share no synset. The first id is
         always the word's first sense. Stopwords and unknown words give ``()``.
         """
         key = _normalize(word)
@@ -833,7 +837,7 @@ class Lexicon:
                 link
                 for pos in _PARTS_OF_SPEECH
                 for synset_id in self._senses_in_pos(key, pos)[:_LINKED_SENSES]
-                for link in table.links(synset_id)
+                for link in table.links(synset_id, _MAX_CHILDREN[pos])
             ]
             result = _dedupe(senses + links)
         if len(self._concepts_cache) >= _MAX_CACHE_ENTRIES:
