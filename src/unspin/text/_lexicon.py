@@ -503,7 +503,8 @@ class _LexiconTable:
         apart from every synset id: a child and its parent share it, two children of
         one parent do not ("huge" and "large" are linked, "golden" and "amber", two
         colours under "chromatic", are not; "evangelist" and "preacher", but not two
-        kinds of preacher). A parent of more than ``max_children`` children links none.
+        kinds of preacher; two parents of one child do share its link). A parent of
+        more than ``max_children`` children links none.
         """
         linked = any(
             len(self.children(parent)) <= max_children for parent in self.parents(synset_id)
