@@ -115,6 +115,18 @@ def test_a_simulated_spun_copy_is_found(seed: int) -> None:
     assert any(r.synonym for r in substitutions)
 
 
+def test_a_word_one_step_apart_in_wordnet_is_reported_as_a_synonym() -> None:
+    # "heavy" -> "hefty" shares no synset: "hefty" is a satellite of "heavy"'s cluster.
+    spun = HARBOUR.replace("the heavy door", "the hefty door")
+    result = align(spun, HARBOUR)
+    substitutions = [
+        r for p in result.passages for r in p.rewrites if r.kind is RewriteKind.SUBSTITUTION
+    ]
+    assert [(r.suspicious_text, r.source_text, r.synonym) for r in substitutions] == [
+        ("hefty", "heavy", True)
+    ]
+
+
 def test_a_spun_copy_inside_other_text_is_traced_to_it() -> None:
     spun = spin_text(HARBOUR, settings=settings_for("light"), seed=5)
     before, after = UNRELATED, UNRELATED.replace("Tomatoes", "Peppers")

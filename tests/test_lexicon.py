@@ -348,13 +348,21 @@ def test_missing_data_file_raises_lexicon_error() -> None:
         # The format before adjective clusters: refused, not read without them.
         gzip.compress(b"unspin-lexicon\t1\tx\n@lemmas\t0\n@exceptions\t0\n@end\n"),
         gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@end\n"),
-        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@links\t1\n7\tx\n@end\n"),
         gzip.compress(b"\xff\xfe"),
     ],
 )
 def test_damaged_data_raises_lexicon_error(payload: bytes) -> None:
     with pytest.raises(LexiconError, match="damaged"):
         _parse_table(payload, source="test data")
+
+
+def test_damaged_link_row_raises_lexicon_error_when_read() -> None:
+    table = _parse_table(
+        gzip.compress(b"unspin-lexicon\t2\tx\n@lemmas\t0\n@exceptions\t0\n@links\t1\n7\tx\n@end\n"),
+        source="test data",
+    )
+    with pytest.raises(LexiconError, match="link row"):
+        table.parents(7)
 
 
 def test_damaged_row_raises_lexicon_error_when_read() -> None:

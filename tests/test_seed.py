@@ -228,19 +228,44 @@ def test_a_similar_to_link_matches_with_its_own_weight() -> None:
     assert weights(match_types(view_a, view_b, synonym_weight=0.7))[(huge, large)] == 0.7
 
 
-def test_first_is_a_number_and_still_similar_to_initial() -> None:
-    # The brief's own example: a spinner swaps "first" for "initial".
-    a = analyse_text("Their first summit.")
-    b = analyse_text("Their initial summit, the 1st one.")
+def _weights(a: TextAnalysis, b: TextAnalysis, **weights: float) -> dict[tuple[int, int], float]:
     view_a, view_b = content_view(a), content_view(b)
-    matches = match_types(view_a, view_b, synonym_weight=0.7, related_weight=0.2)
-    found = {
+    matches = match_types(view_a, view_b, **weights)
+    return {
         (int(view_a.type_keys[x]), int(view_b.type_keys[y])): float(w)
         for x, y, w in zip(matches.a, matches.b, matches.weight, strict=True)
     }
-    first, initial, first_digits = int(a.keys[1]), int(b.keys[1]), int(b.keys[4])
-    assert first == first_digits  # "first" reads as the number 1st
-    assert found[(first, initial)] == 0.2
+
+
+@pytest.mark.parametrize(
+    "text", ["Their first summit, the 1st one.", "Their 1st summit, the first one."]
+)
+def test_first_is_a_number_and_still_similar_to_initial(text: str) -> None:
+    # The brief's own example: a spinner swaps "first" for "initial". Every spelling
+    # of the number links alike, whichever comes first.
+    a = analyse_text(text)
+    b = analyse_text("Their initial summit.")
+    assert a.keys[1] == a.keys[4]  # "first" and "1st" read as one number
+    found = _weights(a, b, synonym_weight=0.7, related_weight=0.2)
+    assert found[(int(a.keys[1]), int(b.keys[1]))] == 0.2
+
+
+def test_a_number_keeps_no_other_sense() -> None:
+    # "second" is also a sixtieth of a minute in WordNet, and "minute" a kind of it.
+    a = analyse_text("He came second in the race.")
+    b = analyse_text("He came a minute in the race.")
+    found = _weights(a, b, synonym_weight=0.7, related_weight=0.2)
+    assert (int(a.keys[2]), int(b.keys[3])) not in found
+
+
+def test_a_synonym_tied_with_a_link_is_not_marked_linked() -> None:
+    # At equal weights the synset match must win the dedupe, or containment would
+    # leave a synonym out.
+    a = analyse_text("The evangelist spoke at the summit.")
+    b = analyse_text("The revivalist spoke at the top.")
+    view_a, view_b = content_view(a), content_view(b)
+    matches = match_types(view_a, view_b, synonym_weight=0.7, related_weight=0.7)
+    assert matches.linked is None or not matches.linked.any()
 
 
 def test_best_choice_prefers_the_equal_word_over_a_synonym() -> None:

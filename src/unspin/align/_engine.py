@@ -59,8 +59,8 @@ class AlignOptions(NamedTuple):
     equal (weight 1), as synonyms (``synonym_weight``: a shared WordNet synset) or as
     words one step apart in WordNet (``related_weight``: an adjective and the head of
     its cluster, "huge" and "large"; a noun or verb and its direct hypernym,
-    "evangelist" and "preacher"). Containment, which finds summaries and edge
-    partners, leaves those links out. Gaps are in sentences.
+    "evangelist" and "preacher"). A sentence pair's containment, which seeds
+    summaries and finds edge partners, leaves those links out. Gaps are in sentences.
 
     Seeding
         ``seed_threshold``, ``min_seed_matches``: a sentence pair that can start a

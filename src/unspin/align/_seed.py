@@ -198,9 +198,10 @@ def match_types(
             [weights, np.where(linked, related_weight, synonym_weight).astype(np.float64)]
         )
         via_link = np.concatenate([via_link, linked])
-    # One edge per type pair, an exact match outranking a synonym match.
+    # One edge per type pair, an exact match outranking a synonym match, and a match
+    # through a shared synset outranking one through a link of the same weight.
     key = pair_a * view_b.type_count + pair_b
-    order = np.lexsort((-weights, key))
+    order = np.lexsort((via_link, -weights, key))
     key, weights, via_link = key[order], weights[order], via_link[order]
     first = np.ones(len(key), dtype=np.bool_)
     first[1:] = key[1:] != key[:-1]
@@ -288,9 +289,9 @@ def score_sentence_pairs(
     degree_r = np.diff(occurrences_r.ptr)
     allowed = np.diff(occurrences_s.ptr)[matches.a] * degree_r[matches.b] <= max_links
     a, b, link_weight = matches.a[allowed], matches.b[allowed], matches.weight[allowed]
-    # Containment (what summaries and edge partners are found by) counts no WordNet
-    # link: over a long source window, links to related words ("award" and "Oscar")
-    # add up without any copying.
+    # A sentence pair's containment (what summary seeds and edge partners are found
+    # by) counts no WordNet link: over a long source window, links to related words
+    # ("award" and "Oscar") add up without any copying.
     plain_weight = None
     if matches.linked is not None:
         plain_weight = np.where(matches.linked[allowed], 0.0, link_weight)

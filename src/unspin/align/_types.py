@@ -48,7 +48,8 @@ class Rewrite(NamedTuple):
 
     An insertion has an empty ``source`` span (at the place it was inserted), a
     deletion an empty ``suspicious`` span. ``synonym`` says the lexicon knows the
-    two sides of a substitution as synonyms ("top" for "summit").
+    two sides of a substitution as synonyms ("top" for "summit") or as words one step
+    apart in WordNet ("large" for "huge", "preacher" for "evangelist").
     """
 
     kind: RewriteKind

@@ -281,6 +281,10 @@ def _thresholds(options: AlignOptions) -> list[tuple[str, str]]:
         ),
         ("weight of a synonym match (an exact match is 1)", f"{options.synonym_weight:g}"),
         (
+            "weight of a match one step apart in WordNet (a hypernym, an adjective's cluster)",
+            f"{options.related_weight:g}",
+        ),
+        (
             "largest gap inside a passage",
             f"{options.gap_suspicious} sentences (suspicious), {options.gap_source} (source)",
         ),

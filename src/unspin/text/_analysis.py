@@ -306,7 +306,9 @@ class _Vocabulary:
         if "0" <= key[:1] <= "9" or key in _lexicon._CARDINAL_WORDS or key in _ORDINALS:
             number = self._lexicon.number_form(form)
             if number is not None:
-                known = table.index.get(key) if self._options.synonyms else None
+                # A number keeps only its links, looked up by its canonical spelling
+                # so that "first" and "1st" link alike (Lexicon.number_links).
+                known = table.index.get(number) if self._options.synonyms else None
                 links = () if known is None else link_ids(table.concepts(known))
                 return stable_key(number), True, links
         value = table.index.get(key)

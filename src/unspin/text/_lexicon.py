@@ -448,16 +448,14 @@ class _LexiconTable:
         self,
         raw_rows: dict[str, str],
         exceptions: dict[str, dict[str, tuple[str, ...]]],
-        parents: dict[int, tuple[int, ...]] | None = None,
+        link_rows: list[str] | None = None,
     ) -> None:
         self._raw_rows = raw_rows
         self._exceptions = exceptions
-        self._parents = parents or {}
-        children: dict[int, list[int]] = {}
-        for child, ids in self._parents.items():
-            for parent in ids:
-                children.setdefault(parent, []).append(child)
-        self._children = {parent: tuple(sorted(ids)) for parent, ids in children.items()}
+        # Parsed on first use, as the lemma rows are: most processes never ask.
+        self._link_rows = link_rows or []
+        self._family: tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]] | None = None
+        self._family_lock = threading.Lock()
         self._parsed: dict[str, dict[str, tuple[int, ...]]] = {}
         self._members: dict[int, tuple[str, ...]] | None = None
         self._members_lock = threading.Lock()
@@ -487,14 +485,40 @@ class _LexiconTable:
     def has(self, lemma: str, pos: str) -> bool:
         return pos in self.senses(lemma)
 
+    def _parents_and_children(
+        self,
+    ) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+        with self._family_lock:
+            if self._family is None:
+                parents: dict[int, tuple[int, ...]] = {}
+                children: dict[int, list[int]] = {}
+                for line in self._link_rows:
+                    child, tab, ids = line.partition("\t")
+                    try:
+                        if not tab:
+                            raise ValueError("no tab")
+                        parents[int(child)] = tuple(int(parent) for parent in ids.split(","))
+                    except ValueError:
+                        raise LexiconError(
+                            f"the packaged lexicon is damaged: bad link row {line!r}; "
+                            "rebuild it with scripts/build_lexicon.py or reinstall unspin"
+                        ) from None
+                    for parent in parents[int(child)]:
+                        children.setdefault(parent, []).append(int(child))
+                self._family = (
+                    parents,
+                    {parent: tuple(sorted(ids)) for parent, ids in children.items()},
+                )
+            return self._family
+
     def parents(self, synset_id: int) -> tuple[int, ...]:
         """The synsets ``synset_id`` hangs under: an adjective satellite's cluster head
         ("similar to"), a noun's or verb's direct hypernyms; ``()`` for a top synset."""
-        return self._parents.get(synset_id, ())
+        return self._parents_and_children()[0].get(synset_id, ())
 
     def children(self, synset_id: int) -> tuple[int, ...]:
         """The synsets hanging directly under ``synset_id`` (see :meth:`parents`)."""
-        return self._children.get(synset_id, ())
+        return self._parents_and_children()[1].get(synset_id, ())
 
     def links(self, synset_id: int, max_children: int) -> tuple[int, ...]:
         """Link ids joining a synset to its parents and its children.
@@ -620,17 +644,7 @@ def _parse_table(data: bytes, *, source: str) -> _LexiconTable:
             raise damaged(f"bad exception row {line!r}")
         exceptions[fields[0]][fields[1]] = tuple(fields[2].split("|"))
 
-    parents: dict[int, tuple[int, ...]] = {}
-    for line in link_lines:
-        child, tab, ids = line.partition("\t")
-        try:
-            parents[int(child)] = tuple(int(parent) for parent in ids.split(","))
-        except ValueError:
-            raise damaged(f"bad link row {line!r}") from None
-        if not tab:
-            raise damaged(f"bad link row {line!r}")
-
-    return _LexiconTable(raw_rows, exceptions, parents)
+    return _LexiconTable(raw_rows, exceptions, link_lines)
 
 
 def _load_table(file_name: str = _DATA_FILE_NAME) -> _LexiconTable:
@@ -670,9 +684,7 @@ def first_senses(concepts: tuple[int, ...], max_senses: int) -> tuple[int, ...]:
 
 
 def link_ids(concepts: tuple[int, ...]) -> tuple[int, ...]:
-    """The links (negative ids) among ``concepts``: all the concepts a number word
-    keeps, so that "first" still matches "initial" and "inaugural" while its synsets
-    (of "second": a sixtieth of a minute) stay out."""
+    """The link ids (negative) among ``concepts``: all that a number keeps of them."""
     return tuple(concept for concept in concepts if concept < 0)
 
 
@@ -709,6 +721,7 @@ class Lexicon:
         self._concepts_cache: dict[str, tuple[int, ...]] = {}
         self._base_forms_cache: dict[tuple[str, str], tuple[str, ...]] = {}
         self._own_table: _LexiconTable | None = None
+        self._number_links: dict[str, tuple[int, ...]] | None = None
 
     @classmethod
     def default(cls) -> Lexicon:
@@ -817,10 +830,11 @@ class Lexicon:
         ``max_senses`` per part of speech. After them come the (negative) link ids
         of its first ``_LINKED_SENSES`` senses of each part of speech
         (:meth:`_LexiconTable.links`, at most ``_MAX_CHILDREN`` children to a parent):
-        words one step apart in WordNet, an adjective
-        and the head of its cluster ("initial" and "first"), a noun or verb and its
-        direct hypernym ("evangelist" and "preacher"), which share no synset. The first id is
-        always the word's first sense. Stopwords and unknown words give ``()``.
+        words one step apart in WordNet, an adjective and the head of its cluster
+        ("initial" and "first"), a noun or verb and its direct hypernym ("evangelist"
+        and "preacher"), which share no synset; a number's are its
+        :meth:`number_links`. The first id is always the word's first sense. Stopwords
+        and unknown words give ``()``.
         """
         key = _normalize(word)
         cached = self._concepts_cache.get(key)
@@ -833,18 +847,42 @@ class Lexicon:
                 for pos in _PARTS_OF_SPEECH
                 for synset_id in self._senses_in_pos(key, pos)[: self.max_senses]
             ]
-            table = self._table
-            links = [
-                link
-                for pos in _PARTS_OF_SPEECH
-                for synset_id in self._senses_in_pos(key, pos)[:_LINKED_SENSES]
-                for link in table.links(synset_id, _MAX_CHILDREN[pos])
-            ]
+            spelled = self.number_form(key)
+            if spelled is not None:  # every spelling of a number links alike
+                links = list(self.number_links(spelled))
+            else:
+                links = [link for pos in _PARTS_OF_SPEECH for link in self._links_in_pos(key, pos)]
             result = _dedupe(senses + links)
         if len(self._concepts_cache) >= _MAX_CACHE_ENTRIES:
             self._concepts_cache.clear()
         self._concepts_cache[key] = result
         return result
+
+    def _links_in_pos(self, key: str, pos: str) -> list[int]:
+        """The link ids of the first ``_LINKED_SENSES`` senses of ``key`` in one POS."""
+        table = self._table
+        return [
+            link
+            for synset_id in self._senses_in_pos(key, pos)[:_LINKED_SENSES]
+            for link in table.links(synset_id, _MAX_CHILDREN[pos])
+        ]
+
+    def number_links(self, number: str) -> tuple[int, ...]:
+        """The link ids a number keeps (given as :meth:`number_form` spells it), the
+        same for every spelling of it: those of the adjective senses of its number
+        words. "first" and "1st" are similar to "initial" and "inaugural"; no other
+        sense comes in, so "second" is no synonym of "minute", nor "one" of "unit".
+        """
+        links = self._number_links
+        if links is None:
+            found: dict[str, list[int]] = {}
+            for word in (*_CARDINAL_WORDS, *_ORDINAL_WORDS):
+                spelled = self.number_form(word)
+                if spelled is not None:
+                    found.setdefault(spelled, []).extend(self._links_in_pos(word, "a"))
+            links = {spelled: _dedupe(ids) for spelled, ids in found.items() if ids}
+            self._number_links = links
+        return links.get(number, ())
 
     def _senses_in_pos(self, key: str, pos: str) -> tuple[int, ...]:
         """Synset ids of all base forms of ``key`` in one POS, sense order, no repeats."""

@@ -134,7 +134,7 @@ def _term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermIn
 def _compute_term_info(form: str, lexicon: Lexicon, options: AnalysisOptions) -> _TermInfo:
     number = lexicon.number_form(form)
     if number is not None:
-        links = link_ids(lexicon.concepts(form)) if options.synonyms else ()
+        links = link_ids(lexicon.concepts(number)) if options.synonyms else ()
         return _TermInfo(reference_stable_key(number), True, links)
     if lexicon.is_stopword(form) or lexicon.is_filler(form):
         return _TermInfo(reference_stable_key(lexicon.lemma(form)), False, ())
