@@ -848,8 +848,9 @@ class Lexicon:
                 for synset_id in self._senses_in_pos(key, pos)[: self.max_senses]
             ]
             spelled = self.number_form(key)
-            if spelled is not None:  # every spelling of a number links alike
-                links = list(self.number_links(spelled))
+            if spelled is not None:
+                # Every spelling WordNet knows links alike; "00", unknown, has no concepts.
+                links = list(self.number_links(spelled)) if senses else []
             else:
                 links = [link for pos in _PARTS_OF_SPEECH for link in self._links_in_pos(key, pos)]
             result = _dedupe(senses + links)
