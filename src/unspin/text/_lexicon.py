@@ -488,6 +488,9 @@ class _LexiconTable:
     def _parents_and_children(
         self,
     ) -> tuple[dict[int, tuple[int, ...]], dict[int, tuple[int, ...]]]:
+        family = self._family
+        if family is not None:  # the common case: no lock once parsed
+            return family
         with self._family_lock:
             if self._family is None:
                 parents: dict[int, tuple[int, ...]] = {}
@@ -497,14 +500,16 @@ class _LexiconTable:
                     try:
                         if not tab:
                             raise ValueError("no tab")
-                        parents[int(child)] = tuple(int(parent) for parent in ids.split(","))
+                        child_id = int(child)
+                        parent_ids = tuple(int(parent) for parent in ids.split(","))
                     except ValueError:
                         raise LexiconError(
                             f"the packaged lexicon is damaged: bad link row {line!r}; "
                             "rebuild it with scripts/build_lexicon.py or reinstall unspin"
                         ) from None
-                    for parent in parents[int(child)]:
-                        children.setdefault(parent, []).append(int(child))
+                    parents[child_id] = parent_ids
+                    for parent in parent_ids:
+                        children.setdefault(parent, []).append(child_id)
                 self._family = (
                     parents,
                     {parent: tuple(sorted(ids)) for parent, ids in children.items()},
