@@ -5,9 +5,12 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from unspin import Alignment, AlignOptions, MatchType, RewriteKind, Verdict, align
+from unspin.align._engine import chain_length
+from unspin.align._seed import SeedMatrix
 from unspin.eval import settings_for, spin_text
 
 # Written for these tests.
@@ -233,6 +236,70 @@ def test_a_sentence_merged_into_its_neighbour_joins_the_passage() -> None:
     assert len(alone.passages) == 1
     assert alone.passages[0].source.start == HARBOUR.index(second)  # the second only
     assert grown.passages[0].score > alone.passages[0].score
+
+
+# Paragraphs 3-5 of HARBOUR rewritten sentence by sentence, most words replaced (written
+# for these tests): each sentence still pairs with its original, in order, but the
+# passage as a whole is under the usual similarity bar.
+HEAVY_REWRITE = (
+    "Last fall a band of former seamen and pupils from the area resolved to revive it. "
+    "They raised funds with several shows in the fish hall, gathered aged pictures from "
+    "households in the village, and convinced the port office to lend them its keys for "
+    "twelve months. "
+    "The work turned out much harder than anybody had expected: corrosion had chewed "
+    "through the metal steps, the panes up high were broken, and the weighty entrance "
+    "needed lifting from its hinges prior to any mending. "
+    "Each Saturday the helpers went up the tower carrying pails, brushes and lunch, and "
+    "each Monday they put up photos of how far they had got on the board in front of the "
+    "library. "
+    "During spring an engineer from the coast guard proposed fitting a new lamp that "
+    "consumes hardly any electricity."
+)
+
+
+def test_a_heavy_rewrite_whose_sentences_pair_up_in_order_is_found() -> None:
+    suspicious = "\n\n".join([UNRELATED, HEAVY_REWRITE])
+    found = align(suspicious, HARBOUR)
+    assert [p.suspicious.start for p in found.passages] == [suspicious.index("Last fall")]
+    passage = found.passages[0]
+    options = AlignOptions()
+    assert passage.score < options.min_passage_similarity  # held up on the chain's bar
+    assert passage.score >= options.min_passage_similarity * options.chain_bar
+    assert HARBOUR[passage.source.start :].startswith("Last autumn")
+    assert "coast guard" in HARBOUR[passage.source.start : passage.source.end]
+    _check_spans(found, suspicious, HARBOUR)
+    # Without the chain rule the same passage is under the bars.
+    assert align(suspicious, HARBOUR, options=AlignOptions(chain_seeds=0)).passages == ()
+    # The same sentences out of order pair up as well, but form no chain.
+    sentences = HEAVY_REWRITE.split(". ")
+    shuffled = ". ".join(sentences[::-1]).rstrip(".") + "."
+    assert align("\n\n".join([UNRELATED, shuffled]), HARBOUR).passages == ()
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([], 0),
+        ([(0, 0)], 1),
+        ([(0, 0), (1, 1), (2, 2), (3, 3)], 4),
+        ([(0, 0), (2, 1), (3, 3), (4, 4)], 4),  # a merged or split sentence skipped
+        ([(0, 0), (1, 1), (4, 2), (5, 3)], 2),  # three sentences apart: a new run
+        ([(3, 0), (2, 1), (1, 2), (0, 3)], 1),  # the reverse order
+        ([(0, 0), (0, 1), (1, 2), (2, 3)], 3),  # a repeated sentence starts over
+    ],
+)
+def test_chain_length_counts_seeds_following_one_another(
+    pairs: list[tuple[int, int]], expected: int
+) -> None:
+    seeds = SeedMatrix(
+        suspicious=np.array([s for s, _ in pairs], dtype=np.int64),
+        source=np.array([r for _, r in pairs], dtype=np.int64),
+        similarity=np.full(len(pairs), 0.4),
+        matched=np.full(len(pairs), 3.0),
+        containment=np.full(len(pairs), 0.4),
+    )
+    members = np.arange(len(pairs), dtype=np.int64)[::-1].copy()  # in any order
+    assert chain_length(seeds, members) == expected
 
 
 def test_only_a_word_for_word_copy_outshines_a_weak_passage_beside_it() -> None:

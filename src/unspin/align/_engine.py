@@ -90,7 +90,15 @@ class AlignOptions(NamedTuple):
         ``min_passage_similarity``, and at least ``short_base + short_scale /
         sqrt(n)`` for a passage of ``n`` content words (on its shorter side);
         ``min_passage_words`` content words on each side and ``min_pair_words`` on
-        both together; ``outshone_ratio``: in a
+        both together. ``chain_seeds``, ``chain_bar``: a group of seeds that holds up
+        on none of these bars (shrunk from its weakest edge as usual) but holds
+        ``chain_seeds`` seeds that follow one another on both sides (each one or two
+        sentences after the last) is tried again with ``min_passage_similarity``,
+        ``short_base`` and ``short_scale`` lowered to ``chain_bar`` times themselves:
+        a heavy spinner rewrites every sentence of a paragraph but keeps them in
+        order, each still pairing with its original, which an independent text on
+        the same subject rarely does for that many sentences in a row (0: off).
+        ``outshone_ratio``: in a
         pair with a passage copied word for word (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
         ``max_source_reuse``: of two passages (neither a summary) whose source sides
@@ -143,6 +151,8 @@ class AlignOptions(NamedTuple):
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     min_pair_words: int = 36
+    chain_seeds: int = 4
+    chain_bar: float = 0.8
     short_base: float = 0.4
     short_scale: float = 0.6
     outshone_ratio: float = 0.7
@@ -326,6 +336,7 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     if not groups:
         return []
     partners = _edge_partners(pair, options)
+    chained = _chained_options(options)
     candidates: list[Candidate] = []
     for members in groups:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
@@ -333,17 +344,66 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
         if _box_words(pair, seeds, members, partners) < options.min_pair_words:
             continue  # too small even before refinement cuts it down
-        candidate = _passage_of(pair, seeds, members, partners, options)
-        # A passage that does not hold up is shrunk from its weakest edge seed until
-        # it does: one stray seed at an edge must not sink a whole copied passage.
-        while (candidate is None or candidate.similarity < options.min_passage_similarity) and len(
-            members
-        ) > 1:
-            members = drop_weakest_edge(seeds, members)
-            candidate = _passage_of(pair, seeds, members, partners, options)
-        if candidate is not None and _holds_up(pair, candidate, options):
+        candidate = _holding_passage(pair, seeds, members, partners, options)
+        if candidate is None and _in_chain(seeds, members, options):
+            # A heavily spun passage whose sentences still pair up one by one, in
+            # order, holds up on lower bars.
+            candidate = _holding_passage(pair, seeds, members, partners, chained)
+        if candidate is not None:
             candidates.append(candidate)
     return resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share))
+
+
+def _chained_options(options: AlignOptions) -> AlignOptions:
+    """The filtering bars of a passage whose seeds run in order (see ``chain_seeds``)."""
+    return options._replace(
+        min_passage_similarity=options.min_passage_similarity * options.chain_bar,
+        short_base=options.short_base * options.chain_bar,
+        short_scale=options.short_scale * options.chain_bar,
+    )
+
+
+def _holding_passage(
+    pair: _Pair,
+    seeds: SeedMatrix,
+    members: IntArray,
+    partners: _EdgePartners,
+    bars: AlignOptions,
+) -> Candidate | None:
+    """The passage of a group of seeds if it holds up on ``bars``' filtering bars."""
+    candidate = _passage_of(pair, seeds, members, partners, bars)
+    # A passage that does not hold up is shrunk from its weakest edge seed until
+    # it does: one stray seed at an edge must not sink a whole copied passage.
+    while (candidate is None or candidate.similarity < bars.min_passage_similarity) and len(
+        members
+    ) > 1:
+        members = drop_weakest_edge(seeds, members)
+        candidate = _passage_of(pair, seeds, members, partners, bars)
+    if candidate is not None and _holds_up(pair, candidate, bars):
+        return candidate
+    return None
+
+
+def _in_chain(seeds: SeedMatrix, members: IntArray, options: AlignOptions) -> bool:
+    return 0 < options.chain_seeds <= len(members) and (
+        chain_length(seeds, members) >= options.chain_seeds
+    )
+
+
+def chain_length(seeds: SeedMatrix, members: IntArray) -> int:
+    """The most seeds of ``members`` that follow one another sentence by sentence on
+    both sides (each one or two sentences after the last, in either text)."""
+    if len(members) == 0:
+        return 0
+    order = members[np.lexsort((seeds.source[members], seeds.suspicious[members]))]
+    step_s = np.diff(seeds.suspicious[order])
+    step_r = np.diff(seeds.source[order])
+    follows = (step_s >= 1) & (step_s <= 2) & (step_r >= 1) & (step_r <= 2)
+    longest = run = 1
+    for link in follows.tolist():
+        run = run + 1 if link else 1
+        longest = max(longest, run)
+    return longest
 
 
 def _holds_up(pair: _Pair, candidate: Candidate, options: AlignOptions) -> bool:

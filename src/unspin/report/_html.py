@@ -289,6 +289,16 @@ def _thresholds(options: AlignOptions) -> list[tuple[str, str]]:
             f"{options.gap_suspicious} sentences (suspicious), {options.gap_source} (source)",
         ),
         ("a passage is kept at similarity", f"≥ {options.min_passage_similarity:g}"),
+    ]
+    if options.chain_seeds > 0:
+        rows.append(
+            (
+                "or, when its sentences pair up one by one in order",
+                f"≥ {options.min_passage_similarity * options.chain_bar:g}, "
+                f"{options.chain_seeds} pairs in a row at least",
+            )
+        )
+    rows += [
         (
             "a passage has at least",
             f"{options.min_passage_words} content words on each side, "
