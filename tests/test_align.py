@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from unspin import Alignment, AlignOptions, MatchType, RewriteKind, Verdict, align
-from unspin.align._engine import chain_length
+from unspin.align._engine import longest_in_order_run
 from unspin.align._seed import SeedMatrix
 from unspin.eval import settings_for, spin_text
 
@@ -264,15 +264,15 @@ def test_a_heavy_rewrite_whose_sentences_pair_up_in_order_is_found() -> None:
     passage = found.passages[0]
     options = AlignOptions()
     assert passage.score < options.min_passage_similarity  # held up on the chain's bar
-    assert passage.score >= options.min_passage_similarity * options.chain_bar
+    assert passage.score >= options.min_passage_similarity * options.in_order_bar
     assert HARBOUR[passage.source.start :].startswith("Last autumn")
     assert "coast guard" in HARBOUR[passage.source.start : passage.source.end]
     _check_spans(found, suspicious, HARBOUR)
     # Without the chain rule the same passage is under the bars.
-    assert align(suspicious, HARBOUR, options=AlignOptions(chain_seeds=0)).passages == ()
+    assert align(suspicious, HARBOUR, options=AlignOptions(in_order_seeds=0)).passages == ()
     # The same sentences out of order pair up as well, but form no chain.
-    sentences = HEAVY_REWRITE.split(". ")
-    shuffled = ". ".join(sentences[::-1]).rstrip(".") + "."
+    sentences = HEAVY_REWRITE.removesuffix(".").split(". ")
+    shuffled = ". ".join(sentences[::-1]) + "."
     assert align("\n\n".join([UNRELATED, shuffled]), HARBOUR).passages == ()
 
 
@@ -285,10 +285,13 @@ def test_a_heavy_rewrite_whose_sentences_pair_up_in_order_is_found() -> None:
         ([(0, 0), (2, 1), (3, 3), (4, 4)], 4),  # a merged or split sentence skipped
         ([(0, 0), (1, 1), (4, 2), (5, 3)], 2),  # three sentences apart: a new run
         ([(3, 0), (2, 1), (1, 2), (0, 3)], 1),  # the reverse order
-        ([(0, 0), (0, 1), (1, 2), (2, 3)], 3),  # a repeated sentence starts over
+        ([(0, 0), (0, 1), (1, 2), (2, 3)], 3),  # one sentence paired twice: one counts
+        ([(0, 0), (1, 1), (1, 2), (2, 3), (3, 4)], 4),  # merged: a sentence pairs with two
+        ([(0, 0), (1, 1), (2, 1), (3, 2), (4, 3)], 4),  # split: two pair with one
+        ([(0, 0), (1, 1), (2, 4), (3, 5)], 2),  # the source jumps three sentences
     ],
 )
-def test_chain_length_counts_seeds_following_one_another(
+def test_longest_in_order_run_counts_seeds_following_one_another(
     pairs: list[tuple[int, int]], expected: int
 ) -> None:
     seeds = SeedMatrix(
@@ -299,7 +302,7 @@ def test_chain_length_counts_seeds_following_one_another(
         containment=np.full(len(pairs), 0.4),
     )
     members = np.arange(len(pairs), dtype=np.int64)[::-1].copy()  # in any order
-    assert chain_length(seeds, members) == expected
+    assert longest_in_order_run(seeds, members) == expected
 
 
 def test_only_a_word_for_word_copy_outshines_a_weak_passage_beside_it() -> None:

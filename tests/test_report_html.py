@@ -223,6 +223,7 @@ def test_header_shows_similarity_verdict_sources_types_and_thresholds(
     thresholds = dom.text(lambda e: e[0] == "section" and e[1].get("class") == "thresholds")
     assert "≥ 0.3 (Dice over content words)" in thresholds
     assert "≥ 80%" in thresholds and "≥ 50%" in thresholds
+    assert "≥ 0.4, 4 pairs in a row at least" in thresholds  # the in-order bar
     assert report.patchwork is None and "once" not in thresholds  # no search, no patchwork
     legend = dom.text(lambda e: e[0] == "section" and e[1].get("class") == "legend")
     assert "replaced by a synonym" in legend and "inserted" in legend

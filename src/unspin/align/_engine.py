@@ -90,14 +90,15 @@ class AlignOptions(NamedTuple):
         ``min_passage_similarity``, and at least ``short_base + short_scale /
         sqrt(n)`` for a passage of ``n`` content words (on its shorter side);
         ``min_passage_words`` content words on each side and ``min_pair_words`` on
-        both together. ``chain_seeds``, ``chain_bar``: a group of seeds that holds up
-        on none of these bars (shrunk from its weakest edge as usual) but holds
-        ``chain_seeds`` seeds that follow one another on both sides (each one or two
-        sentences after the last) is tried again with ``min_passage_similarity``,
-        ``short_base`` and ``short_scale`` lowered to ``chain_bar`` times themselves:
-        a heavy spinner rewrites every sentence of a paragraph but keeps them in
-        order, each still pairing with its original, which an independent text on
-        the same subject rarely does for that many sentences in a row (0: off).
+        both together. ``in_order_seeds``, ``in_order_bar``: a group of seeds that
+        does not hold up on these bars (shrunk from its weakest edge seed as usual) is
+        tried again with ``min_passage_similarity``, ``short_base`` and
+        ``short_scale`` lowered to ``in_order_bar`` times themselves, as long as its
+        seeds keep a run of ``in_order_seeds`` that follow one another on both sides
+        (each one or two sentences after the one before, in both texts): a heavy
+        spinner rewrites every sentence of a paragraph but keeps them in order, each
+        still pairing with its original, which an independent text on the same
+        subject rarely does for that many sentences in a row (0: off).
         ``outshone_ratio``: in a
         pair with a passage copied word for word (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
@@ -151,8 +152,8 @@ class AlignOptions(NamedTuple):
     min_passage_similarity: float = 0.5
     min_passage_words: int = 12
     min_pair_words: int = 36
-    chain_seeds: int = 4
-    chain_bar: float = 0.8
+    in_order_seeds: int = 4
+    in_order_bar: float = 0.8
     short_base: float = 0.4
     short_scale: float = 0.6
     outshone_ratio: float = 0.7
@@ -336,7 +337,7 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
     if not groups:
         return []
     partners = _edge_partners(pair, options)
-    chained = _chained_options(options)
+    in_order_bars = _in_order_options(options)
     candidates: list[Candidate] = []
     for members in groups:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
@@ -345,21 +346,23 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         if _box_words(pair, seeds, members, partners) < options.min_pair_words:
             continue  # too small even before refinement cuts it down
         candidate = _holding_passage(pair, seeds, members, partners, options)
-        if candidate is None and _in_chain(seeds, members, options):
+        if candidate is None and options.in_order_seeds > 0:
             # A heavily spun passage whose sentences still pair up one by one, in
             # order, holds up on lower bars.
-            candidate = _holding_passage(pair, seeds, members, partners, chained)
+            candidate = _holding_passage(
+                pair, seeds, members, partners, in_order_bars, in_order=options.in_order_seeds
+            )
         if candidate is not None:
             candidates.append(candidate)
     return resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share))
 
 
-def _chained_options(options: AlignOptions) -> AlignOptions:
-    """The filtering bars of a passage whose seeds run in order (see ``chain_seeds``)."""
+def _in_order_options(options: AlignOptions) -> AlignOptions:
+    """The filtering bars of a passage whose seeds run in order (see ``in_order_seeds``)."""
     return options._replace(
-        min_passage_similarity=options.min_passage_similarity * options.chain_bar,
-        short_base=options.short_base * options.chain_bar,
-        short_scale=options.short_scale * options.chain_bar,
+        min_passage_similarity=options.min_passage_similarity * options.in_order_bar,
+        short_base=options.short_base * options.in_order_bar,
+        short_scale=options.short_scale * options.in_order_bar,
     )
 
 
@@ -369,8 +372,18 @@ def _holding_passage(
     members: IntArray,
     partners: _EdgePartners,
     bars: AlignOptions,
+    *,
+    in_order: int = 0,
 ) -> Candidate | None:
-    """The passage of a group of seeds if it holds up on ``bars``' filtering bars."""
+    """The passage of a group of seeds if it holds up on ``bars``' filtering bars;
+    with ``in_order``, only while its seeds keep a run of that many in order (see
+    :func:`longest_in_order_run`)."""
+
+    def kept(members: IntArray) -> bool:
+        return in_order <= 0 or longest_in_order_run(seeds, members) >= in_order
+
+    if not kept(members):
+        return None
     candidate = _passage_of(pair, seeds, members, partners, bars)
     # A passage that does not hold up is shrunk from its weakest edge seed until
     # it does: one stray seed at an edge must not sink a whole copied passage.
@@ -378,30 +391,35 @@ def _holding_passage(
         members
     ) > 1:
         members = drop_weakest_edge(seeds, members)
+        if not kept(members):
+            return None
         candidate = _passage_of(pair, seeds, members, partners, bars)
     if candidate is not None and _holds_up(pair, candidate, bars):
         return candidate
     return None
 
 
-def _in_chain(seeds: SeedMatrix, members: IntArray, options: AlignOptions) -> bool:
-    return 0 < options.chain_seeds <= len(members) and (
-        chain_length(seeds, members) >= options.chain_seeds
-    )
-
-
-def chain_length(seeds: SeedMatrix, members: IntArray) -> int:
-    """The most seeds of ``members`` that follow one another sentence by sentence on
-    both sides (each one or two sentences after the last, in either text)."""
-    if len(members) == 0:
-        return 0
+def longest_in_order_run(seeds: SeedMatrix, members: IntArray) -> int:
+    """The most seeds of ``members`` that follow one another on both sides at once:
+    each one or two sentences after the one before it in the suspicious text *and* in
+    the source. A longest path, so a sentence that pairs with two (merged or split)
+    does not break the run."""
     order = members[np.lexsort((seeds.source[members], seeds.suspicious[members]))]
-    step_s = np.diff(seeds.suspicious[order])
-    step_r = np.diff(seeds.source[order])
-    follows = (step_s >= 1) & (step_s <= 2) & (step_r >= 1) & (step_r <= 2)
-    longest = run = 1
-    for link in follows.tolist():
-        run = run + 1 if link else 1
+    rows, cols = seeds.suspicious[order].tolist(), seeds.source[order].tolist()
+    # The longest run ending at each seed, by its sentence of the suspicious text.
+    ending: dict[int, list[tuple[int, int]]] = {}
+    longest = 0
+    for row, col in zip(rows, cols, strict=True):
+        run = 1 + max(
+            (
+                length
+                for before in (row - 2, row - 1)
+                for before_col, length in ending.get(before, ())
+                if 1 <= col - before_col <= 2
+            ),
+            default=0,
+        )
+        ending.setdefault(row, []).append((col, run))
         longest = max(longest, run)
     return longest
 

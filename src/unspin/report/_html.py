@@ -290,12 +290,12 @@ def _thresholds(options: AlignOptions) -> list[tuple[str, str]]:
         ),
         ("a passage is kept at similarity", f"≥ {options.min_passage_similarity:g}"),
     ]
-    if options.chain_seeds > 0:
+    if options.in_order_seeds > 0 and options.in_order_bar < 1:
         rows.append(
             (
                 "or, when its sentences pair up one by one in order",
-                f"≥ {options.min_passage_similarity * options.chain_bar:g}, "
-                f"{options.chain_seeds} pairs in a row at least",
+                f"≥ {options.min_passage_similarity * options.in_order_bar:g}, "
+                f"{options.in_order_seeds} pairs in a row at least",
             )
         )
     rows += [
