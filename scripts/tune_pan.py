@@ -21,7 +21,9 @@ from unspin.text._analysis import analyse_text
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--corpus", default=str(Path(__file__).parents[1] / "../shared/data/pan13-train"))
+    parser.add_argument(
+        "--corpus", default=str(Path(__file__).parents[1] / "../shared/data/pan13-train")
+    )
     parser.add_argument("--every", type=int, default=10)
     parser.add_argument("grid", nargs="*")
     args = parser.parse_args()
@@ -42,7 +44,7 @@ def main() -> None:
         grid[name] = [type(getattr(AlignOptions(), name))(v) for v in values.split(",")]
     names = list(grid)
     for combo in itertools.product(*grid.values()) if grid else [()]:
-        options = AlignOptions(rewrites=False)._replace(**dict(zip(names, combo)))
+        options = AlignOptions(rewrites=False)._replace(**dict(zip(names, combo, strict=True)))
         cases, detections = defaultdict(list), defaultdict(list)
         for susp, src in pairs:
             name = f"{Path(susp).stem}-{Path(src).stem}.xml"
@@ -50,12 +52,32 @@ def main() -> None:
             cases[group] += [c for c in read_pan_xml(file) if c.name == "plagiarism"]
             result = align(get(corpus / "susp" / susp), get(corpus / "src" / src), options=options)
             detections[group] += [
-                PanFeature(susp, p.suspicious.start, p.suspicious.length, src, p.source.start, p.source.length)
+                PanFeature(
+                    susp,
+                    p.suspicious.start,
+                    p.suspicious.length,
+                    src,
+                    p.source.start,
+                    p.source.length,
+                )
                 for p in result.passages
             ]
-        overall = pan_scores(sum(cases.values(), []), sum(detections.values(), []))
-        row = " ".join(f"{g[3:8]}={pan_scores(cases[g], detections[g]).plagdet:.3f}" for g in sorted(cases) if cases[g])
-        print(dict(zip(names, combo)), f"plagdet={overall.plagdet:.4f} R={overall.recall:.3f} P={overall.precision:.3f} G={overall.granularity:.3f}", row, flush=True)
+        overall = pan_scores(
+            list(itertools.chain.from_iterable(cases.values())),
+            list(itertools.chain.from_iterable(detections.values())),
+        )
+        row = " ".join(
+            f"{g[3:8]}={pan_scores(cases[g], detections[g]).plagdet:.3f}"
+            for g in sorted(cases)
+            if cases[g]
+        )
+        print(
+            dict(zip(names, combo, strict=True)),
+            f"plagdet={overall.plagdet:.4f} R={overall.recall:.3f}",
+            f"P={overall.precision:.3f} G={overall.granularity:.3f}",
+            row,
+            flush=True,
+        )
 
 
 if __name__ == "__main__":
