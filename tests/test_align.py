@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import html
+import itertools
+import random
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from unspin import Alignment, AlignOptions, MatchType, RewriteKind, Verdict, align
 from unspin.align._engine import longest_in_order_run
@@ -294,15 +298,46 @@ def test_a_heavy_rewrite_whose_sentences_pair_up_in_order_is_found() -> None:
 def test_longest_in_order_run_counts_seeds_following_one_another(
     pairs: list[tuple[int, int]], expected: int
 ) -> None:
-    seeds = SeedMatrix(
+    members = np.arange(len(pairs), dtype=np.int64)[::-1].copy()  # in any order
+    assert longest_in_order_run(_seed_matrix(pairs), members) == expected
+
+
+def _seed_matrix(pairs: list[tuple[int, int]]) -> SeedMatrix:
+    return SeedMatrix(
         suspicious=np.array([s for s, _ in pairs], dtype=np.int64),
         source=np.array([r for _, r in pairs], dtype=np.int64),
         similarity=np.full(len(pairs), 0.4),
         matched=np.full(len(pairs), 3.0),
         containment=np.full(len(pairs), 0.4),
     )
-    members = np.arange(len(pairs), dtype=np.int64)[::-1].copy()  # in any order
-    assert longest_in_order_run(seeds, members) == expected
+
+
+def _longest_run_by_search(pairs: list[tuple[int, int]]) -> int:
+    """The reference: the longest sequence of distinct seeds, in any choice of them, each
+    one or two sentences after the one before on both sides."""
+
+    def follows(before: tuple[int, int], after: tuple[int, int]) -> bool:
+        return 1 <= after[0] - before[0] <= 2 and 1 <= after[1] - before[1] <= 2
+
+    seeds = sorted(set(pairs))
+    for length in range(len(seeds), 0, -1):
+        for chosen in itertools.combinations(seeds, length):
+            if all(follows(a, b) for a, b in itertools.pairwise(chosen)):
+                return length
+    return 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), min_size=0, max_size=8, unique=True),
+    st.randoms(use_true_random=False),
+)
+def test_longest_in_order_run_matches_an_exhaustive_search(
+    pairs: list[tuple[int, int]], shuffler: random.Random
+) -> None:
+    members = np.arange(len(pairs), dtype=np.int64)
+    shuffler.shuffle(members)
+    assert longest_in_order_run(_seed_matrix(pairs), members) == _longest_run_by_search(pairs)
 
 
 def test_only_a_word_for_word_copy_outshines_a_weak_passage_beside_it() -> None:
