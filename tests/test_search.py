@@ -23,6 +23,8 @@ from unspin.index._search import (
     dense_passage,
     explain,
     is_summary,
+    isolated_passage,
+    isolation_contrast,
     patchwork_options,
     required_support,
     scaled_budget,
@@ -548,7 +550,11 @@ def test_a_page_copying_two_sources_gets_a_weak_third_confirmed(index: Index) ->
     # A bar just above the weak copy's support, no contrast rule: rejected as it stands,
     # confirmed once two sources are, on a bar lowered to its support.
     strict = lenient._replace(
-        min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0, patchwork_similarity=2.0
+        min_support=support + 1,
+        min_contrast=1e9,
+        patchwork_bar=1.0,
+        patchwork_similarity=2.0,
+        patchwork_isolation=0.0,
     )
     lowered = strict._replace(patchwork_bar=support / (support + 1))
     assert patchwork_options(lowered).min_support <= support
@@ -641,6 +647,7 @@ def test_a_patchworks_weak_passage_that_stands_out_is_confirmed(index: Index) ->
         min_contrast=3.0,
         patchwork_bar=1.0,
         patchwork_similarity=2.0,
+        patchwork_isolation=0.0,
     )
     assert "doc-0" in {m.id for m in index.search(page, options=strict).matches}
     # Only in a patchwork, and only on the contrast bars.
@@ -655,7 +662,11 @@ def test_a_patchworks_short_similar_passage_is_confirmed_on_similarity(index: In
     page, alone, lenient, support = _patchwork_page(index)
     # A support bar just above the weak copy's, no contrast rule, patchwork bars not lowered.
     strict = lenient._replace(
-        min_support=support + 1, min_contrast=1e9, patchwork_bar=1.0, patchwork_similarity=2.0
+        min_support=support + 1,
+        min_contrast=1e9,
+        patchwork_bar=1.0,
+        patchwork_similarity=2.0,
+        patchwork_isolation=0.0,
     )
     result = index.search(page, options=strict)
     found = {m.id for m in result.matches}
@@ -668,3 +679,87 @@ def test_a_patchworks_short_similar_passage_is_confirmed_on_similarity(index: In
     three = index.search(page, options=dense._replace(patchwork_sources=3))
     assert "doc-0" not in {m.id for m in three.matches}
     assert index.search(alone, options=dense).matches == ()
+
+
+_LIGHTHOUSE = (
+    "The old keeper climbed the narrow stairs every evening, polished the cracked lantern, "
+    "and watched the fishing boats return before the winter storms reached the harbour."
+)
+_ORCHARD = (
+    "Farmers picked ripe apples in the valley orchards while children carried baskets "
+    "along muddy lanes toward the busy market square."
+)
+_LIBRARY = (
+    "Students borrowed dusty volumes from the quiet library and copied faded maps "
+    "into thick notebooks during long rainy afternoons."
+)
+_FOUNDRY = (
+    "Workers poured molten iron into heavy moulds at the riverside foundry, "
+    "sweating beside furnaces that glowed through the night."
+)
+
+
+def _isolation(query: str, source: str) -> tuple[Alignment, TextAnalysis, TextAnalysis]:
+    return (
+        _passage_alignment(query, _LIGHTHOUSE, source, 0.9),
+        analyse_text(query),
+        analyse_text(source),
+    )
+
+
+def test_isolation_contrast_compares_a_passage_with_stretches_of_its_own_size() -> None:
+    query = f"{_ORCHARD} {_LIGHTHOUSE} {_LIBRARY}"
+    source = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY}"
+    alignment, query_analysis, source_analysis = _isolation(query, source)
+    contrast = isolation_contrast(alignment.passages[0], alignment, query_analysis, source_analysis)
+    # The passage is the same words on both sides; nowhere else do the texts share any.
+    assert contrast.passages == pytest.approx(1.0)
+    assert contrast.background < 0.2
+    # A source holding the passage a second time, outside the aligned one: not isolated.
+    twice = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY} {_LIGHTHOUSE}"
+    alignment, query_analysis, source_analysis = _isolation(query, twice)
+    contrast = isolation_contrast(alignment.passages[0], alignment, query_analysis, source_analysis)
+    assert contrast.background == pytest.approx(contrast.passages)
+
+
+def test_isolated_passage_needs_length_prose_and_isolation() -> None:
+    query = f"{_ORCHARD} {_LIGHTHOUSE} {_LIBRARY}"
+    source = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY}"
+    alignment, query_analysis, source_analysis = _isolation(query, source)
+    no_hits = np.zeros(0, dtype=np.int64)
+    as_query = Query(
+        query, False, no_hits, lambda: query_analysis, AnalysisOptions(), word_starts(query)
+    )
+    found = SourceText("lighthouse", source_analysis, False)
+    options = SearchOptions(patchwork_isolation=2.0, patchwork_words=25)
+    assert isolated_passage(alignment, as_query, found, options)
+    # Off, under the overlap bar, or with a passage shorter than the word bar: no.
+    assert not isolated_passage(alignment, as_query, found, options._replace(patchwork_isolation=0))
+    assert not isolated_passage(
+        alignment, as_query, found, options._replace(min_passage_overlap=1.01)
+    )
+    assert not isolated_passage(alignment, as_query, found, options._replace(patchwork_words=40))
+    # A passage the source holds twice over does not stand out.
+    twice = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY} {_LIGHTHOUSE}"
+    alignment, _, twice_analysis = _isolation(query, twice)
+    found = SourceText("lighthouse", twice_analysis, False)
+    assert not isolated_passage(alignment, as_query, found, options)
+
+
+def test_a_patchworks_isolated_passage_is_confirmed(index: Index) -> None:
+    page, alone, lenient, support = _patchwork_page(index)
+    # Every other patchwork rule out of reach; only the isolation rule can confirm.
+    strict = lenient._replace(
+        min_support=support + 1,
+        min_contrast=1e9,
+        patchwork_bar=1.0,
+        patchwork_similarity=2.0,
+        patchwork_isolation=0.0,
+    )
+    assert "doc-0" not in {m.id for m in index.search(page, options=strict).matches}
+    isolating = strict._replace(patchwork_isolation=1.5)
+    assert "doc-0" in {m.id for m in index.search(page, options=isolating).matches}
+    # Only in a patchwork.
+    three = index.search(page, options=isolating._replace(patchwork_sources=3))
+    assert "doc-0" not in {m.id for m in three.matches}
+    assert index.search(alone, options=isolating).matches == ()

@@ -48,6 +48,8 @@ __all__ = [
     "explain",
     "gather_evidence",
     "is_summary",
+    "isolated_passage",
+    "isolation_contrast",
     "local_evidence",
     "patchwork_options",
     "prose_share",
@@ -442,6 +444,84 @@ def stands_out(contrast: Contrast, options: SearchOptions) -> bool:
     )
 
 
+def _token_range(analysis: TextAnalysis, span: Span) -> tuple[int, int]:
+    """The tokens of ``analysis`` that start inside ``span`` (raw character offsets)."""
+    first = int(np.searchsorted(analysis.starts, span.start))
+    return first, int(np.searchsorted(analysis.starts, span.end))
+
+
+def _dice(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> float:
+    shared, total = _shared_and_total(first, second)
+    return 2 * shared / total if total else 0.0
+
+
+def _best_stretch_overlap(
+    probe: npt.NDArray[np.int64],
+    analysis: TextAnalysis,
+    ordinary: npt.NDArray[np.bool_],
+    length: int,
+    avoid: Sequence[tuple[int, int]],
+) -> float:
+    """The highest Dice coefficient of ``probe`` (distinct keys) with the ordinary words
+    of any stretch of ``length`` tokens of ``analysis`` that overlaps none of the token
+    ranges ``avoid``; stretches start every ``length // 2`` tokens, and one ends the
+    text."""
+    count = len(analysis.starts)
+    length = max(1, min(length, count))
+    blocked = np.zeros(count + 1, dtype=np.int64)
+    for first, end in avoid:
+        blocked[first] += 1
+        blocked[end] -= 1
+    # How many tokens before each position lie in an avoided range.
+    before = np.concatenate(([0], np.cumsum(np.cumsum(blocked)[:count] > 0)))
+    starts = list(range(0, count - length + 1, max(1, length // 2)))
+    if starts and starts[-1] != count - length:
+        starts.append(count - length)
+    best = 0.0
+    for start in starts:
+        end = start + length
+        if before[end] - before[start]:
+            continue
+        keys = analysis.keys[start:end][ordinary[start:end]]
+        best = max(best, _dice(probe, keys))
+    return best
+
+
+def isolation_contrast(
+    passage: Passage, alignment: Alignment, query: TextAnalysis, source: TextAnalysis
+) -> Contrast:
+    """How alike a passage's two sides are (the Dice coefficient of their ordinary
+    words, as in :func:`vocabulary_contrast`), against the most alike that either side
+    is to a stretch of the same length elsewhere in the other text (outside every
+    passage of ``alignment``).
+
+    :func:`vocabulary_contrast` compares the passage with the whole of the two texts
+    outside it, and two long texts share much of their vocabulary overall (two novels,
+    two reports on one topic) without either copying the other: the longer they are, the
+    less a copied passage stands out there. Compared with stretches of its own size, a
+    copied passage still stands out in a long text, and a passage that only shares its
+    topic's words with the other text matches other stretches of it about as well.
+    """
+    query_words, source_words = _ordinary_words(query), _ordinary_words(source)
+    query_avoid = [_token_range(query, p.suspicious) for p in alignment.passages]
+    source_avoid = [_token_range(source, p.source) for p in alignment.passages]
+    query_first, query_end = _token_range(query, passage.suspicious)
+    source_first, source_end = _token_range(source, passage.source)
+    query_side = np.unique(query.keys[query_first:query_end][query_words[query_first:query_end]])
+    source_side = np.unique(
+        source.keys[source_first:source_end][source_words[source_first:source_end]]
+    )
+    elsewhere = max(
+        _best_stretch_overlap(
+            query_side, source, source_words, source_end - source_first, source_avoid
+        ),
+        _best_stretch_overlap(
+            source_side, query, query_words, query_end - query_first, query_avoid
+        ),
+    )
+    return Contrast(passages=_dice(query_side, source_side), background=elsewhere)
+
+
 class Verified(NamedTuple):
     matches: tuple[SourceMatch, ...]
     candidates: tuple[Candidate, ...]
@@ -547,8 +627,8 @@ def verify_candidates(
     ``options.min_contrast_support`` while the passages :func:`stands_out` from the rest
     of the two texts (:func:`vocabulary_contrast`); once
     ``options.patchwork_sources`` sources are confirmed, on the lower bars of
-    :func:`patchwork_options`, or by one :func:`dense_passage` or
-    :func:`standout_passage`. The
+    :func:`patchwork_options`, or by one :func:`dense_passage`,
+    :func:`standout_passage` or :func:`isolated_passage`. The
     work is bounded by ``options.max_rejected`` candidates that confirm nothing (a query
     with no source stops there) and ``options.max_verified`` alignments in all (a page
     stitched from many sources gets each of them aligned, up to that many). A long
@@ -600,9 +680,11 @@ def verify_candidates(
             aligned += 1
             copy, support = _confirms(alignment, query, found, bars, fingerprint_options)
         if not copy and in_patchwork:
-            copy = dense_passage(
-                alignment, query.text, found.analysis.raw, options
-            ) or standout_passage(alignment, query, found, options)
+            copy = (
+                dense_passage(alignment, query.text, found.analysis.raw, options)
+                or standout_passage(alignment, query, found, options)
+                or isolated_passage(alignment, query, found, options)
+            )
         outcomes[candidate] = (True, copy)
         if not copy:
             rejected += 1
@@ -683,6 +765,33 @@ def standout_passage(
     if not _long_prose_passages(alignment, query.text, found.analysis.raw, options):
         return False
     return stands_out(vocabulary_contrast(alignment, query.analysis(), found.analysis), options)
+
+
+def isolated_passage(
+    alignment: Alignment, query: Query, found: SourceText, options: SearchOptions
+) -> bool:
+    """Whether ``alignment`` has a prose passage with ``options.patchwork_words`` words on
+    each side whose :func:`isolation_contrast` reaches ``options.min_passage_overlap``
+    and ``options.patchwork_isolation`` times its background, whatever its support: the
+    third rule that confirms a patchwork's short passages (0: off).
+
+    :func:`standout_passage` compares a passage with the whole of the two texts, which
+    in long documents (PAN's suspicious documents and sources run to thousands of words)
+    share a fifth to a third of their vocabulary with no copying at all, so a 50-word
+    translated or shuffled passage sharing 0.45 of its own cannot stand out four times
+    over. Against stretches of its own size it still does, while a same-story report
+    matches other stretches of the text about as well as its best passage.
+    """
+    if options.patchwork_isolation <= 0:
+        return False
+    query_analysis = query.analysis()
+    return any(
+        stands_out(
+            isolation_contrast(passage, alignment, query_analysis, found.analysis),
+            options._replace(min_contrast=options.patchwork_isolation),
+        )
+        for passage in _long_prose_passages(alignment, query.text, found.analysis.raw, options)
+    )
 
 
 def _confirms(

@@ -81,7 +81,13 @@ class SearchOptions(NamedTuple):
     of ``patchwork_words`` words on each side when its passages stand out from the rest
     of the two texts on ``min_passage_overlap`` and ``min_contrast`` (not lowered): the
     contrast rule without its ``min_contrast_support`` floor, which a short translated
-    or shuffled passage cannot reach.
+    or shuffled passage cannot reach. ``patchwork_isolation``: and by a prose passage of
+    ``patchwork_words`` words on each side whose two sides share at least
+    ``min_passage_overlap`` of their vocabulary and this many times as much as either
+    side shares with any stretch of the same length elsewhere in the other text (see
+    ``unspin.index._search.isolation_contrast``; 0: off): the contrast rule measured
+    against like-sized stretches, since two long texts share much of their vocabulary
+    overall without sharing any one passage.
     ``align``: the alignment options used to verify (a patchwork lowers some of them, see
     ``patchwork_bar``).
     """
@@ -110,6 +116,7 @@ class SearchOptions(NamedTuple):
     patchwork_bar: float = 0.75
     patchwork_similarity: float = 0.65
     patchwork_words: int = 25
+    patchwork_isolation: float = 2.0
     align: AlignOptions = AlignOptions()
 
 
