@@ -445,11 +445,78 @@ def test_each_confirmed_source_earns_its_own_weak_candidates(
         search_module, "_confirms", lambda alignment, q, found, *a: (found.id in {"0", "1"}, 40)
     )
     options = SearchOptions(
-        min_evidence=30.0, min_further_evidence=20.0, max_further_rejected=1, budget_words=0
+        min_evidence=30.0,
+        min_further_evidence=20.0,
+        max_further_rejected=1,
+        budget_words=0,
+        patchwork_sources=3,  # two sources are no patchwork here
     )
     verified = _verify(evidence, query, empty, options)
     assert [m.id for m in verified.matches] == ["0", "1"]
     assert aligned == ["0", "1", "2", "3"]
+
+
+def _weak_candidates_aligned(
+    monkeypatch: pytest.MonkeyPatch, scores: list[float], copies: set[str], options: SearchOptions
+) -> list[str]:
+    """The candidates :func:`verify_candidates` aligns, in order, when those named in
+    ``copies`` are confirmed and every other is rejected."""
+    evidence, query, empty = _one_hit_candidates(scores)
+    nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
+    aligned: list[str] = []
+
+    def fake_align(query: Query, found: SourceText, *args: object) -> tuple[Alignment, bool]:
+        aligned.append(found.id)
+        return nothing, False
+
+    monkeypatch.setattr(search_module, "_align_candidate", fake_align)
+    monkeypatch.setattr(
+        search_module, "_confirms", lambda alignment, q, found, *a: (found.id in copies, 40)
+    )
+    _verify(evidence, query, empty, options)
+    return aligned
+
+
+def test_a_patchwork_aligns_weak_candidates_on_its_own_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two copies make a patchwork; then weak candidates that are not copies, down to
+    # the patchwork's evidence floor (9 is under it), two per confirmed source.
+    scores = [50.0, 40.0, 25.0, 20.0, 15.0, 12.0, 11.0, 10.0, 9.0]
+    options = SearchOptions(
+        min_evidence=30.0,
+        min_further_evidence=20.0,
+        max_further_rejected=1,
+        patchwork_further_evidence=10.0,
+        patchwork_further_rejected=2,
+        budget_words=0,
+    )
+    aligned = _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, options)
+    assert aligned == ["0", "1", "2", "3", "4", "5"]
+    roomy = options._replace(patchwork_further_rejected=10)
+    assert _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, roomy) == [
+        str(i) for i in range(8)
+    ]
+    # One source is no patchwork: its own bars hold (evidence 20, one rejection).
+    assert _weak_candidates_aligned(monkeypatch, scores, {"0"}, roomy) == ["0", "1", "2"]
+
+
+def test_weak_rejections_leave_the_no_source_budget_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # One strong copy, then weak candidates that are not copies: their rejections do
+    # not use up max_rejected (1 here); the weak budget alone decides how many are
+    # aligned (four for one confirmed source).
+    scores = [50.0, 25.0, 24.0, 23.0, 22.0, 21.0]
+    options = SearchOptions(
+        min_evidence=30.0,
+        min_further_evidence=20.0,
+        max_further_rejected=4,
+        max_rejected=1,
+        budget_words=0,
+    )
+    aligned = _weak_candidates_aligned(monkeypatch, scores, {"0"}, options)
+    assert aligned == ["0", "1", "2", "3", "4"]
 
 
 def test_a_patchworks_candidates_are_aligned_on_its_lower_bars(
@@ -502,7 +569,8 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
     lowered = patchwork_options(options._replace(patchwork_bar=0.75))
     assert (lowered.min_support, lowered.min_summary_support) == (22, 9)
     assert (lowered.min_contrast_support, lowered.min_contrast) == (10, 3.0)
-    assert lowered.min_further_evidence == 0.75 * options.min_further_evidence
+    assert lowered.min_further_evidence == options.patchwork_further_evidence
+    assert lowered.max_further_rejected == options.patchwork_further_rejected
     assert (options.align.min_pair_words, lowered.align.min_pair_words) == (36, 27)
     assert lowered.align.seed_threshold == pytest.approx(0.225)
     assert lowered.align.extend_threshold == pytest.approx(0.225)
@@ -514,6 +582,7 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
         min_contrast_support=14,
         min_contrast=4.0,
         min_further_evidence=options.min_further_evidence,
+        max_further_rejected=options.max_further_rejected,
         align=options.align,
     ) == options._replace(patchwork_bar=0.75)
     assert (
@@ -525,7 +594,9 @@ def test_patchwork_options_lower_the_confirmation_bars() -> None:
         == options.align
     )
     assert patchwork_options(options._replace(patchwork_bar=1.0)) == options._replace(
-        patchwork_bar=1.0
+        patchwork_bar=1.0,
+        min_further_evidence=options.patchwork_further_evidence,
+        max_further_rejected=options.patchwork_further_rejected,
     )
 
 

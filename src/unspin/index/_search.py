@@ -588,14 +588,17 @@ def scaled_budget(options: SearchOptions, words: int) -> SearchOptions:
 
 def patchwork_options(options: SearchOptions) -> SearchOptions:
     """The bars a candidate is aligned and confirmed on once
-    ``options.patchwork_sources`` sources are: ``min_further_evidence``,
-    ``min_support``, ``min_summary_support``, ``min_contrast_support`` (rounded),
-    ``min_contrast``, and alignment's shortest passage (``align.min_pair_words``,
-    rounded) and sentence-pair bars (``align.seed_threshold``,
-    ``align.extend_threshold``), times ``options.patchwork_bar``."""
+    ``options.patchwork_sources`` sources are: ``min_further_evidence`` and
+    ``max_further_rejected`` become ``options.patchwork_further_evidence`` and
+    ``options.patchwork_further_rejected``; ``min_support``, ``min_summary_support``,
+    ``min_contrast_support`` (rounded), ``min_contrast``, and alignment's shortest
+    passage (``align.min_pair_words``, rounded) and sentence-pair bars
+    (``align.seed_threshold``, ``align.extend_threshold``) are multiplied by
+    ``options.patchwork_bar``."""
     share = options.patchwork_bar
     return options._replace(
-        min_further_evidence=options.min_further_evidence * share,
+        min_further_evidence=options.patchwork_further_evidence,
+        max_further_rejected=options.patchwork_further_rejected,
         min_support=round(options.min_support * share),
         min_summary_support=round(options.min_summary_support * share),
         min_contrast_support=round(options.min_contrast_support * share),
@@ -661,7 +664,7 @@ def verify_candidates(
         bars = patchwork if in_patchwork else options
         if weak and not (
             matches
-            and weak_rejected < options.max_further_rejected * len(matches)
+            and weak_rejected < bars.max_further_rejected * len(matches)
             and strength >= bars.min_further_evidence
         ):
             break
@@ -687,8 +690,12 @@ def verify_candidates(
             )
         outcomes[candidate] = (True, copy)
         if not copy:
-            rejected += 1
-            weak_rejected += weak
+            # A weak candidate is only aligned on the budget its confirmed sources
+            # earned, so it leaves the no-source budget alone.
+            if weak:
+                weak_rejected += 1
+            else:
+                rejected += 1
             continue
         matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
         passages = [(p.suspicious.start, p.suspicious.end) for p in alignment.passages]

@@ -66,7 +66,7 @@ class SearchOptions(NamedTuple):
     translation break the ordered fingerprints but keep many bag pairs.
     ``patchwork_sources``, ``patchwork_bar``: once this many sources are confirmed, the
     query is a patchwork of copies (a page stitched from several sources), and each
-    further candidate is aligned on ``min_further_evidence``, its alignment keeps
+    further candidate's alignment keeps
     passages down to ``align.min_pair_words`` and sentence pairs down to
     ``align.seed_threshold`` and ``align.extend_threshold``, and it is confirmed on
     ``min_support``, ``min_summary_support``, ``min_contrast_support`` and
@@ -88,6 +88,13 @@ class SearchOptions(NamedTuple):
     ``unspin.index._search.isolation_contrast``; 0: off): the contrast rule measured
     against like-sized stretches, since two long texts share much of their vocabulary
     overall without sharing any one passage.
+    ``patchwork_further_evidence``, ``patchwork_further_rejected``: in such a patchwork,
+    the weaker candidates are aligned down to this much evidence (in place of
+    ``min_further_evidence`` lowered by ``patchwork_bar``), until this many of them per
+    confirmed source have been rejected (in place of ``max_further_rejected``): a PAN13
+    suspicious document holds up to two dozen sources, and a translated or shuffled
+    passage often keeps one or two sampled fingerprints. Those rejections never count
+    against ``max_rejected``, the budget of a query with no source.
     ``align``: the alignment options used to verify (a patchwork lowers some of them, see
     ``patchwork_bar``).
     """
@@ -117,6 +124,8 @@ class SearchOptions(NamedTuple):
     patchwork_similarity: float = 0.65
     patchwork_words: int = 25
     patchwork_isolation: float = 2.0
+    patchwork_further_evidence: float = 6.0
+    patchwork_further_rejected: int = 16
     align: AlignOptions = AlignOptions()
 
 
