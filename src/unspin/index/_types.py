@@ -123,7 +123,7 @@ class SearchOptions(NamedTuple):
     patchwork_bar: float = 0.75
     patchwork_similarity: float = 0.65
     patchwork_words: int = 25
-    patchwork_isolation: float = 2.0
+    patchwork_isolation: float = 1.5
     patchwork_further_evidence: float = 6.0
     patchwork_further_rejected: int = 16
     align: AlignOptions = AlignOptions()
