@@ -793,6 +793,36 @@ def test_isolation_contrast_compares_a_passage_with_stretches_of_its_own_size() 
     assert contrast.background == pytest.approx(contrast.passages)
 
 
+def test_isolation_contrast_counts_synonyms_as_shared() -> None:
+    # The query's passage swaps seven of the source's words for WordNet synonyms, as a
+    # translation does: still the same words on both sides, by their classes.
+    swapped = (
+        _LIGHTHOUSE.replace("old", "ancient")
+        .replace("climbed", "mounted")
+        .replace("narrow", "thin")
+        .replace("stairs", "steps")
+        .replace("watched", "observed")
+        .replace("storms", "tempests")
+        .replace("harbour", "port")
+    )
+    query = f"{_ORCHARD} {swapped} {_LIBRARY}"
+    source = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY}"
+    start, source_start = query.index(swapped), source.index(_LIGHTHOUSE)
+    passage = Passage(
+        Span(start, start + len(swapped)),
+        Span(source_start, source_start + len(_LIGHTHOUSE)),
+        0.8,
+        MatchType.SPUN,
+        (),
+    )
+    alignment = Alignment((passage,), 0.8, 0.1, 0.1, Verdict.PARTIAL_COPY)
+    contrast = isolation_contrast(passage, alignment, analyse_text(query), analyse_text(source))
+    assert contrast.passages == pytest.approx(1.0)
+    # Exact lemmas alone would share only the words left as they were.
+    lemmas_only = vocabulary_contrast(alignment, analyse_text(query), analyse_text(source))
+    assert lemmas_only.passages < 0.7
+
+
 def test_isolated_passage_needs_length_prose_and_isolation() -> None:
     query = f"{_ORCHARD} {_LIGHTHOUSE} {_LIBRARY}"
     source = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY}"

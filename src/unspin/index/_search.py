@@ -456,7 +456,7 @@ def _dice(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> float:
 
 
 def _best_stretch_overlap(
-    probe: npt.NDArray[np.int64],
+    probe: _Side,
     analysis: TextAnalysis,
     ordinary: npt.NDArray[np.bool_],
     length: int,
@@ -482,18 +482,46 @@ def _best_stretch_overlap(
         end = start + length
         if before[end] - before[start]:
             continue
-        keys = analysis.keys[start:end][ordinary[start:end]]
-        best = max(best, _dice(probe, keys))
+        best = max(best, _class_dice(probe, _side(analysis, ordinary, start, end)))
     return best
+
+
+_Side = dict[int, frozenset[int]]
+
+
+def _side(analysis: TextAnalysis, ordinary: npt.NDArray[np.bool_], first: int, end: int) -> _Side:
+    """The ordinary words of tokens ``first:end``, each lemma with its word classes
+    (its concepts and, kept apart by sign, the lemma itself)."""
+    ptr, concepts, keys = analysis.concept_ptr, analysis.concept_ids, analysis.keys
+    side: _Side = {}
+    for token in range(first, end):
+        if ordinary[token]:
+            key = int(keys[token])
+            if key not in side:
+                side[key] = frozenset(concepts[ptr[token] : ptr[token + 1]].tolist()) | {-1 - key}
+    return side
+
+
+def _class_dice(first: _Side, second: _Side) -> float:
+    """Dice over distinct words, a word shared when any of its classes is a class of a
+    word of the other side: a translated passage swaps many words for synonyms."""
+    if not first or not second:
+        return 0.0
+    in_first = frozenset().union(*first.values())
+    in_second = frozenset().union(*second.values())
+    shared = sum(1 for classes in first.values() if classes & in_second)
+    shared += sum(1 for classes in second.values() if classes & in_first)
+    return shared / (len(first) + len(second))
 
 
 def isolation_contrast(
     passage: Passage, alignment: Alignment, query: TextAnalysis, source: TextAnalysis
 ) -> Contrast:
-    """How alike a passage's two sides are (the Dice coefficient of their ordinary
-    words, as in :func:`vocabulary_contrast`), against the most alike that either side
-    is to a stretch of the same length elsewhere in the other text (outside every
-    passage of ``alignment``).
+    """How alike a passage's two sides are (the Dice coefficient of their distinct
+    ordinary words, a word shared when one of its WordNet concepts, or its lemma, is
+    that of a word on the other side), against the most alike that either side is to a
+    stretch of the same length elsewhere in the other text (outside every passage of
+    ``alignment``).
 
     :func:`vocabulary_contrast` compares the passage with the whole of the two texts
     outside it, and two long texts share much of their vocabulary overall (two novels,
@@ -501,16 +529,18 @@ def isolation_contrast(
     less a copied passage stands out there. Compared with stretches of its own size, a
     copied passage still stands out in a long text, and a passage that only shares its
     topic's words with the other text matches other stretches of it about as well.
+    Synonyms count, unlike in :func:`vocabulary_contrast`: a translated passage swaps
+    many of its words for them (PAN13 random / translation 0.935 / 0.944 with exact
+    lemmas, 0.937 / 0.947 with concepts, ``bench/bench_pan_retrieval.py``), and the
+    stretches it is compared with are measured the same way.
     """
     query_words, source_words = _ordinary_words(query), _ordinary_words(source)
     query_avoid = [_token_range(query, p.suspicious) for p in alignment.passages]
     source_avoid = [_token_range(source, p.source) for p in alignment.passages]
     query_first, query_end = _token_range(query, passage.suspicious)
     source_first, source_end = _token_range(source, passage.source)
-    query_side = np.unique(query.keys[query_first:query_end][query_words[query_first:query_end]])
-    source_side = np.unique(
-        source.keys[source_first:source_end][source_words[source_first:source_end]]
-    )
+    query_side = _side(query, query_words, query_first, query_end)
+    source_side = _side(source, source_words, source_first, source_end)
     elsewhere = max(
         _best_stretch_overlap(
             query_side, source, source_words, source_end - source_first, source_avoid
@@ -519,7 +549,7 @@ def isolation_contrast(
             source_side, query, query_words, query_end - query_first, query_avoid
         ),
     )
-    return Contrast(passages=_dice(query_side, source_side), background=elsewhere)
+    return Contrast(passages=_class_dice(query_side, source_side), background=elsewhere)
 
 
 class Verified(NamedTuple):

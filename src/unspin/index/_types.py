@@ -83,8 +83,8 @@ class SearchOptions(NamedTuple):
     contrast rule without its ``min_contrast_support`` floor, which a short translated
     or shuffled passage cannot reach. ``patchwork_isolation``: and by a prose passage of
     ``patchwork_words`` words on each side whose two sides share at least
-    ``min_passage_overlap`` of their vocabulary and this many times as much as either
-    side shares with any stretch of the same length elsewhere in the other text (see
+    ``min_passage_overlap`` of their vocabulary (synonyms counted) and this many times as
+    much as either side shares with any stretch of the same length elsewhere in the other text (see
     ``unspin.index._search.isolation_contrast``; 0: off): the contrast rule measured
     against like-sized stretches, since two long texts share much of their vocabulary
     overall without sharing any one passage.
