@@ -426,41 +426,11 @@ def _verify(
     )
 
 
-def test_each_confirmed_source_earns_its_own_weak_candidates(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Two strong candidates that are copies, then weak ones that are not: with
-    # max_further_rejected=1, each confirmed source lets one weak candidate be aligned.
-    scores = [50.0, 40.0, 25.0, 24.0, 23.0, 22.0]
-    evidence, query, empty = _one_hit_candidates(scores)
-    nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
-    aligned: list[str] = []
-
-    def fake_align(query: Query, found: SourceText, *args: object) -> tuple[Alignment, bool]:
-        aligned.append(found.id)
-        return nothing, False
-
-    monkeypatch.setattr(search_module, "_align_candidate", fake_align)
-    monkeypatch.setattr(
-        search_module, "_confirms", lambda alignment, q, found, *a: (found.id in {"0", "1"}, 40)
-    )
-    options = SearchOptions(
-        min_evidence=30.0,
-        min_further_evidence=20.0,
-        max_further_rejected=1,
-        budget_words=0,
-        patchwork_sources=3,  # two sources are no patchwork here
-    )
-    verified = _verify(evidence, query, empty, options)
-    assert [m.id for m in verified.matches] == ["0", "1"]
-    assert aligned == ["0", "1", "2", "3"]
-
-
 def _weak_candidates_aligned(
     monkeypatch: pytest.MonkeyPatch, scores: list[float], copies: set[str], options: SearchOptions
-) -> list[str]:
-    """The candidates :func:`verify_candidates` aligns, in order, when those named in
-    ``copies`` are confirmed and every other is rejected."""
+) -> tuple[list[str], list[str]]:
+    """The sources :func:`verify_candidates` confirms and the candidates it aligns, in
+    order, when those named in ``copies`` are copies and every other is rejected."""
     evidence, query, empty = _one_hit_candidates(scores)
     nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
     aligned: list[str] = []
@@ -473,8 +443,26 @@ def _weak_candidates_aligned(
     monkeypatch.setattr(
         search_module, "_confirms", lambda alignment, q, found, *a: (found.id in copies, 40)
     )
-    _verify(evidence, query, empty, options)
-    return aligned
+    verified = _verify(evidence, query, empty, options)
+    return [m.id for m in verified.matches], aligned
+
+
+def test_each_confirmed_source_earns_its_own_weak_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Two strong candidates that are copies, then weak ones that are not: with
+    # max_further_rejected=1, each confirmed source lets one weak candidate be aligned.
+    scores = [50.0, 40.0, 25.0, 24.0, 23.0, 22.0]
+    options = SearchOptions(
+        min_evidence=30.0,
+        min_further_evidence=20.0,
+        max_further_rejected=1,
+        budget_words=0,
+        patchwork_sources=3,  # two sources are no patchwork here
+    )
+    matches, aligned = _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, options)
+    assert matches == ["0", "1"]
+    assert aligned == ["0", "1", "2", "3"]
 
 
 def test_a_patchwork_aligns_weak_candidates_on_its_own_budget(
@@ -491,14 +479,14 @@ def test_a_patchwork_aligns_weak_candidates_on_its_own_budget(
         patchwork_further_rejected=2,
         budget_words=0,
     )
-    aligned = _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, options)
+    _, aligned = _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, options)
     assert aligned == ["0", "1", "2", "3", "4", "5"]
     roomy = options._replace(patchwork_further_rejected=10)
-    assert _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, roomy) == [
+    assert _weak_candidates_aligned(monkeypatch, scores, {"0", "1"}, roomy)[1] == [
         str(i) for i in range(8)
     ]
     # One source is no patchwork: its own bars hold (evidence 20, one rejection).
-    assert _weak_candidates_aligned(monkeypatch, scores, {"0"}, roomy) == ["0", "1", "2"]
+    assert _weak_candidates_aligned(monkeypatch, scores, {"0"}, roomy)[1] == ["0", "1", "2"]
 
 
 def test_weak_rejections_leave_the_no_source_budget_alone(
@@ -515,8 +503,8 @@ def test_weak_rejections_leave_the_no_source_budget_alone(
         max_rejected=1,
         budget_words=0,
     )
-    aligned = _weak_candidates_aligned(monkeypatch, scores, {"0"}, options)
-    assert aligned == ["0", "1", "2", "3", "4"]
+    matches, aligned = _weak_candidates_aligned(monkeypatch, scores, {"0"}, options)
+    assert (matches, aligned) == (["0"], ["0", "1", "2", "3", "4"])
 
 
 def test_a_patchworks_candidates_are_aligned_on_its_lower_bars(

@@ -450,9 +450,32 @@ def _token_range(analysis: TextAnalysis, span: Span) -> tuple[int, int]:
     return first, int(np.searchsorted(analysis.starts, span.end))
 
 
-def _dice(first: npt.NDArray[np.int64], second: npt.NDArray[np.int64]) -> float:
-    shared, total = _shared_and_total(first, second)
-    return 2 * shared / total if total else 0.0
+_Side = dict[int, frozenset[int]]
+
+
+def _side(analysis: TextAnalysis, ordinary: npt.NDArray[np.bool_], first: int, end: int) -> _Side:
+    """The ordinary words of tokens ``first:end``, each lemma with its word classes
+    (its concepts and, kept apart by sign, the lemma itself)."""
+    ptr, concepts, keys = analysis.concept_ptr, analysis.concept_ids, analysis.keys
+    side: _Side = {}
+    for token in range(first, end):
+        if ordinary[token]:
+            key = int(keys[token])
+            if key not in side:
+                side[key] = frozenset(concepts[ptr[token] : ptr[token + 1]].tolist()) | {-1 - key}
+    return side
+
+
+def _class_dice(first: _Side, second: _Side) -> float:
+    """Dice over distinct words, a word shared when any of its classes is a class of a
+    word of the other side: a translated passage swaps many words for synonyms."""
+    if not first or not second:
+        return 0.0
+    in_first = frozenset().union(*first.values())
+    in_second = frozenset().union(*second.values())
+    shared = sum(1 for classes in first.values() if classes & in_second)
+    shared += sum(1 for classes in second.values() if classes & in_first)
+    return shared / (len(first) + len(second))
 
 
 def _best_stretch_overlap(
@@ -484,34 +507,6 @@ def _best_stretch_overlap(
             continue
         best = max(best, _class_dice(probe, _side(analysis, ordinary, start, end)))
     return best
-
-
-_Side = dict[int, frozenset[int]]
-
-
-def _side(analysis: TextAnalysis, ordinary: npt.NDArray[np.bool_], first: int, end: int) -> _Side:
-    """The ordinary words of tokens ``first:end``, each lemma with its word classes
-    (its concepts and, kept apart by sign, the lemma itself)."""
-    ptr, concepts, keys = analysis.concept_ptr, analysis.concept_ids, analysis.keys
-    side: _Side = {}
-    for token in range(first, end):
-        if ordinary[token]:
-            key = int(keys[token])
-            if key not in side:
-                side[key] = frozenset(concepts[ptr[token] : ptr[token + 1]].tolist()) | {-1 - key}
-    return side
-
-
-def _class_dice(first: _Side, second: _Side) -> float:
-    """Dice over distinct words, a word shared when any of its classes is a class of a
-    word of the other side: a translated passage swaps many words for synonyms."""
-    if not first or not second:
-        return 0.0
-    in_first = frozenset().union(*first.values())
-    in_second = frozenset().union(*second.values())
-    shared = sum(1 for classes in first.values() if classes & in_second)
-    shared += sum(1 for classes in second.values() if classes & in_first)
-    return shared / (len(first) + len(second))
 
 
 def isolation_contrast(

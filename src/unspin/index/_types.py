@@ -84,8 +84,9 @@ class SearchOptions(NamedTuple):
     or shuffled passage cannot reach. ``patchwork_isolation``: and by a prose passage of
     ``patchwork_words`` words on each side whose two sides share at least
     ``min_passage_overlap`` of their vocabulary (synonyms counted) and this many times as
-    much as either side shares with any stretch of the same length elsewhere in the other text (see
-    ``unspin.index._search.isolation_contrast``; 0: off): the contrast rule measured
+    much as either side shares with any stretch of the same length elsewhere in the
+    other text (see ``unspin.index._search.isolation_contrast``; 0: off): the contrast
+    rule measured
     against like-sized stretches, since two long texts share much of their vocabulary
     overall without sharing any one passage.
     ``patchwork_further_evidence``, ``patchwork_further_rejected``: in such a patchwork,
