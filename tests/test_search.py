@@ -646,11 +646,16 @@ def test_a_patchwork_aligns_shorter_passages(index: Index) -> None:
     assert "doc-0" not in sources(lowered._replace(patchwork_sources=3), bar)
 
 
-def _passage_alignment(query: str, part: str, source: str, score: float) -> Alignment:
-    start, source_start = query.index(part), source.index(part)
+def _passage_alignment(
+    query: str, part: str, source: str, score: float, source_part: str | None = None
+) -> Alignment:
+    """One passage, ``part`` in the query against ``source_part`` (by default the same
+    text) in the source."""
+    source_part = part if source_part is None else source_part
+    start, source_start = query.index(part), source.index(source_part)
     passage = Passage(
         Span(start, start + len(part)),
-        Span(source_start, source_start + len(part)),
+        Span(source_start, source_start + len(source_part)),
         score,
         MatchType.SPUN,
         (),
@@ -795,15 +800,8 @@ def test_isolation_contrast_counts_synonyms_as_shared() -> None:
     )
     query = f"{_ORCHARD} {swapped} {_LIBRARY}"
     source = f"{_FOUNDRY} {_LIGHTHOUSE} {_FOUNDRY}"
-    start, source_start = query.index(swapped), source.index(_LIGHTHOUSE)
-    passage = Passage(
-        Span(start, start + len(swapped)),
-        Span(source_start, source_start + len(_LIGHTHOUSE)),
-        0.8,
-        MatchType.SPUN,
-        (),
-    )
-    alignment = Alignment((passage,), 0.8, 0.1, 0.1, Verdict.PARTIAL_COPY)
+    alignment = _passage_alignment(query, swapped, source, 0.8, _LIGHTHOUSE)
+    passage = alignment.passages[0]
     contrast = isolation_contrast(passage, alignment, analyse_text(query), analyse_text(source))
     assert contrast.passages == pytest.approx(1.0)
     # Exact lemmas alone would share only the words left as they were.
