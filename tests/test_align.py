@@ -280,6 +280,48 @@ def test_a_heavy_rewrite_whose_sentences_pair_up_in_order_is_found() -> None:
     assert align("\n\n".join([UNRELATED, shuffled]), HARBOUR).passages == ()
 
 
+# HARBOUR's "Rust had eaten through the iron stairs, ..." with words deleted and two
+# inserted, as an obfuscator that deletes, inserts and swaps words leaves it.
+OBFUSCATED_SENTENCE = (
+    "Rust eaten stairs, top windows cracked, so purple heavy door lifted off piano hinges."
+)
+TOMATOES = "Green tomatoes ripen slowly in autumn."
+
+
+def test_a_short_obfuscated_sentence_contained_in_order_is_found() -> None:
+    suspicious = "\n\n".join([UNRELATED, OBFUSCATED_SENTENCE, TOMATOES])
+    found = align(suspicious, HARBOUR)
+    assert [p.suspicious.start for p in found.passages] == [suspicious.index("Rust")]
+    passage = found.passages[0]
+    options = AlignOptions()
+    assert passage.score <= options.contained_max_similarity
+    assert "Rust had eaten" in HARBOUR[passage.source.start : passage.source.end]
+    _check_spans(found, suspicious, HARBOUR)
+    # It holds up only as contained in order: off, and out of order, it is not found.
+    assert align(suspicious, HARBOUR, options=AlignOptions(contained_share=0)).passages == ()
+    shuffled = (
+        "Hinges piano off lifted door heavy purple, so cracked windows top, stairs eaten rust."
+    )
+    assert align("\n\n".join([UNRELATED, shuffled, TOMATOES]), HARBOUR).passages == ()
+
+
+def test_a_short_near_verbatim_sentence_stays_under_the_size_bars() -> None:
+    # Short text shared word for word is what templates and page footers look like.
+    sentence = "Rust had eaten through the iron stairs, and the windows at the top were cracked."
+    suspicious = "\n\n".join([UNRELATED, sentence, TOMATOES])
+    assert align(suspicious, HARBOUR).passages == ()
+    lifted = AlignOptions(contained_max_similarity=1.0)
+    assert len(align(suspicious, HARBOUR, options=lifted).passages) == 1
+
+
+def test_a_pair_with_a_passage_of_its_own_takes_no_contained_sentence() -> None:
+    copied = HARBOUR.split("\n\n")[1]
+    suspicious = "\n\n".join([copied, UNRELATED, OBFUSCATED_SENTENCE])
+    found = align(suspicious, HARBOUR)
+    assert [p.suspicious.start for p in found.passages] == [0]
+    assert found.passages[0].suspicious.end <= suspicious.index(UNRELATED)
+
+
 @pytest.mark.parametrize(
     ("pairs", "expected"),
     [

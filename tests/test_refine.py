@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import random
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from unspin import AlignOptions, align
+from unspin.align._refine import in_order_share
+from unspin.align._seed import content_view, match_types
+from unspin.text._analysis import analyse_text
 
 # Written for these tests.
 COPIED = (
@@ -137,3 +143,33 @@ def test_a_spun_copy_is_not_cut_to_its_verbatim_words() -> None:
     assert both[0].passages
     assert [p.suspicious for p in both[0].passages] == [p.suspicious for p in both[1].passages]
     assert [p.source for p in both[0].passages] == [p.source for p in both[1].passages]
+
+
+def _share(first: str, second: str) -> float:
+    """:func:`in_order_share` of two whole texts."""
+    analysis_s, analysis_r = analyse_text(first), analyse_text(second)
+    view_s, view_r = content_view(analysis_s), content_view(analysis_r)
+    matches = match_types(view_s, view_r, synonym_weight=0.7, related_weight=0.2)
+    return in_order_share(
+        view_s, view_r, matches, (0, len(analysis_s.keys)), (0, len(analysis_r.keys))
+    )
+
+
+def test_a_side_contained_in_order_has_an_in_order_share_of_one() -> None:
+    assert _share(COPIED, COPIED) == 1.0
+    # Every other content word dropped: the shorter side is still all in the longer.
+    kept = " ".join(COPIED.split()[::2])
+    assert _share(kept, COPIED) == 1.0
+    assert _share(COPIED, kept) == 1.0
+
+
+def test_reversed_words_have_a_low_in_order_share() -> None:
+    reversed_words = " ".join(reversed(COPIED.split()))
+    assert _share(reversed_words, COPIED) < 0.3
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(COPIED.split()), min_size=1, max_size=30))
+def test_the_in_order_share_is_a_share_of_the_shorter_side(words: list[str]) -> None:
+    share = _share(" ".join(words), COPIED)
+    assert 0.0 <= share <= 1.0

@@ -47,8 +47,8 @@ def account_rewrites(
             equal += r1 - r0
             continue
         a0, a1, b0, b1 = s_start + s0, s_start + s1, r_start + r0, r_start + r1
-        span_s = _char_span(suspicious, a0, a1)
-        span_r = _char_span(source, b0, b1)
+        span_s = _char_span(suspicious, a0, a1, s_end)
+        span_r = _char_span(source, b0, b1, r_end)
         if tag == "replace":
             kind = RewriteKind.SUBSTITUTION
             synonym = _shares_concept(suspicious, a0, a1, source, b0, b1)
@@ -70,11 +70,14 @@ def account_rewrites(
     return tuple(rewrites), equal / longest
 
 
-def _char_span(analysis: TextAnalysis, start: int, end: int) -> Span:
+def _char_span(analysis: TextAnalysis, start: int, end: int, passage_end: int) -> Span:
     """Raw span of tokens ``start:end``; an empty token range gives an empty span
-    at the next token (or the text's end)."""
+    at the next token, or, at the end of the passage (token ``passage_end``), just
+    after its last token, so that it stays inside the passage."""
     if end > start:
         return Span(int(analysis.starts[start]), int(analysis.ends[end - 1]))
+    if start >= passage_end > 0:
+        return Span(int(analysis.ends[passage_end - 1]), int(analysis.ends[passage_end - 1]))
     if start < len(analysis.starts):
         position = int(analysis.starts[start])
     else:

@@ -27,7 +27,7 @@ from unspin.align._extend import (
     sentence_tokens,
     trim_weak_edges,
 )
-from unspin.align._refine import Edges, refine_edges
+from unspin.align._refine import Edges, in_order_share, refine_edges
 from unspin.align._seed import (
     ContentView,
     PairScores,
@@ -99,6 +99,19 @@ class AlignOptions(NamedTuple):
         spinner rewrites every sentence of a paragraph but keeps them in order, each
         still pairing with its original, which an independent text on the same
         subject rarely does for that many sentences in a row (0: off).
+        ``contained_share``, ``contained_bar``, ``contained_min_words``,
+        ``contained_max_similarity``: in a pair where nothing else holds up, a
+        passage that still does not is tried on similarity bars lowered to
+        ``contained_bar`` times themselves and with ``contained_min_words`` content
+        words on its shorter side (twice that on both together), and kept when an
+        in-order alignment pairs at least ``contained_share`` of its shorter side's
+        content words with the other side and its similarity is at most
+        ``contained_max_similarity``: an obfuscator that deletes, inserts and swaps
+        words in a sentence or two leaves little similarity (the longer side keeps
+        what was deleted), but what is left is contained in its source in order, as
+        a same-topic sentence rarely is. Short text shared nearly word for word (a
+        template, a footer) is what the size bars keep out; beside passages of their
+        own, such pieces are mostly summary fragments or boilerplate (0: off).
         ``outshone_ratio``: in a
         pair with a passage copied word for word (similarity ``outshone_verbatim``,
         ``outshone_min_words`` long), shorter passages under this share of it go.
@@ -154,6 +167,10 @@ class AlignOptions(NamedTuple):
     min_pair_words: int = 36
     in_order_seeds: int = 4
     in_order_bar: float = 0.8
+    contained_share: float = 0.75
+    contained_bar: float = 0.6
+    contained_min_words: int = 7
+    contained_max_similarity: float = 0.8
     short_base: float = 0.4
     short_scale: float = 0.6
     outshone_ratio: float = 0.7
@@ -222,14 +239,15 @@ def align(
                 keep_source_containment=partner_share,
             ),
         )
-        candidates = _find_passages(pair, options)
+        found = _find_passages(pair, options)
+        candidates = found.passages
         if options.summary:
             # A summary candidate turned into an ordinary passage (concentrated on
             # one stretch of the source) must hold up like any other.
             summaries = [
-                found
-                for found in _find_summaries(pair, options)
-                if found.summary or _holds_up(pair, found, options)
+                summary
+                for summary in _find_summaries(pair, options)
+                if summary.summary or _holds_up(pair, summary, options)
             ]
             if candidates:
                 candidates = absorb_into_summaries(
@@ -242,6 +260,8 @@ def align(
                 )
             else:
                 candidates = summaries
+        if not candidates:
+            candidates = _find_contained(pair, found, options)
         candidates = merge_consecutive(candidates, max_gap_share=options.merge_gap_share)
         candidates = _drop_outshone(pair, candidates, options)
         candidates = _drop_source_reuse(candidates, options)
@@ -304,7 +324,17 @@ class _Pair(NamedTuple):
         return candidate.containment, len(np.unique(self.view_s.types[lo:hi]))
 
 
-def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
+class _Found(NamedTuple):
+    """What the main pass found: its passages, and the groups of seeds that did not
+    hold up, for :func:`_find_contained`."""
+
+    passages: list[Candidate]
+    seeds: SeedMatrix | None = None
+    failed: tuple[IntArray, ...] = ()
+    partners: _EdgePartners | None = None
+
+
+def _find_passages(pair: _Pair, options: AlignOptions) -> _Found:
     """The main pass: seeds grouped into passages, each refined and checked."""
     seeds = select_seeds(
         pair.scores,
@@ -335,15 +365,19 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
         diagonal_tolerance=options.diagonal_tolerance,
     )
     if not groups:
-        return []
+        return _Found([])
     partners = _edge_partners(pair, options)
     in_order_bars = _in_order_options(options)
+    min_pair_words = options.min_pair_words
+    if options.contained_share > 0:
+        min_pair_words = min(min_pair_words, _contained_options(options).min_pair_words)
     candidates: list[Candidate] = []
+    failed: list[IntArray] = []
     for members in groups:
         members = keep_consistent_seeds(seeds, members, tolerance=options.diagonal_tolerance)
         if options.edge_ratio > 0:
             members = trim_weak_edges(seeds, members, ratio=options.edge_ratio)
-        if _box_words(pair, seeds, members, partners) < options.min_pair_words:
+        if _box_words(pair, seeds, members, partners) < min_pair_words:
             continue  # too small even before refinement cuts it down
         candidate = _holding_passage(pair, seeds, members, partners, options)
         if candidate is None and options.in_order_seeds > 0:
@@ -354,7 +388,33 @@ def _find_passages(pair: _Pair, options: AlignOptions) -> list[Candidate]:
             )
         if candidate is not None:
             candidates.append(candidate)
-    return resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share))
+        else:
+            failed.append(members)
+    return _Found(
+        resolve_overlaps(merge_consecutive(candidates, max_gap_share=options.merge_gap_share)),
+        seeds,
+        tuple(failed),
+        partners,
+    )
+
+
+def _find_contained(pair: _Pair, found: _Found, options: AlignOptions) -> list[Candidate]:
+    """The last pass, for a pair where nothing else held up: the main pass's failed
+    groups that hold up as contained in order (see ``contained_share``)."""
+    if options.contained_share <= 0 or found.seeds is None or found.partners is None:
+        return []
+    bars = _contained_options(options)
+    contained = [
+        candidate
+        for members in found.failed
+        if (
+            candidate := _contained_passage(
+                pair, found.seeds, members, found.partners, options, bars
+            )
+        )
+        is not None
+    ]
+    return resolve_overlaps(contained)
 
 
 def _in_order_options(options: AlignOptions) -> AlignOptions:
@@ -364,6 +424,47 @@ def _in_order_options(options: AlignOptions) -> AlignOptions:
         short_base=options.short_base * options.in_order_bar,
         short_scale=options.short_scale * options.in_order_bar,
     )
+
+
+def _overlaps_any(candidate: Candidate, others: list[Candidate]) -> bool:
+    start, end = candidate.suspicious_tokens
+    return any(
+        other.suspicious_tokens[0] < end and start < other.suspicious_tokens[1] for other in others
+    )
+
+
+def _contained_options(options: AlignOptions) -> AlignOptions:
+    """The filtering bars of a passage contained in order (see ``contained_share``)."""
+    return options._replace(
+        min_passage_similarity=options.min_passage_similarity * options.contained_bar,
+        short_base=options.short_base * options.contained_bar,
+        short_scale=options.short_scale * options.contained_bar,
+        min_passage_words=min(options.min_passage_words, options.contained_min_words),
+        min_pair_words=min(options.min_pair_words, 2 * options.contained_min_words),
+    )
+
+
+def _contained_passage(
+    pair: _Pair,
+    seeds: SeedMatrix,
+    members: IntArray,
+    partners: _EdgePartners,
+    options: AlignOptions,
+    bars: AlignOptions,
+) -> Candidate | None:
+    """The passage of a group of seeds on the lowered bars of a passage whose
+    shorter side the other contains in order, if it is one (see ``contained_share``)."""
+    candidate = _holding_passage(pair, seeds, members, partners, bars)
+    if candidate is None or candidate.similarity > options.contained_max_similarity:
+        return None
+    share = in_order_share(
+        pair.view_s,
+        pair.view_r,
+        pair.matches,
+        candidate.suspicious_tokens,
+        candidate.source_tokens,
+    )
+    return candidate if share >= options.contained_share else None
 
 
 def _holding_passage(

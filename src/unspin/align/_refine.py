@@ -29,7 +29,7 @@ from rapidfuzz.distance import LCSseq
 from unspin.align._seed import ContentView, TypeMatches
 from unspin.text._analysis import TextAnalysis
 
-__all__ = ["Edges", "refine_edges"]
+__all__ = ["Edges", "in_order_share", "refine_edges"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -99,6 +99,29 @@ def _densest_chain(
         if total > best_total:
             best_total, best_first, best_last = total, first, index
     return best_first, best_last
+
+
+def in_order_share(
+    view_s: ContentView,
+    view_r: ContentView,
+    matches: TypeMatches,
+    tokens_s: tuple[int, int],
+    tokens_r: tuple[int, int],
+) -> float:
+    """The share of the content words of a passage's shorter side that an in-order
+    alignment (longest common subsequence, synonyms mapped as in refinement) pairs
+    with words of the other side: 1.0 when the shorter side is contained in the
+    longer one, in the same order."""
+    lo_s, hi_s = (int(x) for x in np.searchsorted(view_s.tokens, tokens_s))
+    lo_r, hi_r = (int(x) for x in np.searchsorted(view_r.tokens, tokens_r))
+    shorter = min(hi_s - lo_s, hi_r - lo_r)
+    if shorter <= 0:
+        return 0.0
+    keys_s, keys_r, _ = _mapped_keys(
+        view_s, view_r, matches, view_s.types[lo_s:hi_s], view_r.types[lo_r:hi_r]
+    )
+    pairs_s, _ = _aligned_pairs(keys_s, keys_r)
+    return len(pairs_s) / shorter
 
 
 EDGE_GAP = 2
