@@ -426,13 +426,6 @@ def _in_order_options(options: AlignOptions) -> AlignOptions:
     )
 
 
-def _overlaps_any(candidate: Candidate, others: list[Candidate]) -> bool:
-    start, end = candidate.suspicious_tokens
-    return any(
-        other.suspicious_tokens[0] < end and start < other.suspicious_tokens[1] for other in others
-    )
-
-
 def _contained_options(options: AlignOptions) -> AlignOptions:
     """The filtering bars of a passage contained in order (see ``contained_share``)."""
     return options._replace(
