@@ -314,6 +314,23 @@ def test_a_short_near_verbatim_sentence_stays_under_the_size_bars() -> None:
     assert len(align(suspicious, HARBOUR, options=lifted).passages) == 1
 
 
+def test_a_shared_verbatim_attribution_before_different_words_is_not_contained() -> None:
+    # Reporters of one beat share formulas ("spokeswoman X said") and nothing more.
+    quoted = 'Harbour authority spokeswoman Janet Morrow said: "There is a lot of work left."'
+    source = "\n\n".join(
+        [
+            HARBOUR,
+            "Harbour authority spokeswoman Janet Morrow also said there was "
+            '"a strong case for a full independent survey".',
+        ]
+    )
+    suspicious = "\n\n".join([UNRELATED, quoted, TOMATOES])
+    assert align(suspicious, source).passages == ()
+    lifted = align(suspicious, source, options=AlignOptions(contained_max_similarity=1.0))
+    assert len(lifted.passages) == 1
+    assert lifted.passages[0].score <= AlignOptions().contained_max_similarity
+
+
 def test_a_pair_with_a_passage_of_its_own_takes_no_contained_sentence() -> None:
     copied = HARBOUR.split("\n\n")[1]
     suspicious = "\n\n".join([copied, UNRELATED, OBFUSCATED_SENTENCE])

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from unspin import AlignOptions, align
-from unspin.align._refine import in_order_share
+from unspin.align._refine import InOrder, in_order_share
 from unspin.align._seed import content_view, match_types
 from unspin.text._analysis import analyse_text
 
@@ -145,7 +145,7 @@ def test_a_spun_copy_is_not_cut_to_its_verbatim_words() -> None:
     assert [p.source for p in both[0].passages] == [p.source for p in both[1].passages]
 
 
-def _share(first: str, second: str) -> float:
+def _in_order(first: str, second: str) -> InOrder:
     """:func:`in_order_share` of two whole texts."""
     analysis_s, analysis_r = analyse_text(first), analyse_text(second)
     view_s, view_r = content_view(analysis_s), content_view(analysis_r)
@@ -153,6 +153,10 @@ def _share(first: str, second: str) -> float:
     return in_order_share(
         view_s, view_r, matches, (0, len(analysis_s.keys)), (0, len(analysis_r.keys))
     )
+
+
+def _share(first: str, second: str) -> float:
+    return _in_order(first, second).share
 
 
 def test_a_side_contained_in_order_has_an_in_order_share_of_one() -> None:
@@ -171,5 +175,16 @@ def test_reversed_words_have_a_low_in_order_share() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.sampled_from(COPIED.split()), min_size=1, max_size=30))
 def test_the_in_order_share_is_a_share_of_the_shorter_side(words: list[str]) -> None:
-    share = _share(" ".join(words), COPIED)
-    assert 0.0 <= share <= 1.0
+    in_order = _in_order(" ".join(words), COPIED)
+    assert 0.0 <= in_order.share <= 1.0
+    assert 0.0 <= in_order.verbatim_core <= 1.0
+
+
+def test_a_verbatim_run_before_different_words_has_a_verbatim_core() -> None:
+    attribution = "The party's home affairs spokesman Mark Oaten said "
+    first = attribution + "there was a strong case for a judicial review."
+    second = attribution + "talks would go on for weeks."
+    assert _in_order(first, second).verbatim_core == 1.0
+    # Words swapped for synonyms inside the shared run: no longer verbatim.
+    spun = "The party's home affairs representative Mark Oaten stated " + "talks would go on."
+    assert _in_order(first, spun).verbatim_core < 0.8

@@ -105,8 +105,11 @@ class AlignOptions(NamedTuple):
         ``contained_bar`` times themselves and with ``contained_min_words`` content
         words on its shorter side (twice that on both together), and kept when an
         in-order alignment pairs at least ``contained_share`` of its shorter side's
-        content words with the other side and its similarity is at most
-        ``contained_max_similarity``: an obfuscator that deletes, inserts and swaps
+        content words with the other side, its similarity is at most
+        ``contained_max_similarity``, and so is the share of word-for-word pairs
+        between its first and last aligned words (``InOrder.verbatim_core``: a
+        shared verbatim formula, such as an attribution, before different words
+        is not a rewrite): an obfuscator that deletes, inserts and swaps
         words in a sentence or two leaves little similarity (the longer side keeps
         what was deleted), but what is left is contained in its source in order, as
         a same-topic sentence rarely is. Short text shared nearly word for word (a
@@ -450,14 +453,19 @@ def _contained_passage(
     candidate = _holding_passage(pair, seeds, members, partners, bars)
     if candidate is None or candidate.similarity > options.contained_max_similarity:
         return None
-    share = in_order_share(
+    in_order = in_order_share(
         pair.view_s,
         pair.view_r,
         pair.matches,
         candidate.suspicious_tokens,
         candidate.source_tokens,
     )
-    return candidate if share >= options.contained_share else None
+    # The verbatim core guard, like the similarity one: what two texts share as one
+    # word-for-word run before different words is a formula (an attribution, a
+    # footer), not a rewrite of a sentence.
+    if in_order.verbatim_core > options.contained_max_similarity:
+        return None
+    return candidate if in_order.share >= options.contained_share else None
 
 
 def _holding_passage(

@@ -29,7 +29,7 @@ from rapidfuzz.distance import LCSseq
 from unspin.align._seed import ContentView, TypeMatches
 from unspin.text._analysis import TextAnalysis
 
-__all__ = ["Edges", "in_order_share", "refine_edges"]
+__all__ = ["Edges", "InOrder", "in_order_share", "refine_edges"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -101,27 +101,42 @@ def _densest_chain(
     return best_first, best_last
 
 
+class InOrder(NamedTuple):
+    """How a passage's two sides align in order (see :func:`in_order_share`)."""
+
+    # Share of the shorter side's content words paired with words of the other side.
+    share: float
+    # Share of the words between the first and last pair (the longer side's count)
+    # that pair word for word: near 1.0 when all the two sides share is one verbatim
+    # run, such as "the party's home affairs spokesman said" before different words.
+    verbatim_core: float
+
+
 def in_order_share(
     view_s: ContentView,
     view_r: ContentView,
     matches: TypeMatches,
     tokens_s: tuple[int, int],
     tokens_r: tuple[int, int],
-) -> float:
-    """The share of the content words of a passage's shorter side that an in-order
-    alignment (longest common subsequence, synonyms mapped as in refinement) pairs
-    with words of the other side: 1.0 when the shorter side is contained in the
-    longer one, in the same order."""
+) -> InOrder:
+    """How much of a passage's shorter side an in-order alignment (longest common
+    subsequence, synonyms mapped as in refinement) pairs with words of the other
+    side: a share of 1.0 when the shorter side is contained in the longer one, in
+    the same order."""
     lo_s, hi_s = (int(x) for x in np.searchsorted(view_s.tokens, tokens_s))
     lo_r, hi_r = (int(x) for x in np.searchsorted(view_r.tokens, tokens_r))
     shorter = min(hi_s - lo_s, hi_r - lo_r)
     if shorter <= 0:
-        return 0.0
-    keys_s, keys_r, _ = _mapped_keys(
+        return InOrder(0.0, 0.0)
+    keys_s, keys_r, weights = _mapped_keys(
         view_s, view_r, matches, view_s.types[lo_s:hi_s], view_r.types[lo_r:hi_r]
     )
-    pairs_s, _ = _aligned_pairs(keys_s, keys_r)
-    return len(pairs_s) / shorter
+    pairs_s, pairs_r = _aligned_pairs(keys_s, keys_r)
+    if len(pairs_s) == 0:
+        return InOrder(0.0, 0.0)
+    core = max(pairs_s[-1] - pairs_s[0], pairs_r[-1] - pairs_r[0]) + 1
+    exact = int(np.count_nonzero(weights[pairs_s] >= 1.0))
+    return InOrder(len(pairs_s) / shorter, exact / int(core))
 
 
 EDGE_GAP = 2
