@@ -181,10 +181,10 @@ def test_the_in_order_share_is_a_share_of_the_shorter_side(words: list[str]) -> 
 
 
 def test_a_verbatim_run_before_different_words_has_a_verbatim_core() -> None:
-    attribution = "The party's home affairs spokesman Mark Oaten said "
+    attribution = "The harbour authority spokeswoman Janet Morrow said "
     first = attribution + "there was a strong case for a judicial review."
     second = attribution + "talks would go on for weeks."
     assert _in_order(first, second).verbatim_core == 1.0
     # Words swapped for synonyms inside the shared run: no longer verbatim.
-    spun = "The party's home affairs representative Mark Oaten stated " + "talks would go on."
+    spun = "The harbour authority representative Janet Morrow stated " + "talks would go on."
     assert _in_order(first, spun).verbatim_core < 0.8

@@ -108,7 +108,7 @@ class InOrder(NamedTuple):
     share: float
     # Share of the words between the first and last pair (the longer side's count)
     # that pair word for word: near 1.0 when all the two sides share is one verbatim
-    # run, such as "the party's home affairs spokesman said" before different words.
+    # run, such as "the harbour authority spokeswoman said" before different words.
     verbatim_core: float
 
 
