@@ -49,6 +49,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
     )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="also print each missed pair: its group, stage, and candidate evidence and rank",
+    )
     args = parser.parse_args(argv)
     queries_file = args.run / "queries.jsonl"
     if not queries_file.is_file():
@@ -92,7 +97,13 @@ def main(argv: list[str] | None = None) -> int:
             result = index.search(read_document(args.corpus / "susp" / susp).text, options=options)
             candidates = {candidate.id for candidate in result.candidates}
             for source, group in pairs:
-                stages[group][_stage(source, candidates, verified.get(source, []))] += 1
+                stage = _stage(source, candidates, verified.get(source, []))
+                stages[group][stage] += 1
+                if args.list:
+                    ranked = [(c.id, c.evidence) for c in result.candidates]
+                    rank = next((i for i, (c, _) in enumerate(ranked) if c == source), None)
+                    evidence = ranked[rank][1] if rank is not None else None
+                    print(f"  {group}\t{susp}\t{source}\t{stage}\trank {rank}\tev {evidence}")
             if number % 100 == 0:
                 print(f"  {number} of {len(missed)} documents", flush=True)
     print("| obfuscation | missed | " + " | ".join(_STAGES) + " |")

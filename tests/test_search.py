@@ -101,6 +101,33 @@ def test_explain_only_counts_hits_inside_the_passages() -> None:
     assert explain(explained, [1], evidence, offsets, 0, [(250, 450)]) == set()
 
 
+def test_explain_keeps_the_next_source_a_passage_runs_on_into() -> None:
+    # Twenty fingerprints of weight 1 at offsets 0, 100, ..., 1900. The confirmed
+    # source's passage runs on from its own text (offsets 0-900) into the next source's
+    # (1200-1500), where the confirmed source holds nothing.
+    offsets = np.arange(20, dtype=np.int64) * 100
+    evidence = _evidence(
+        [
+            list(range(10)),  # the confirmed source
+            [12, 13, 14, 15],  # the next source: 4 hits to the confirmed 10 in the passage
+            [2, 5, 8],  # an echo of the confirmed source, inside its own text
+        ],
+        [1.0] * 20,
+    )
+    passage = [(0, 1550)]
+    explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
+    assert explain(explained, [1, 2], evidence, offsets, 0, passage, min_rival_evidence=3) == {2}
+    assert not explained[1].any()
+    assert explained[2].all()
+    # Under the floor, the next source's hits are explained like any others.
+    explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
+    assert explain(explained, [1], evidence, offsets, 0, passage, min_rival_evidence=5) == {1}
+    assert explained[1].all()
+    # With no floor given, the passage's total alone decides (4 < half of 10).
+    explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
+    assert explain(explained, [1], evidence, offsets, 0, passage) == {1}
+
+
 def _alignment(*spans: tuple[int, int, int, int]) -> Alignment:
     passages = tuple(
         Passage(Span(a, b), Span(c, d), 0.8, MatchType.SPUN, ()) for a, b, c, d in spans

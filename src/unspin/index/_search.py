@@ -70,6 +70,9 @@ _DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
 # A candidate holding at least this share of a confirmed source's evidence inside one of
 # its passages is another copy of that text, not an echo of it (see explain()).
 _RIVAL_SHARE = 0.5
+# ... or that share of the confirmed source's evidence within this many characters of
+# its own hits there: a passage can run on past its source's text into another's.
+_RIVAL_REACH = 100
 
 
 class Evidence(NamedTuple):
@@ -560,17 +563,24 @@ def explain(
     offsets: npt.NDArray[np.int64],
     confirmed: int,
     spans: Sequence[tuple[int, int]],
+    *,
+    min_rival_evidence: float = math.inf,
 ) -> set[int]:
     """Mark, for every pending candidate, its hits inside the passages (``spans``) of a
     newly confirmed candidate as explained, except in a passage where the pending
     candidate is a *rival*: its hits there weigh at least ``_RIVAL_SHARE`` of the
-    confirmed candidate's own. Return the candidates with newly explained hits.
+    confirmed candidate's own there, or they weigh at least ``min_rival_evidence`` and
+    ``_RIVAL_SHARE`` of the confirmed candidate's own within ``_RIVAL_REACH`` characters
+    of them. Return the candidates with newly explained hits.
 
     ``explained[i]`` is a mask over ``evidence.hits[i]``. A document that only echoes a
     found source (an article on the same story, sharing a few of its phrases) holds a
     fraction of the source's fingerprints in the passage and is explained away; a second
     copy of the source (a syndicated or mirrored text) holds as many and stays a
-    candidate, to be reported as a source in its own right.
+    candidate, to be reported as a source in its own right. A passage can also run on
+    past its source's text into the next one's, another source on the same topic (a
+    PAN13 suspicious document strings passages of several together): there the
+    confirmed source holds few fingerprints and the next source's cluster stands.
     """
     weights = evidence.weights
     own = evidence.hits[confirmed]
@@ -584,8 +594,15 @@ def explain(
             inside = (hit_offsets >= start) & (hit_offsets < end)
             if not inside.any():
                 continue
-            if own_weight > 0 and weights[hits[inside]].sum() >= _RIVAL_SHARE * own_weight:
+            weight = weights[hits[inside]].sum()
+            if own_weight > 0 and weight >= _RIVAL_SHARE * own_weight:
                 continue
+            if weight >= min_rival_evidence:
+                low = hit_offsets[inside].min() - _RIVAL_REACH
+                high = hit_offsets[inside].max() + _RIVAL_REACH
+                nearby = weights[own[(own_offsets >= low) & (own_offsets <= high)]].sum()
+                if weight >= _RIVAL_SHARE * nearby:
+                    continue
             if (inside & ~explained[candidate]).any():
                 explained[candidate] |= inside
                 changed.add(candidate)
@@ -725,7 +742,15 @@ def verify_candidates(
         matches.append(_match(found.id, float(evidence.scores[candidate]), support, alignment))
         passages = [(p.suspicious.start, p.suspicious.end) for p in alignment.passages]
         spans += passages
-        for touched in explain(explained, pending, evidence, query.offsets, candidate, passages):
+        for touched in explain(
+            explained,
+            pending,
+            evidence,
+            query.offsets,
+            candidate,
+            passages,
+            min_rival_evidence=options.min_further_evidence,
+        ):
             open_hits = evidence.hits[touched][~explained[touched]]
             residual[touched] = local_evidence(
                 evidence.weights[open_hits], query.offsets[open_hits], options.window
