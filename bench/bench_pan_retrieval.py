@@ -239,6 +239,21 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     searched = [s for s in negatives if s in results]
+    for susp in searched:  # a no-plagiarism document: what it was wrongly given, if any
+        reported = [m.id for m in results[susp].matches]
+        lines.append(
+            json.dumps(
+                {
+                    "susp": susp,
+                    "truth": [],
+                    "reported": reported,
+                    "unlisted_confirmed_by_anchor": [
+                        s for s in reported if judged.get((susp, s), False)
+                    ],
+                    "retrieved": [c.id for c in results[susp].candidates],
+                }
+            )
+        )
     flagged = statistics.fmean(bool(results[s].matches) for s in searched) if searched else 0.0
     # ... of which some source is one the anchor does not confirm either.
     unconfirmed = (
