@@ -50,7 +50,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     judged = judge_pairs(unlisted | listed_pairs, corpus, args.jobs) if judge else {}
     per_group: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     lines = []
+    # Listed pairs reported, but ranked past k behind sources judged@k still counts.
+    past_k: Counter[str] = Counter()
     for susp, expected in truth.items():
         result = results.get(susp)
         if result is None:  # an unreadable suspicious document: all its pairs missed
@@ -221,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             entry["reported@5"].append(src in reported[:5])
             entry["reported@k"].append(src in reported[:k])
             entry["judged@k"].append(src in ranked[:k])
+            if src in ranked[k:]:
+                past_k[group] += 1
             entry["reported@all"].append(src in reported)
             entry["retrieved@5"].append(src in retrieved[:5])
             entry["retrieved@k"].append(src in retrieved[:k])
@@ -292,6 +296,10 @@ def main(argv: list[str] | None = None) -> int:
             if judge and unlisted
             else ""
         ),
+        "- listed pairs reported but ranked past k, behind unlisted sources"
+        + (" the anchor does not confirm" if judge else "")
+        + ": "
+        + ", ".join(f"{group} {past_k[group]}" for group in GROUPS.values()),
         f"- no-plagiarism-only suspicious documents with a source reported: {flagged:.3f} "
         f"({len(negatives)} documents)"
         + (
@@ -315,6 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 "flagged": flagged,
                 "flagged_unconfirmed": unconfirmed,
                 "options": changed,
+                "reported_past_k": dict(past_k),
                 "unlisted": len(unlisted),
                 "unlisted_confirmed": confirmed,
             },

@@ -71,7 +71,7 @@ _DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
 # its passages is another copy of that text, not an echo of it (see explain()).
 _RIVAL_SHARE = 0.5
 # ... or that share of the confirmed source's evidence within this many characters of
-# its own hits there: a passage can run on past its source's text into another's.
+# the candidate's hits there: a passage can run on past its source's text into another's.
 _RIVAL_REACH = 100
 
 

@@ -31,7 +31,9 @@ class SearchOptions(NamedTuple):
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
     candidate needs to be aligned at all; once a source is confirmed,
-    ``min_further_evidence`` is enough, until ``max_further_rejected`` such weaker
+    ``min_further_evidence`` is enough (and is the evidence a candidate needs inside a
+    confirmed source's passage, clustered where that source holds little, to stay a
+    rival there rather than be explained away), until ``max_further_rejected`` such weaker
     candidates per confirmed source have been rejected (a page copying one source often
     copies more, and short
     or heavily rewritten passages keep few fingerprints). ``realign_whole``: a long
