@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
     judged = judge_pairs(unlisted | listed_pairs, corpus, args.jobs) if judge else {}
     per_group: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     lines = []
-    # Listed pairs reported, but ranked past k behind sources judged@k still counts.
+    # Listed pairs reported, but ranked past k, so judged@k misses them.
     past_k: Counter[str] = Counter()
     for susp, expected in truth.items():
         result = results.get(susp)
@@ -323,7 +323,7 @@ def main(argv: list[str] | None = None) -> int:
                 "flagged": flagged,
                 "flagged_unconfirmed": unconfirmed,
                 "options": changed,
-                "reported_past_k": dict(past_k),
+                "reported_past_k": {group: past_k[group] for group in GROUPS.values()},
                 "unlisted": len(unlisted),
                 "unlisted_confirmed": confirmed,
             },

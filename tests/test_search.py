@@ -128,6 +128,28 @@ def test_explain_keeps_the_next_source_a_passage_runs_on_into() -> None:
     assert explain(explained, [1], evidence, offsets, 0, passage) == {1}
 
 
+@pytest.mark.parametrize(
+    ("confirmed_hit", "weight", "rival"),
+    [
+        (11, 1.0, True),  # 100 characters before the cluster: nearby, but light
+        (11, 9.0, False),  # nearby and heavy: 4 < half of 9, explained
+        (10, 9.0, True),  # as heavy, 200 characters off: not nearby
+    ],
+)
+def test_explain_weighs_only_the_confirmed_hits_near_the_cluster(
+    confirmed_hit: int, weight: float, rival: bool
+) -> None:
+    # As above, with one more hit of the confirmed source, at offset 1100 or 1000.
+    offsets = np.arange(20, dtype=np.int64) * 100
+    weights = [1.0] * 20
+    weights[confirmed_hit] = weight
+    evidence = _evidence([[*range(10), confirmed_hit], [12, 13, 14, 15]], weights)
+    explained = [np.zeros(len(h), dtype=np.bool_) for h in evidence.hits]
+    changed = explain(explained, [1], evidence, offsets, 0, [(0, 1550)], min_rival_evidence=3)
+    assert changed == (set() if rival else {1})
+    assert bool(explained[1].any()) is not rival
+
+
 def _alignment(*spans: tuple[int, int, int, int]) -> Alignment:
     passages = tuple(
         Passage(Span(a, b), Span(c, d), 0.8, MatchType.SPUN, ()) for a, b, c, d in spans

@@ -70,8 +70,9 @@ _DOCUMENT_MASK = np.uint64(0xFFFFFFFF)
 # A candidate holding at least this share of a confirmed source's evidence inside one of
 # its passages is another copy of that text, not an echo of it (see explain()).
 _RIVAL_SHARE = 0.5
-# ... or that share of the confirmed source's evidence within this many characters of
-# the candidate's hits there: a passage can run on past its source's text into another's.
+# ... or that share of the confirmed source's evidence from this many characters before
+# the candidate's first hit there to as many after its last: a passage can run on past
+# its source's text into another's.
 _RIVAL_REACH = 100
 
 
@@ -570,8 +571,9 @@ def explain(
     newly confirmed candidate as explained, except in a passage where the pending
     candidate is a *rival*: its hits there weigh at least ``_RIVAL_SHARE`` of the
     confirmed candidate's own there, or they weigh at least ``min_rival_evidence`` and
-    ``_RIVAL_SHARE`` of the confirmed candidate's own within ``_RIVAL_REACH`` characters
-    of them. Return the candidates with newly explained hits.
+    ``_RIVAL_SHARE`` of the confirmed candidate's own from ``_RIVAL_REACH`` characters
+    before the first of them to as many after the last. Return the candidates with newly
+    explained hits.
 
     ``explained[i]`` is a mask over ``evidence.hits[i]``. A document that only echoes a
     found source (an article on the same story, sharing a few of its phrases) holds a
@@ -749,6 +751,8 @@ def verify_candidates(
             query.offsets,
             candidate,
             passages,
+            # The unlowered bar, in a patchwork too: lighter clusters (single hits) kept
+            # as rivals were aligned and rejected, spending the alignment budget.
             min_rival_evidence=options.min_further_evidence,
         ):
             open_hits = evidence.hits[touched][~explained[touched]]

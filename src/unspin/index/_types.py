@@ -31,12 +31,12 @@ class SearchOptions(NamedTuple):
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
     candidate needs to be aligned at all; once a source is confirmed,
-    ``min_further_evidence`` is enough (and is the evidence a candidate needs inside a
-    confirmed source's passage, clustered where that source holds little, to stay a
-    rival there rather than be explained away), until ``max_further_rejected`` such weaker
-    candidates per confirmed source have been rejected (a page copying one source often
-    copies more, and short
-    or heavily rewritten passages keep few fingerprints). ``realign_whole``: a long
+    ``min_further_evidence`` is enough (and, not lowered in a patchwork, is the evidence a
+    candidate needs inside a confirmed source's passage, clustered where that source holds
+    little, to stay a rival there rather than be explained away), until
+    ``max_further_rejected`` such weaker candidates per confirmed source have been
+    rejected (a page copying one source often copies more, and short or heavily
+    rewritten passages keep few fingerprints). ``realign_whole``: a long
     plain-text query is aligned with a candidate only around that candidate's evidence;
     when that crop confirms nothing, the whole query is aligned again (a crop drawn
     around hits can miss a passage with few fingerprints, and a summary's test compares
