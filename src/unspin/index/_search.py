@@ -751,9 +751,7 @@ def verify_candidates(
             query.offsets,
             candidate,
             passages,
-            # The unlowered bar, in a patchwork too: lighter clusters (single hits) kept
-            # as rivals were aligned and rejected, spending the alignment budget.
-            min_rival_evidence=options.min_further_evidence,
+            min_rival_evidence=options.min_rival_evidence or math.inf,
         ):
             open_hits = evidence.hits[touched][~explained[touched]]
             residual[touched] = local_evidence(

@@ -31,16 +31,14 @@ class SearchOptions(NamedTuple):
     ``min_evidence``: retrieval evidence (idf-weighted fingerprint hits not yet explained
     by a verified source, the most inside any ``window`` characters of the query) a
     candidate needs to be aligned at all; once a source is confirmed,
-    ``min_further_evidence`` is enough (and, not lowered in a patchwork, is the evidence a
-    candidate needs inside a confirmed source's passage, clustered where that source holds
-    little, to stay a rival there rather than be explained away), until
-    ``max_further_rejected`` such weaker candidates per confirmed source have been
-    rejected (a page copying one source often copies more, and short or heavily
-    rewritten passages keep few fingerprints). ``realign_whole``: a long
-    plain-text query is aligned with a candidate only around that candidate's evidence;
-    when that crop confirms nothing, the whole query is aligned again (a crop drawn
-    around hits can miss a passage with few fingerprints, and a summary's test compares
-    it with the rest of the query, which a crop shortens). ``max_df``: fingerprints
+    ``min_further_evidence`` is enough, until ``max_further_rejected`` such weaker
+    candidates per confirmed source have been rejected (a page copying one source often
+    copies more, and short or heavily rewritten passages keep few fingerprints).
+    ``realign_whole``: a long plain-text query is aligned with a candidate only around
+    that candidate's evidence; when that crop confirms nothing, the whole query is
+    aligned again (a crop drawn around hits can miss a passage with few fingerprints, and
+    a summary's test compares it with the rest of the query, which a crop shortens).
+    ``max_df``: fingerprints
     in more documents than this share of the index (or 50, if more) are too common to
     count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
@@ -91,6 +89,12 @@ class SearchOptions(NamedTuple):
     rule measured
     against like-sized stretches, since two long texts share much of their vocabulary
     overall without sharing any one passage.
+    ``min_rival_evidence``: a candidate whose fingerprints inside a confirmed source's
+    passage weigh this much, and at least half of the confirmed source's own around them
+    (from 100 characters before the first to 100 after the last), stays a candidate
+    there rather than being explained away: a passage can run on past its source's text
+    into the next source's, on the same topic, where the confirmed source holds little
+    (0: off; a lighter bar keeps single shared fingerprints too, each an alignment).
     ``patchwork_further_evidence``, ``patchwork_further_rejected``: in such a patchwork,
     the weaker candidates are aligned down to this much evidence (in place of
     ``min_further_evidence`` lowered by ``patchwork_bar``), until this many of them per
@@ -127,6 +131,7 @@ class SearchOptions(NamedTuple):
     patchwork_similarity: float = 0.65
     patchwork_words: int = 25
     patchwork_isolation: float = 1.5
+    min_rival_evidence: float = 10.0
     patchwork_further_evidence: float = 6.0
     patchwork_further_rejected: int = 16
     align: AlignOptions = AlignOptions()
