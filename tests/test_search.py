@@ -4,8 +4,10 @@ vocabulary contrast that confirms shuffled copies with few shared fingerprints."
 
 from __future__ import annotations
 
+import math
 import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -536,6 +538,24 @@ def test_a_patchwork_aligns_weak_candidates_on_its_own_budget(
     ]
     # One source is no patchwork: its own bars hold (evidence 20, one rejection).
     assert _weak_candidates_aligned(monkeypatch, scores, {"0"}, roomy)[1] == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize(("option", "floor"), [(10.0, 10.0), (25.0, 25.0), (0.0, math.inf)])
+def test_min_rival_evidence_is_the_floor_explain_gets(
+    monkeypatch: pytest.MonkeyPatch, option: float, floor: float
+) -> None:
+    floors: list[float] = []
+    explain = search_module.explain
+
+    def recording(*args: Any, min_rival_evidence: float) -> set[int]:
+        floors.append(min_rival_evidence)
+        return explain(*args, min_rival_evidence=min_rival_evidence)
+
+    monkeypatch.setattr(search_module, "explain", recording)
+    options = SearchOptions(min_evidence=30.0, budget_words=0, min_rival_evidence=option)
+    matches, _ = _weak_candidates_aligned(monkeypatch, [50.0, 40.0], {"0", "1"}, options)
+    assert matches == ["0", "1"]
+    assert floors == [floor, floor]  # off (0) is a floor no evidence reaches
 
 
 def test_weak_rejections_leave_the_no_source_budget_alone(
