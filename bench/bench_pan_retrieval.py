@@ -126,6 +126,29 @@ def judge_pairs(
     return {pair: xml(pair).is_file() and bool(read_pan_xml(xml(pair))) for pair in pairs}
 
 
+def _query_line(
+    susp: str,
+    expected: list[tuple[str, str]],
+    result: Any,
+    judged: dict[tuple[str, str], bool],
+) -> str:
+    """One line of ``queries.jsonl``: a suspicious document, its listed sources, and what
+    the search reported and retrieved for it."""
+    listed = {src for src, _ in expected}
+    reported = [m.id for m in result.matches]
+    return json.dumps(
+        {
+            "susp": susp,
+            "truth": expected,
+            "reported": reported,
+            "unlisted_confirmed_by_anchor": [
+                s for s in reported if s not in listed and judged.get((susp, s), False)
+            ],
+            "retrieved": [c.id for c in result.candidates],
+        }
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -231,33 +254,10 @@ def main(argv: list[str] | None = None) -> int:
             entry["retrieved@all"].append(src in retrieved)
             entry["anchor|pair"].append(judged.get((susp, src), False))
             entry["either"].append(src in reported or judged.get((susp, src), False))
-        lines.append(
-            json.dumps(
-                {
-                    "susp": susp,
-                    "truth": expected,
-                    "reported": reported,
-                    "unlisted_confirmed_by_anchor": [s for s in reported if s not in ranked],
-                    "retrieved": retrieved,
-                }
-            )
-        )
+        lines.append(_query_line(susp, expected, result, judged))
     searched = [s for s in negatives if s in results]
-    for susp in searched:  # a no-plagiarism document: what it was wrongly given, if any
-        reported = [m.id for m in results[susp].matches]
-        lines.append(
-            json.dumps(
-                {
-                    "susp": susp,
-                    "truth": [],
-                    "reported": reported,
-                    "unlisted_confirmed_by_anchor": [
-                        s for s in reported if judged.get((susp, s), False)
-                    ],
-                    "retrieved": [c.id for c in results[susp].candidates],
-                }
-            )
-        )
+    # A no-plagiarism document: what it was wrongly given, if anything.
+    lines += [_query_line(susp, [], results[susp], judged) for susp in searched]
     flagged = statistics.fmean(bool(results[s].matches) for s in searched) if searched else 0.0
     # ... of which some source is one the anchor does not confirm either.
     unconfirmed = (
