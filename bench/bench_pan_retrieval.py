@@ -162,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
     )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=FingerprintOptions().sample,
+        help="keep one fingerprint in N (as `unspin index add --sample`)",
+    )
     args = parser.parse_args(argv)
     corpus: Path = args.corpus
     if not (corpus / "src").is_dir():
@@ -185,7 +191,9 @@ def main(argv: list[str] | None = None) -> int:
         index_dir = Path(work) / "pan.idx"
         started, cpu = time.perf_counter(), time.process_time()
         skipped: list[SkippedInput] = []
-        fingerprints = FingerprintOptions(bag_window=BAG_WINDOW) if args.bag_pairs else None
+        fingerprints = FingerprintOptions(
+            sample=args.sample, bag_window=BAG_WINDOW if args.bag_pairs else 0
+        )
         with Index.open(index_dir, create=True, fingerprint_options=fingerprints) as index:
             # A few PAN files trip the binary-data sniffer: skipped, counted, as by
             # `unspin index add`.

@@ -89,7 +89,7 @@ class Answer(NamedTuple):
 
 # --option NAME=VALUE assignments to unspin's SearchOptions.
 UNSPIN_OPTIONS: list[str] = []
-# FingerprintOptions fields of unspin's index (--bag-pairs sets bag_window).
+# FingerprintOptions fields of unspin's index (--bag-pairs sets bag_window, --sample sample).
 INDEX_OPTIONS: dict[str, Any] = {}
 
 
@@ -446,6 +446,12 @@ def main(argv: list[str] | None = None) -> int:
         help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
     )
     parser.add_argument(
+        "--sample",
+        type=int,
+        default=None,
+        help="keep one fingerprint in N in unspin's index (as `unspin index add --sample`)",
+    )
+    parser.add_argument(
         "--option",
         action="append",
         default=[],
@@ -460,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.bag_pairs:
         INDEX_OPTIONS["bag_window"] = BAG_WINDOW
+    if args.sample is not None:
+        INDEX_OPTIONS["sample"] = args.sample
 
     search_options(args.option)  # a bad --option fails here, before any work
     UNSPIN_OPTIONS[:] = args.option

@@ -149,7 +149,9 @@ def build(args: argparse.Namespace, index_dir: Path, queries_file: Path) -> dict
     keep_every = max(1, args.docs // (args.queries * 2))
     kept: list[str] = []
     generate_s = build_cpu = 0.0
-    fingerprints = FingerprintOptions(bag_window=BAG_WINDOW) if args.bag_pairs else None
+    fingerprints = FingerprintOptions(
+        sample=args.sample, bag_window=BAG_WINDOW if args.bag_pairs else 0
+    )
     index = Index.open(index_dir, create=True, fingerprint_options=fingerprints)
     wall = time.perf_counter()
     done = 0
@@ -199,6 +201,7 @@ def build(args: argparse.Namespace, index_dir: Path, queries_file: Path) -> dict
         "postings": info.postings,
         "build_peak_rss_mib": _rss()["VmHWM"],
         "bag_pairs": args.bag_pairs,
+        "sample": args.sample,
     }
 
 
@@ -303,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
         "--bag-pairs",
         action="store_true",
         help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
+    )
+    parser.add_argument(
+        "--sample",
+        type=int,
+        default=4,
+        help="keep one fingerprint in N (as `unspin index add --sample`)",
     )
     parser.add_argument("--corpus", type=Path, default=BBC)
     parser.add_argument("--work", type=Path, default=BENCH_DIR / "out" / "scale-index")

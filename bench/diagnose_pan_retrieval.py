@@ -50,6 +50,12 @@ def main(argv: list[str] | None = None) -> int:
         help="index bag pairs too (bag_window 8, as `unspin index add --bag-pairs`)",
     )
     parser.add_argument(
+        "--sample",
+        type=int,
+        default=FingerprintOptions().sample,
+        help="keep one fingerprint in N (as `unspin index add --sample`)",
+    )
+    parser.add_argument(
         "--list",
         action="store_true",
         help="also print each missed pair: its group, stage, and candidate evidence and rank",
@@ -83,9 +89,9 @@ def main(argv: list[str] | None = None) -> int:
         Index.open(
             Path(work) / "pan.idx",
             create=True,
-            fingerprint_options=FingerprintOptions(bag_window=BAG_WINDOW)
-            if args.bag_pairs
-            else None,
+            fingerprint_options=FingerprintOptions(
+                sample=args.sample, bag_window=BAG_WINDOW if args.bag_pairs else 0
+            ),
         ) as index,
     ):
         index.add(

@@ -107,6 +107,28 @@ def test_index_add_bag_pairs_applies_when_the_index_is_created(
     assert "unchanged 12" in again.output  # type: ignore[attr-defined]
 
 
+def test_index_add_sample_applies_when_the_index_is_created(
+    tmp_path: Path, corpus: Path, index_dir: Path
+) -> None:
+    fresh = tmp_path / "dense"
+    result = _run("index", "add", fresh, corpus, "--sample", "1")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    info = json.loads(_run("index", "info", fresh, "--format", "json").output)  # type: ignore[attr-defined]
+    assert info["fingerprint_options"]["sample"] == 1
+    plain = json.loads(_run("index", "info", index_dir, "--format", "json").output)  # type: ignore[attr-defined]
+    assert plain["fingerprint_options"]["sample"] == 4
+    assert info["postings"] > 3 * plain["postings"]
+    # An existing index keeps its sample, and says so; without --sample, nothing is said.
+    again = _run("index", "add", fresh, corpus, "--sample", "4")
+    assert again.exit_code == 0  # type: ignore[attr-defined]
+    assert "created with --sample 1" in again.output  # type: ignore[attr-defined]
+    assert "unchanged 12" in again.output  # type: ignore[attr-defined]
+    quiet = _run("index", "add", fresh, corpus)
+    assert "--sample" not in quiet.output  # type: ignore[attr-defined]
+    refused = _run("index", "add", tmp_path / "zero", corpus, "--sample", "0")
+    assert refused.exit_code != 0 and not (tmp_path / "zero").exists()  # type: ignore[attr-defined]
+
+
 def test_search_finds_a_spun_copy_and_nothing_for_unrelated_text(
     tmp_path: Path, index_dir: Path, corpus: Path
 ) -> None:

@@ -17,6 +17,7 @@ from conftest import prose_article
 from unspin import Document, Index, SearchOptions
 from unspin.align import Alignment, AlignOptions, MatchType, Passage, Span, Verdict, align
 from unspin.eval import settings_for, spin_text
+from unspin.index import FingerprintOptions
 from unspin.index._search import (
     Contrast,
     Evidence,
@@ -200,6 +201,26 @@ def test_every_source_of_a_page_stitched_from_many_is_found(index: Index) -> Non
         middle = sum(p.suspicious.start + p.suspicious.end for p in match.alignment.passages)
         middle /= 2 * len(match.alignment.passages)
         assert start <= middle <= start + len(_spun_part(seed))
+
+
+def test_an_index_keeping_every_fingerprint_weighs_evidence_on_the_same_scale(
+    index: Index, tmp_path: Path
+) -> None:
+    # sample=1 keeps four times the fingerprints of the default 1 in 4; each weighs a
+    # quarter, so evidence, and every bar set on it, means what it means by default.
+    dense = Index.open(
+        tmp_path / "dense", create=True, fingerprint_options=FingerprintOptions(sample=1)
+    )
+    dense.add([Document(f"doc-{seed}", prose_article(seed)) for seed in range(SOURCES)])
+    host = _paragraphs(prose_article(SOURCES + 3))  # never indexed
+    query = "\n\n".join([*host[:2], _spun_part(5), *host[2:]])
+    sampled, kept = index.search(query), dense.search(query)
+    assert [m.id for m in kept.matches] == [m.id for m in sampled.matches] == ["doc-5"]
+    ratio = kept.matches[0].evidence / sampled.matches[0].evidence
+    assert 0.5 <= ratio <= 2.0  # unscaled, about 4
+    assert dense.search(prose_article(SOURCES + 7)).matches == ()  # never indexed
+    with pytest.raises(ValueError, match="sample must be at least 1"):
+        Index.open(tmp_path / "none", create=True, fingerprint_options=FingerprintOptions(sample=0))
 
 
 def test_max_verified_and_max_rejected_bound_the_alignments(index: Index) -> None:

@@ -346,6 +346,7 @@ class Index:
             snapshot.documents,
             max_df=options.max_df,
             window=options.window,
+            weight_scale=self.fingerprint_options.sample / FingerprintOptions().sample,
             keep=max(
                 options.max_rejected * _CANDIDATES_PER_REJECTION,
                 options.max_verified,

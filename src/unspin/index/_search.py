@@ -128,6 +128,7 @@ def gather_evidence(
     max_df: float,
     keep: int,
     window: int,
+    weight_scale: float = 1.0,
 ) -> Evidence:
     """Score every document sharing a fingerprint with the query; keep the ``keep`` best.
 
@@ -135,6 +136,10 @@ def gather_evidence(
     ``window`` characters of the query. A source of one paragraph in a long page has all
     its hits there; a long article that merely shares vocabulary with the page has them
     scattered, however many there are.
+
+    Each fingerprint weighs its idf times ``weight_scale``: an index keeping more of the
+    fingerprints than the default sample passes its sample over the default's, so that
+    evidence, and every bar set on it, keeps its meaning.
     """
     fingerprints = query.fingerprint
     count = len(fingerprints)
@@ -145,7 +150,7 @@ def gather_evidence(
     ceiling = max(_MIN_MAX_DF, int(max_df * document_count))
     usable = (df > 0) & (df <= ceiling)
     weights = np.zeros(count, dtype=np.float64)
-    weights[usable] = np.log1p(max(document_count, 1) / df[usable])
+    weights[usable] = weight_scale * np.log1p(max(document_count, 1) / df[usable])
     docs_parts: list[npt.NDArray[np.int64]] = []
     fp_parts: list[npt.NDArray[np.int64]] = []
     for postings in found:

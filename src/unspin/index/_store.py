@@ -185,6 +185,8 @@ class Store:
 
     @staticmethod
     def _create(directory: Path, options: FingerprintOptions) -> None:
+        if options.sample < 1:
+            raise ValueError(f"sample must be at least 1, not {options.sample}")
         if options.bag_window == 1 or options.bag_window < 0:
             raise ValueError(
                 f"bag_window must be 0 (no bag pairs) or at least 2, not {options.bag_window}"
