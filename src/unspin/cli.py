@@ -681,7 +681,7 @@ def index_add(
             "--sample",
             min=1,
             help="When this creates the index: keep one fingerprint in N (default 4). 1 "
-            "keeps them all: about 2.5 times the disk, and it finds more short passages "
+            "keeps them all: about 2.8 times the disk, and it finds more short passages "
             "that were machine-translated or had their words shuffled. For archives "
             "up to some hundred thousand documents.",
         ),
