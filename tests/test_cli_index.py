@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import unspin.cli
-from conftest import news_article
+from conftest import news_article, prose_article
 from unspin.cli import app
 from unspin.eval import settings_for, spin_text
 from unspin.report import SEARCH_SCHEMA_VERSION, search_result_from_dict
@@ -212,6 +212,52 @@ def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path
     single = _run("check", index_dir, queries / "copy.txt", "--out", out, "--jobs", "1")
     assert single.exit_code == 0  # type: ignore[attr-defined]
     assert len(out.read_text().splitlines()) == 1
+
+
+def test_check_exclude_self_finds_the_other_copies_in_an_indexed_collection(
+    tmp_path: Path,
+) -> None:
+    collection = tmp_path / "collection"
+    collection.mkdir()
+    (collection / "original.txt").write_text(prose_article(3))
+    (collection / "spun.txt").write_text(
+        spin_text(prose_article(3), settings=settings_for("medium"), seed=2)
+    )
+    (collection / "other.txt").write_text(prose_article(5))
+    index = tmp_path / "idx"
+    assert _run("index", "add", index, collection).exit_code == 0  # type: ignore[attr-defined]
+    out = tmp_path / "report.jsonl"
+
+    def sources() -> dict[str, list[str]]:
+        lines = [json.loads(line) for line in out.read_text().splitlines()]
+        return {
+            Path(line["query"]["name"]).name: [Path(s["id"]).name for s in line["sources"]]
+            for line in lines
+        }
+
+    for jobs in ("1", "2"):
+        result = _run("check", index, collection, "--out", out, "--jobs", jobs, "--exclude-self")
+        assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+        assert sources() == {
+            "original.txt": ["spun.txt"],
+            "spun.txt": ["original.txt"],
+            "other.txt": [],
+        }
+    # Without it, each document is its own first source.
+    assert _run("check", index, collection, "--out", out).exit_code == 0  # type: ignore[attr-defined]
+    assert all(found[:1] == [name] for name, found in sources().items())
+    searched = _run(
+        "search",
+        index,
+        collection / "spun.txt",
+        "-f",
+        "json",
+        "--exclude",
+        collection / "spun.txt",
+    )
+    assert searched.exit_code == 0, searched.output  # type: ignore[attr-defined]
+    data = json.loads(searched.output)  # type: ignore[attr-defined]
+    assert [Path(s["id"]).name for s in data["sources"]] == ["original.txt"]
 
 
 def test_an_interrupted_check_writes_no_report_and_keeps_whole_pages(

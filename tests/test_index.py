@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import news_article
+from conftest import news_article, prose_article
 from unspin import Document, Index, SearchOptions, Verdict
 from unspin.eval import settings_for, spin_text
 from unspin.report import search_result_from_dict, search_result_to_dict
@@ -154,6 +154,26 @@ def test_search_sees_documents_added_after_it_opened(tmp_path: Path) -> None:
         writer.add(Document("late", news_article(1)))
     assert [m.id for m in reader.search(news_article(1)).matches] == ["late"]
     reader.close()
+
+
+def test_an_excluded_document_is_never_proposed(tmp_path: Path) -> None:
+    # A collection indexed whole and then checked against itself (dedup): each document
+    # finds itself first, and its identical copy explains the spun one away.
+    spun = _spin(prose_article(4), 1)
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("original", prose_article(4)), Document("spun", spun)])
+        index.add([Document(f"prose-{seed}", prose_article(seed)) for seed in range(5, 15)])
+        assert [m.id for m in index.search(spun).matches] == ["spun"]
+        for exclude in (["spun"], ("spun", "not-held"), "spun"):  # a str is one id
+            result = index.search(spun, exclude=exclude)
+            assert [m.id for m in result.matches] == ["original"]
+            assert "spun" not in {c.id for c in result.candidates}
+        assert [m.id for m in index.search(prose_article(4), exclude=["original"]).matches] == [
+            "spun"
+        ]
+        # The exclusion is per search: the index itself is unchanged.
+        assert [m.id for m in index.search(spun).matches] == ["spun"]
+        assert index.get("spun") is not None
 
 
 def test_search_results_round_trip_through_json(index: Index) -> None:

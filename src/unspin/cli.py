@@ -859,6 +859,15 @@ def search(
     show_source: Annotated[
         bool, typer.Option("--show-source", help="Also show each passage's source text.")
     ] = False,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--exclude",
+            metavar="ID",
+            help="Never report the indexed document with this id (repeatable): DOC's own "
+            "copy in the index, say.",
+        ),
+    ] = None,
 ) -> None:
     """Find the indexed documents DOC was copied or spun from.
 
@@ -869,7 +878,9 @@ def search(
         query = _read_input(document, max_size)
         options = SearchOptions(top=top)
         with Index.open(index_dir) as index:
-            result = index.search(query.text, html=query.html, options=options)
+            result = index.search(
+                query.text, html=query.html, options=options, exclude=exclude or ()
+            )
             sources = index.sources(result)
         if output_format in (SearchFormat.HTML, SearchFormat.CSV):
             report = report_from_search(query, result, sources, options=options)
@@ -994,6 +1005,15 @@ def check(
     text_field: TextField = "text",
     recursive: Recursive = True,
     max_size: SkipSize = DEFAULT_MAX_BYTES / 2**20,
+    exclude_self: Annotated[
+        bool,
+        typer.Option(
+            "--exclude-self",
+            help="Never report a document as its own source: the indexed document with "
+            "its id (read from the inputs as `index add` read them) is left out of its "
+            "search. For checking a collection against an index of itself (dedup).",
+        ),
+    ] = False,
 ) -> None:
     """Search INDEX_DIR for the sources of many documents, on all cores.
 
@@ -1031,7 +1051,10 @@ def check(
                         skips,
                         lambda done: progress.advance(task, done),
                     )
-                    for item in check_documents(index_dir, documents, jobs=jobs, options=options):
+                    checks = check_documents(
+                        index_dir, documents, jobs=jobs, options=options, exclude_self=exclude_self
+                    )
+                    for item in checks:
                         checked += 1
                         progress.update(task, documents=checked)
                         if item.result is None:

@@ -44,24 +44,29 @@ class CheckedDocument(NamedTuple):
 
 _worker_index: Index | None = None
 _worker_options: SearchOptions | None = None
+_worker_exclude_self = False
 
 
-def _start_worker(path: str, options: SearchOptions) -> None:
-    global _worker_index, _worker_options
+def _start_worker(path: str, options: SearchOptions, exclude_self: bool) -> None:
+    global _worker_index, _worker_options, _worker_exclude_self
     _worker_index = Index.open(path)
     _worker_options = options
+    _worker_exclude_self = exclude_self
 
 
 def _check_one(document: Document) -> CheckedDocument:
     index, options = _worker_index, _worker_options
     if index is None or options is None:
         raise RuntimeError("worker not started")
-    return _search(index, document, options)
+    return _search(index, document, options, exclude_self=_worker_exclude_self)
 
 
-def _search(index: Index, document: Document, options: SearchOptions) -> CheckedDocument:
+def _search(
+    index: Index, document: Document, options: SearchOptions, *, exclude_self: bool
+) -> CheckedDocument:
+    exclude = (document.id,) if exclude_self else ()
     try:
-        result = index.search(document.text, html=document.html, options=options)
+        result = index.search(document.text, html=document.html, options=options, exclude=exclude)
     except UnspinError as exc:
         return CheckedDocument(document, None, {}, str(exc))
     return CheckedDocument(document, result, index.sources(result))
@@ -80,24 +85,27 @@ def check_documents(
     *,
     jobs: int | None = None,
     options: SearchOptions | None = None,
+    exclude_self: bool = False,
 ) -> Iterator[CheckedDocument]:
     """Search the index for the sources of every document; yield results in input order.
 
-    ``jobs`` worker processes (default: all cores; 1 searches in this process). The
-    index is opened here first, so a missing or damaged one raises before any work.
+    ``jobs`` worker processes (default: all cores; 1 searches in this process). With
+    ``exclude_self``, the indexed document with a document's own id is never its source
+    (checking a collection against an index of itself, as dedup does). The index is
+    opened here first, so a missing or damaged one raises before any work.
     """
     options = options or SearchOptions()
     workers = jobs or os.cpu_count() or 1
     with Index.open(index_path) as index:
         if workers <= 1:
             for document in documents:
-                yield _search(index, document, options)
+                yield _search(index, document, options, exclude_self=exclude_self)
             return
     executor = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=_pool_context(),
         initializer=_start_worker,
-        initargs=(str(index_path), options),
+        initargs=(str(index_path), options, exclude_self),
     )
     pending: list[Future[CheckedDocument]] = []
     try:

@@ -16,7 +16,7 @@ import contextlib
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import NamedTuple
@@ -311,16 +311,19 @@ class Index:
         *,
         html: bool | None = None,
         options: SearchOptions | None = None,
+        exclude: Collection[str] = (),
     ) -> SearchResult:
         """Find the indexed documents ``text`` was copied or spun from, with passages.
 
         Retrieval proposes candidates by fingerprint evidence; alignment
         (:func:`unspin.align.align`) verifies them and only alignment calls a copy.
         Passage spans index ``text`` and each source's stored text (``get(id).text``).
-        Safe to call from several threads (they take turns).
+        The documents with the ids in ``exclude`` are never proposed, as if removed: a
+        document of the index searched for its sources is not its own (ids it does not
+        hold are ignored). Safe to call from several threads (they take turns).
         """
         with self._lock:
-            return self._search(text, html=html, options=options)
+            return self._search(text, html=html, options=options, exclude=exclude)
 
     def _search(
         self,
@@ -328,10 +331,20 @@ class Index:
         *,
         html: bool | None = None,
         options: SearchOptions | None = None,
+        exclude: Collection[str] = (),
     ) -> SearchResult:
         options = options or SearchOptions()
         is_html = looks_like_html(text) if html is None else html
         snapshot = self._current()
+        live = snapshot.live
+        if isinstance(exclude, str):  # one id, not its characters
+            exclude = (exclude,)
+        if exclude:
+            excluded = np.asarray(self._store.nums_of(exclude), dtype=np.int64)
+            excluded = excluded[excluded < len(live)]
+            if len(excluded):
+                live = live.copy()
+                live[excluded] = False
         query = fingerprint_query(text, html=is_html, options=self.fingerprint_options)
         if is_html:  # words of the visible text, at their raw offsets
             visible = normalize(text, html_input=True, repair_unicode=False)
@@ -342,7 +355,7 @@ class Index:
         evidence = gather_evidence(
             query,
             snapshot.segments,
-            snapshot.live,
+            live,
             snapshot.documents,
             max_df=options.max_df,
             window=options.window,

@@ -335,6 +335,21 @@ class Store:
                 found[int(num)] = str(doc_id)
         return found
 
+    def nums_of(self, ids: Iterable[str]) -> list[int]:
+        """The numbers of the documents with these ids (ids not held left out)."""
+        wanted = list(dict.fromkeys(ids))
+        found: list[int] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [
+                int(num)
+                for (num,) in self._db.execute(
+                    f"SELECT num FROM documents WHERE id IN ({marks})", chunk
+                )
+            ]
+        return found
+
     def document_by_id(self, doc_id: str) -> StoredDocument | None:
         row = self._db.execute("SELECT num FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
