@@ -44,7 +44,7 @@ from _harness import SHARED_DIR, new_run_dir
 
 from unspin.eval import settings_for, spin_text
 from unspin.index import Index, check_documents
-from unspin.io import Document
+from unspin.io import Document, decode_text
 
 SPINBOT_DIR = SHARED_DIR / "data" / "spinbot-wiki-train"
 BBC_DIR = SHARED_DIR / "data" / "bbc-news"
@@ -63,11 +63,7 @@ class Collection(NamedTuple):
 
 
 def _read(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")  # a few BBC files are Windows-1252
+    return decode_text(path.read_bytes(), origin=str(path))
 
 
 def _related(ids: Sequence[str], texts: Sequence[str]) -> set[frozenset[str]]:
