@@ -161,6 +161,9 @@ class Index:
         self._store = store
         self.path = store.path
         self.fingerprint_options: FingerprintOptions = store.fingerprint_options
+        # Evidence is weighed per default sample, whatever this index keeps (see
+        # gather_evidence).
+        self._weight_scale = self.fingerprint_options.sample / FingerprintOptions().sample
         self._snapshot: _Snapshot | None = None
         self._analyses: OrderedDict[int, SourceText] = OrderedDict()
         # One SQLite connection and cache per Index: threads (a web server's) take turns.
@@ -359,7 +362,7 @@ class Index:
             snapshot.documents,
             max_df=options.max_df,
             window=options.window,
-            weight_scale=self.fingerprint_options.sample / FingerprintOptions().sample,
+            weight_scale=self._weight_scale,
             keep=max(
                 options.max_rejected * _CANDIDATES_PER_REJECTION,
                 options.max_verified,
