@@ -6,6 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 import unspin.cli
+import unspin.index
 from conftest import news_article, prose_article
 from unspin.cli import app
 from unspin.eval import settings_for, spin_text
@@ -260,33 +266,152 @@ def test_check_exclude_self_finds_the_other_copies_in_an_indexed_collection(
     assert [Path(s["id"]).name for s in data["sources"]] == ["original.txt"]
 
 
-def test_an_interrupted_check_writes_no_report_and_keeps_whole_pages(
-    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _interrupt_check_after(monkeypatch: pytest.MonkeyPatch, documents: int) -> None:
+    """Make ``unspin check`` see Ctrl-C while it searches document ``documents + 1``."""
     real = unspin.cli.check_documents
 
     def interrupted(*args: object, **kwargs: object) -> Iterator[object]:
         for number, item in enumerate(real(*args, **kwargs)):  # type: ignore[arg-type]
-            if number == 2:
-                raise KeyboardInterrupt  # Ctrl-C while the third document is searched
+            if number == documents:
+                raise KeyboardInterrupt
             yield item
 
     monkeypatch.setattr(unspin.cli, "check_documents", interrupted)
+
+
+def _report_names(path: Path) -> list[str]:
+    return [Path(json.loads(line)["query"]["name"]).name for line in path.read_text().splitlines()]
+
+
+def test_an_interrupted_check_keeps_its_finished_lines_and_resume_finishes_it(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     queries = tmp_path / "queries"
     queries.mkdir()
     for seed in (1, 2, 3, 4):
         (queries / f"{seed}.txt").write_text(news_article(seed))
     out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
-    result = _run("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
+    partial = tmp_path / "report.jsonl.partial"
+    command = ("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
+    with monkeypatch.context() as patch:
+        _interrupt_check_after(patch, 2)
+        result = _run(*command)
     assert result.exit_code == 130  # type: ignore[attr-defined]
     assert result.output.strip() == (  # type: ignore[attr-defined]
-        f"unspin: interrupted after checking 2 documents: no report written to {out}; "
+        f"unspin: interrupted after checking 2 documents: the report so far is kept in "
+        f"{partial} (the same command with --resume finishes it); "
         f"2 HTML reports kept in {reports}"
     )
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "idx", "queries", "reports"]
+    assert not out.exists() and _report_names(partial) == ["1.txt", "2.txt"]
     pages = sorted(reports.iterdir())
     assert [p.name.rsplit("_", 1)[-1] for p in pages] == ["1.txt.html", "2.txt.html"]
     assert all(page.read_text().rstrip().endswith("</html>") for page in pages)
+    # The same command again would lose that work: it is refused.
+    _one_line_error(_run(*command), 2, str(partial), "--resume")
+    searched: list[str] = []
+    real = unspin.index.Index.search
+
+    def spy(self: unspin.index.Index, text: str, **kwargs: object) -> object:
+        searched.append(text)
+        return real(self, text, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unspin.index.Index, "search", spy)
+    resumed = _run(*command, "--resume")
+    assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
+    assert "checked 2 documents (and 2 documents reported before): 4 with sources" in (
+        resumed.output  # type: ignore[attr-defined]
+    )
+    assert searched == [news_article(3), news_article(4)]  # only the rest is searched
+    assert not partial.exists() and _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len({line["html_report"] for line in lines}) == 4 == len(list(reports.iterdir()))
+    # A straight run writes the same report.
+    straight = tmp_path / "straight.jsonl"
+    assert _run("check", index_dir, queries, "-o", straight, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
+    assert [{k: v for k, v in line.items() if k != "html_report"} for line in lines] == [
+        json.loads(line) for line in straight.read_text().splitlines()
+    ]
+
+
+def test_kill_9_mid_check_loses_no_finished_line_and_resume_completes(
+    tmp_path: Path, index_dir: Path
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in range(120):
+        (queries / f"{seed:03d}.txt").write_text(news_article(seed, paragraphs=2))
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    command = [sys.executable, "-m", "unspin", "check", str(index_dir), str(queries)]
+    command += ["-o", str(out), "-j", "1"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while not (partial.exists() and partial.read_bytes().count(b"\n") >= 5):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL and not out.exists()
+    left = partial.read_bytes().count(b"\n")
+    assert 5 <= left < 120
+    resumed = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
+    assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
+    assert f"(and {left} documents reported before)" in resumed.output  # type: ignore[attr-defined]
+    straight = tmp_path / "straight.jsonl"
+    assert _run("check", index_dir, queries, "-o", straight, "-j", "2").exit_code == 0  # type: ignore[attr-defined]
+    assert out.read_text() == straight.read_text()
+
+
+def test_an_interruption_before_any_document_is_checked_leaves_no_file(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _interrupt_check_after(monkeypatch, 0)
+    out = tmp_path / "report.jsonl"
+    result = _run("check", index_dir, index_dir.parent / "corpus" / "a", "-o", out, "-j", "1")
+    assert result.exit_code == 130  # type: ignore[attr-defined]
+    assert result.output.strip().endswith(f"no report written to {out}")  # type: ignore[attr-defined]
+    assert not out.exists() and not (tmp_path / "report.jsonl.partial").exists()
+
+
+def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
+    tmp_path: Path, index_dir: Path
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2, 3):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
+    whole = out.read_text()
+    first, second = whole.splitlines(keepends=True)[:2]
+    out.unlink()
+    partial.write_text(first + second[: len(second) // 2])  # killed while writing line 2
+    resumed = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
+    assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
+    assert out.read_text() == whole and not partial.exists()
+    # A finished report is extended with the inputs it lacks, and stays whole till then.
+    (queries / "4.txt").write_text(news_article(4))
+    extended = _run("check", index_dir, queries, "-o", out, "-j", "2", "--resume")
+    assert extended.exit_code == 0, extended.output  # type: ignore[attr-defined]
+    assert "checked 1 document (and 3 documents reported before)" in extended.output  # type: ignore[attr-defined]
+    assert out.read_text().startswith(whole)
+    assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
+    # --resume with nothing to resume from is a plain run.
+    fresh = tmp_path / "fresh.jsonl"
+    assert _run("check", index_dir, queries, "-o", fresh, "--resume").exit_code == 0  # type: ignore[attr-defined]
+    assert fresh.read_text() == out.read_text()
+
+
+def test_resume_refuses_a_file_that_is_not_a_check_report(tmp_path: Path, index_dir: Path) -> None:
+    out = tmp_path / "notes.txt"
+    out.write_text("my own notes\nnot a report\n")
+    query = index_dir.parent / "corpus" / "a" / "01.txt"
+    _one_line_error(_run("check", index_dir, query, "-o", out, "--resume"), 2, "line 1")
+    assert out.read_text() == "my own notes\nnot a report\n"
+    assert not (tmp_path / "notes.txt.partial").exists()
 
 
 def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:

@@ -9,9 +9,15 @@ from pathlib import Path
 import pytest
 
 from conftest import news_article, prose_article
-from unspin import Document, Index, SearchOptions, Verdict
+from unspin import Document, FormatError, Index, SearchOptions, Verdict
 from unspin.eval import settings_for, spin_text
-from unspin.report import search_result_from_dict, search_result_to_dict
+from unspin.index import check_documents
+from unspin.report import (
+    read_check_report,
+    search_result_from_dict,
+    search_result_to_dict,
+    search_result_to_json,
+)
 
 # Written for these tests: articles on the generated corpus's topics (a council, a bridge,
 # money, delays) sharing no sentence with it; the library story is the bundled example.
@@ -236,3 +242,35 @@ def test_a_shared_list_of_names_is_not_called_copied_writing(tmp_path: Path) -> 
         whole = index.search("\n\n".join([COUNCIL, squad]), options=aligned).matches
         assert [m.id for m in whole] == ["match-report"]
         assert whole[0].support >= SearchOptions().min_list_support
+
+
+def test_check_documents_skips_as_many_documents_of_an_id_as_it_is_told(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document(f"news-{seed}", news_article(seed)) for seed in (1, 2, 3)])
+    queries = [Document(f"q{seed}", news_article(seed)) for seed in (1, 2, 3)]
+    queries.append(Document("q1", news_article(2)))  # an id given twice: the second is new
+    for jobs in (1, 2):
+        checked = check_documents(tmp_path / "idx", queries, jobs=jobs, skip={"q1": 1, "q9": 2})
+        found = [(item.document.id, item.result.matches[0].id) for item in checked if item.result]
+        assert found == [("q2", "news-2"), ("q3", "news-3"), ("q1", "news-2")]
+    assert len(list(check_documents(tmp_path / "idx", queries, jobs=1))) == 4
+
+
+def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("news-1", news_article(1))])
+        lines = [
+            search_result_to_json(index.search(text), query_name=name, indent=None)
+            for name, text in (("a", news_article(1)), ("b", COUNCIL), ("a", "x " * 60))
+        ]
+    path = tmp_path / "report.jsonl"
+    whole = "".join(lines).encode()
+    path.write_bytes(whole + lines[0].encode()[:40])  # a killed run was writing a fourth
+    report = read_check_report(path)
+    assert report.names == {"a": 2, "b": 1} and report.lines == 3
+    assert report.with_sources == 1 and report.length == len(whole)
+    path.write_bytes(whole)
+    assert read_check_report(path).length == len(whole)
+    path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
+    with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
+        read_check_report(path)

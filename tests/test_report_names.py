@@ -27,6 +27,11 @@ def test_names_are_unique_even_where_case_is_ignored() -> None:
     assert [again(doc_id) for doc_id in ("a/b.txt", "a:b.txt")] == given_names[:2]
 
 
+def test_names_taken_by_an_earlier_run_are_not_handed_out_again() -> None:
+    names = ReportNames(".html", taken=["A_B.txt.html", "a_b.txt~2.html"])
+    assert [names("a/b.txt"), names("c.txt")] == ["a_b.txt~3.html", "c.txt.html"]
+
+
 def test_a_long_id_keeps_its_end() -> None:
     name = ReportNames(".html")("/very" * 100 + "/deep/story-17.txt")
     assert name.endswith("_deep_story-17.txt.html") and len(name) <= 125

@@ -6,7 +6,9 @@ file, an unknown option, a missing, foreign, damaged or locked index); 130 inter
 Every error is one line on stderr, ``unspin: error: <message>``, never a traceback
 (``UNSPIN_DEBUG=1`` shows the traceback of an internal error). Output files are written
 atomically: a temporary file beside the target, then renamed over it, so an interrupted
-run never leaves half a file.
+run never leaves half a file. ``check`` writes its report line by line to FILE.partial,
+renamed to FILE once every document is checked, so an interrupted or killed run leaves
+its finished lines for ``check --resume``.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import io
 import itertools
 import json
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -75,11 +78,13 @@ from unspin.io import (
     read_documents,
 )
 from unspin.report import (
+    CheckReport,
     ReportNames,
     alignment_to_json,
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
+    read_check_report,
     render_alignment,
     render_search,
     report_from_search,
@@ -928,7 +933,7 @@ class _HtmlReports:
     _THREADS = 4
     _IN_FLIGHT = 32
 
-    def __init__(self, directory: Path, options: SearchOptions) -> None:
+    def __init__(self, directory: Path, options: SearchOptions, taken: tuple[str, ...]) -> None:
         self.directory = directory.expanduser()
         if self.directory.exists() and not self.directory.is_dir():
             raise _OutputError(f"{directory}: exists and is not a directory")
@@ -936,7 +941,7 @@ class _HtmlReports:
             self.directory.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise _OutputError(f"{directory}: cannot create ({exc.strerror or exc})") from None
-        self._names = ReportNames(".html")
+        self._names = ReportNames(".html", taken=taken)
         self._options = options
         _default_file_mode()  # before the writing threads start
         self._writers = ThreadPoolExecutor(self._THREADS, thread_name_prefix="unspin-html")
@@ -1014,11 +1019,22 @@ def check(
             "search. For checking a collection against an index of itself (dedup).",
         ),
     ] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Carry on from the report an interrupted or killed run left in "
+            "FILE.partial, or extend a finished FILE with the inputs it lacks: documents "
+            "already reported are not searched again.",
+        ),
+    ] = False,
 ) -> None:
     """Search INDEX_DIR for the sources of many documents, on all cores.
 
     One JSON line per document (schema unspin.search/1) naming the input and its ranked
-    sources; with --html-dir, an HTML report for each document with a source."""
+    sources; with --html-dir, an HTML report for each document with a source. Lines are
+    written to FILE.partial as documents are checked, and it becomes FILE when all are:
+    after an interruption, the same command with --resume checks only the rest."""
     with _guarded():
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)
@@ -1026,19 +1042,33 @@ def check(
         target = out.expanduser()
         if target.is_dir():
             raise _OutputError(f"{out}: is a directory, cannot write the report there")
+        partial = target.with_name(target.name + ".partial")
         Index.open(index_dir).close()  # a missing or damaged index fails before any work
-        options = SearchOptions(top=top)
-        reports = _HtmlReports(html_dir, options) if html_dir is not None else None
-        checked = with_sources = failed = 0
-        temporary: str | None = None
-        try:
-            descriptor, temporary = tempfile.mkstemp(
-                dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        if not resume and partial.exists():
+            raise InputError(
+                f"{partial}: the unfinished report of an earlier run is there; add --resume "
+                "to finish it, or delete it to start over"
             )
-        except OSError as exc:
-            raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+        earlier, copied = _resumed_report(target, partial) if resume else (None, False)
+        options = SearchOptions(top=top)
+        reports = (
+            _HtmlReports(html_dir, options, earlier.html_reports if earlier else ())
+            if html_dir is not None
+            else None
+        )
+        checked = with_sources = failed = read = 0
+        # Lines in the partial report that no other file holds: a copy of the finished
+        # report being extended holds none of its own.
+        kept = earlier.lines if earlier is not None and not copied else 0
+
+        def counted(documents: Iterator[Document]) -> Iterator[Document]:
+            nonlocal read
+            for document in documents:
+                read += 1
+                yield document
+
         try:
-            with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            with open(partial, "a" if earlier else "w", encoding="utf-8", newline="") as handle:
                 with _byte_progress("checking", total, stderr) as progress:
                     task = progress.add_task("read", total=total or None, documents=0)
                     documents = _documents(
@@ -1052,7 +1082,12 @@ def check(
                         lambda done: progress.advance(task, done),
                     )
                     checks = check_documents(
-                        index_dir, documents, jobs=jobs, options=options, exclude_self=exclude_self
+                        index_dir,
+                        counted(documents),
+                        jobs=jobs,
+                        options=options,
+                        exclude_self=exclude_self,
+                        skip=earlier.names if earlier is not None else None,
                     )
                     for item in checks:
                         checked += 1
@@ -1064,43 +1099,75 @@ def check(
                             failed += 1
                             continue
                         with_sources += bool(item.result.matches)
-                        report = reports.write(item) if reports is not None else None
-                        handle.write(_check_line(item, report))
+                        page = reports.write(item) if reports is not None else None
+                        handle.write(_check_line(item, page))
+                        handle.flush()  # a killed run leaves every finished line behind
+                        kept += 1
                 if reports is not None:
                     reports.finish()
                 handle.flush()
                 os.fsync(handle.fileno())
-            if checked == 0:  # an error, not an empty report
+            if read == 0:  # an error, not an empty report
                 raise InputError("no documents found in the inputs" + skips.summary())
-            os.chmod(temporary, _default_file_mode())
-            os.replace(temporary, target)
-            temporary = None
+            os.replace(partial, target)
+            kept = 0
         except OSError as exc:
             raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
         except KeyboardInterrupt:
-            kept = ""
+            pages = ""
             if reports is not None:
-                kept = f"; {_count(reports.abandon(), 'HTML report')} kept in {html_dir}"
+                pages = f"; {_count(reports.abandon(), 'HTML report')} kept in {html_dir}"
+            saved = (
+                f"the report so far is kept in {partial} (the same command with --resume "
+                "finishes it)"
+                if kept
+                else f"{out} is as it was"
+                if copied
+                else f"no report written to {out}"
+            )
             typer.echo(
-                f"unspin: interrupted after checking {_count(checked, 'document')}: "
-                f"no report written to {out}{kept}",
+                f"unspin: interrupted after checking {_count(checked, 'document')}: {saved}{pages}",
                 err=True,
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
         finally:
             if reports is not None:
                 reports.abandon()
-            if temporary is not None:
+            if kept == 0:  # nothing to resume from: leave no stray file
                 with contextlib.suppress(OSError):
-                    os.unlink(temporary)
+                    os.unlink(partial)
         errors = f", {failed} failed" if failed else ""
+        resumed = ""
+        if earlier is not None and earlier.lines:
+            resumed = f" (and {_count(earlier.lines, 'document')} reported before)"
+            with_sources += earlier.with_sources
         html = ""
         if reports is not None:
             html = f", {_count(reports.written, 'HTML report')} in {html_dir}"
         typer.echo(
-            f"checked {_count(checked - failed, 'document')}: {with_sources} with sources"
-            f"{errors}{skips.summary()}  ·  report in {out}{html}"
+            f"checked {_count(checked - failed, 'document')}{resumed}: {with_sources} with "
+            f"sources{errors}{skips.summary()}  ·  report in {out}{html}"
         )
+
+
+def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, bool]:
+    """For ``check --resume``: what the report to carry on from (the partial one of an
+    interrupted run, else a finished one) holds, with ``partial`` made ready to append
+    to (``None`` when there is neither), and whether ``partial`` is a copy of the
+    finished one."""
+    origin = partial if partial.exists() else target if target.exists() else None
+    if origin is None:
+        return None, False
+    try:
+        earlier = read_check_report(origin)
+        if origin == partial:
+            os.truncate(partial, earlier.length)  # a line torn by a killed run goes
+        else:  # extended in a copy, so the finished report stays whole until replaced
+            shutil.copyfile(target, partial)
+            os.truncate(partial, earlier.length)
+    except OSError as exc:
+        raise _OutputError(f"{origin}: cannot resume from it ({exc.strerror or exc})") from None
+    return earlier, origin == target
 
 
 def _check_line(item: CheckedDocument, html_report: Path | None) -> str:

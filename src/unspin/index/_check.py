@@ -7,10 +7,11 @@ handed out in small chunks and results come back in input order.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
@@ -79,6 +80,15 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
+def _skipping(documents: Iterable[Document], skip: Mapping[str, int]) -> Iterator[Document]:
+    left = collections.Counter(skip)
+    for document in documents:
+        if left[document.id] > 0:
+            left[document.id] -= 1
+            continue
+        yield document
+
+
 def check_documents(
     index_path: str | Path,
     documents: Iterable[Document],
@@ -86,16 +96,21 @@ def check_documents(
     jobs: int | None = None,
     options: SearchOptions | None = None,
     exclude_self: bool = False,
+    skip: Mapping[str, int] | None = None,
 ) -> Iterator[CheckedDocument]:
     """Search the index for the sources of every document; yield results in input order.
 
     ``jobs`` worker processes (default: all cores; 1 searches in this process). With
     ``exclude_self``, the indexed document with a document's own id is never its source
-    (checking a collection against an index of itself, as dedup does). The index is
-    opened here first, so a missing or damaged one raises before any work.
+    (checking a collection against an index of itself, as dedup does). ``skip`` (id ->
+    count) passes over that many documents with each id, unsearched and not yielded: the
+    ones an earlier, interrupted run already checked (``unspin check --resume``). The
+    index is opened here first, so a missing or damaged one raises before any work.
     """
     options = options or SearchOptions()
     workers = jobs or os.cpu_count() or 1
+    if skip:
+        documents = _skipping(documents, skip)
     with Index.open(index_path) as index:
         if workers <= 1:
             for document in documents:

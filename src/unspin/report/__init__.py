@@ -33,6 +33,8 @@ from unspin.report._pan import (
 )
 from unspin.report._search_json import (
     SEARCH_SCHEMA_VERSION,
+    CheckReport,
+    read_check_report,
     search_result_from_dict,
     search_result_to_dict,
     search_result_to_json,
@@ -47,6 +49,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SEARCH_SCHEMA_VERSION",
     "VERDICT_LABELS",
+    "CheckReport",
     "MatchTotals",
     "PanFeature",
     "Report",
@@ -60,6 +63,7 @@ __all__ = [
     "compare_documents",
     "format_pan_xml",
     "parse_pan_xml",
+    "read_check_report",
     "read_pan_xml",
     "render_alignment",
     "render_search",

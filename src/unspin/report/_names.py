@@ -10,6 +10,7 @@ same order give the same names.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 __all__ = ["ReportNames"]
 
@@ -51,9 +52,10 @@ class ReportNames:
     ('news_business_001.txt.html', 'news_business_001.txt~2.html')
     """
 
-    def __init__(self, suffix: str = ".html") -> None:
+    def __init__(self, suffix: str = ".html", *, taken: Iterable[str] = ()) -> None:
         self._suffix = suffix
-        self._used: set[str] = set()
+        # Names an earlier run handed out (``check --resume``) are not handed out again.
+        self._used: set[str] = {name.casefold() for name in taken}
 
     def __call__(self, doc_id: str) -> str:
         stem = _stem(doc_id)

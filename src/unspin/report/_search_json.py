@@ -33,9 +33,11 @@ per line (``--out report.jsonl``), with ``"query": {"name": ..., "path": ..., "l
 
 from __future__ import annotations
 
+import collections
 import json
 from collections.abc import Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 from unspin._exceptions import FormatError
 from unspin.align._types import Verdict
@@ -44,6 +46,8 @@ from unspin.report._json import alignment_from_dict, alignment_to_dict
 
 __all__ = [
     "SEARCH_SCHEMA_VERSION",
+    "CheckReport",
+    "read_check_report",
     "search_result_from_dict",
     "search_result_to_dict",
     "search_result_to_json",
@@ -159,3 +163,51 @@ def search_result_from_dict(data: Mapping[str, Any]) -> SearchResult:
         return SearchResult(matches, float(data["query_coverage"]), candidates)
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"malformed {SEARCH_SCHEMA_VERSION} report ({exc!r})") from None
+
+
+class CheckReport(NamedTuple):
+    """What a JSON-lines report of ``unspin check`` holds, as far as resuming it needs:
+    how many lines name each query, how many of them have a source, the file names of
+    their HTML reports, and the length in bytes of its complete lines (a run killed while
+    writing can leave a torn last line after them)."""
+
+    names: collections.Counter[str]
+    with_sources: int
+    html_reports: tuple[str, ...]
+    length: int
+
+    @property
+    def lines(self) -> int:
+        """How many queries the report holds."""
+        return self.names.total()
+
+
+def read_check_report(path: str | Path) -> CheckReport:
+    """Read back a report written (perhaps only in part) by ``unspin check``.
+
+    Every newline-terminated line must be one :data:`SEARCH_SCHEMA_VERSION` object naming
+    its query; a last line without its newline is a write the run did not finish, and is
+    left out of ``length``. Anything else raises :class:`~unspin.FormatError`: a file this
+    did not write is never taken for a report to extend.
+    """
+    names: collections.Counter[str] = collections.Counter()
+    with_sources = length = 0
+    html_reports: list[str] = []
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.endswith(b"\n"):
+                break  # torn by a killed run: its query is checked again
+            try:
+                data = json.loads(line)
+                ours = data.get("schema") == SEARCH_SCHEMA_VERSION
+                name, sources = (data["query"]["name"], data["sources"]) if ours else (None, None)
+            except (ValueError, TypeError, KeyError, AttributeError):
+                name = sources = None
+            if not isinstance(name, str) or not isinstance(sources, list):
+                raise FormatError(f"{path}: line {number} is not an {SEARCH_SCHEMA_VERSION} line")
+            names[name] += 1
+            with_sources += bool(sources)
+            if isinstance(data.get("html_report"), str):
+                html_reports.append(Path(data["html_report"]).name)
+            length += len(line)
+    return CheckReport(names, with_sources, tuple(html_reports), length)
