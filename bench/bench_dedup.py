@@ -18,10 +18,13 @@ Measures per collection and system: ``pairs found``, the share of planted (origi
 pairs in which either document reports the other; ``both ways``, in which each reports
 the other; ``clean flagged``, the share of documents with no planted copy (and no
 near-duplicate) that report any source; the wall time of the whole job (index and check,
-or sketch, insert and query), and its ratio to MinHash's.
+or sketch, insert and query), and its ratio to MinHash's. unspin is scored again at each
+``--coverage`` floor, as ``check --min-coverage`` reports (a source under the floor is
+dropped after verification, so one run gives every floor): a dedup keeps a document that
+shares a sentence or two with another, and drops a copy.
 
     python bench/bench_dedup.py [--collection spinbot|bbc|both] [--documents 600] \
-        [--seed 0] [--jobs N]
+        [--seed 0] [--jobs N] [--coverage 0.1,0.2,0.3]
 """
 
 from __future__ import annotations
@@ -123,23 +126,40 @@ def bbc_collection(count: int, seed: int) -> Collection:
     return Collection(documents, planted, _related(ids, texts))
 
 
-def run_unspin(collection: Collection, jobs: int) -> tuple[dict[str, list[str]], float]:
-    """Each document's reported sources (itself excluded), and the job's wall time."""
+def run_unspin(
+    collection: Collection, jobs: int
+) -> tuple[dict[str, list[str]], dict[tuple[str, str], float], float]:
+    """Each document's reported sources (itself excluded), the share of the document each
+    one covers, and the job's wall time."""
     started = time.perf_counter()
+    found: dict[str, list[str]] = {}
+    coverage: dict[tuple[str, str], float] = {}
     with tempfile.TemporaryDirectory() as work:
         path = Path(work) / "collection.idx"
         with Index.open(path, create=True) as index:
             index.add(Document(doc_id, text) for doc_id, text in collection.documents)
-        found = {
-            item.document.id: [m.id for m in item.result.matches] if item.result else []
-            for item in check_documents(
-                path,
-                (Document(doc_id, text) for doc_id, text in collection.documents),
-                jobs=jobs,
-                exclude_self=True,
-            )
-        }
-    return found, time.perf_counter() - started
+        for item in check_documents(
+            path,
+            (Document(doc_id, text) for doc_id, text in collection.documents),
+            jobs=jobs,
+            exclude_self=True,
+        ):
+            matches = item.result.matches if item.result else ()
+            found[item.document.id] = [match.id for match in matches]
+            for match in matches:
+                coverage[item.document.id, match.id] = match.query_coverage
+    return found, coverage, time.perf_counter() - started
+
+
+def at_coverage(
+    found: dict[str, list[str]], coverage: dict[tuple[str, str], float], floor: float
+) -> dict[str, list[str]]:
+    """The sources ``SearchOptions(min_coverage=floor)`` reports: those covering at least
+    ``floor`` of their document (the option filters verified sources, nothing else)."""
+    return {
+        doc_id: [other for other in others if coverage[doc_id, other] >= floor]
+        for doc_id, others in found.items()
+    }
 
 
 def run_minhash(collection: Collection) -> tuple[dict[str, list[str]], float]:
@@ -203,24 +223,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--documents", type=int, default=600, help="originals per collection")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--coverage",
+        default="0.1,0.2,0.3",
+        help="comma-separated check --min-coverage floors to score unspin at as well",
+    )
     args = parser.parse_args(argv)
+    floors = [float(value) for value in args.coverage.split(",") if value.strip()]
     builders = {"spinbot": (SPINBOT_DIR, spinbot_collection), "bbc": (BBC_DIR, bbc_collection)}
     names = list(builders) if args.collection == "both" else [args.collection]
     out = new_run_dir("dedup")
-    results: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs}
+    results: dict[str, Any] = {"seed": args.seed, "jobs": args.jobs, "coverage": floors}
     for name in names:
         data_dir, build = builders[name]
         if not data_dir.is_dir():
             print(f"{data_dir}: not found, {name} skipped")
             continue
         collection = build(args.documents, args.seed)
-        unspin_found, unspin_s = run_unspin(collection, args.jobs)
+        unspin_found, coverage, unspin_s = run_unspin(collection, args.jobs)
         minhash_found, minhash_s = run_minhash(collection)
         entry = {
             "unspin": {**score(collection, unspin_found), "wall_s": round(unspin_s, 1)},
             "minhash": {**score(collection, minhash_found), "wall_s": round(minhash_s, 1)},
         }
         entry["unspin"]["time_vs_minhash"] = round(unspin_s / max(minhash_s, 1e-9), 1)
+        for floor in floors:
+            entry[f"unspin --min-coverage {floor:g}"] = score(
+                collection, at_coverage(unspin_found, coverage, floor)
+            )
         results[name] = entry
         print(
             f"### {name}: {entry['unspin']['documents']} documents, "
@@ -228,12 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         )
         print("| system | pairs found | both ways | clean flagged | false pairs | wall s |")
         print("|---|---|---|---|---|---|")
-        for system in ("unspin", "minhash"):
-            row = entry[system]
+        for system, row in entry.items():
             print(
                 f"| {system} | {row['pairs_found']:.3f} | {row['both_ways']:.3f} | "
                 f"{row['clean_flagged']:.3f} ({row['clean_documents']}) | "
-                f"{row['false_pairs']} | {row['wall_s']} |"
+                f"{row['false_pairs']} | {row.get('wall_s', 'same run')} |"
             )
     (out / "results.json").write_text(json.dumps(results, indent=2))
     print(f"written to {out}")

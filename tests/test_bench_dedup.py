@@ -62,7 +62,10 @@ def test_unspin_finds_the_spun_copy_inside_a_collection() -> None:
     documents = [("p4-orig", original), ("p4-spun", spun)]
     documents += [(f"p{seed}-orig", prose_article(seed)) for seed in range(5, 12)]
     collection = dedup.Collection(documents, [("p4-orig", "p4-spun")], set())
-    found, _ = dedup.run_unspin(collection, jobs=1)
+    found, coverage, _ = dedup.run_unspin(collection, jobs=1)
     assert found["p4-orig"] == ["p4-spun"] and found["p4-spun"] == ["p4-orig"]
+    assert coverage["p4-spun", "p4-orig"] > 0.5
     scores = dedup.score(collection, found)
     assert scores["pairs_found"] == 1.0 and scores["clean_flagged"] == 0.0
+    assert dedup.at_coverage(found, coverage, 0.5) == found
+    assert all(not others for others in dedup.at_coverage(found, coverage, 1.01).values())

@@ -480,3 +480,18 @@ def test_a_locked_index_is_refused_with_a_hint(tmp_path: Path, index_dir: Path) 
         # the same process holds the lock here; another process gets the same refusal
         result = _run("index", "add", index_dir, tmp_path / "corpus")
     _one_line_error(result, 2, "writing to this index")
+
+
+def test_min_coverage_reaches_search_and_check(tmp_path: Path, index_dir: Path) -> None:
+    query = tmp_path / "query.txt"
+    query.write_text(news_article(1) + "\n\n" + UNRELATED)  # most of it, not all, copied
+    out = tmp_path / "report.jsonl"
+    for floor, found in (("0.5", True), ("1", False)):
+        searched = _run("search", index_dir, query, "-f", "json", "--min-coverage", floor)
+        assert searched.exit_code == 0, searched.output  # type: ignore[attr-defined]
+        assert bool(json.loads(searched.output)["sources"]) is found  # type: ignore[attr-defined]
+        checked = _run("check", index_dir, query, "-o", out, "--min-coverage", floor)
+        assert checked.exit_code == 0, checked.output  # type: ignore[attr-defined]
+        assert bool(json.loads(out.read_text())["sources"]) is found
+    refused = _run("check", index_dir, query, "-o", out, "--min-coverage", "1.5")
+    assert refused.exit_code == 2 and "Traceback" not in refused.output  # type: ignore[attr-defined]

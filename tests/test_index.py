@@ -274,3 +274,16 @@ def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> N
     path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
     with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
         read_check_report(path)
+
+
+def test_min_coverage_drops_the_sources_that_cover_little_of_the_query(index: Index) -> None:
+    query = _spin(news_article(4), 4, "light") + "\n\n" + _paragraphs(LIBRARY)[1]
+    every = index.search(query)
+    coverage = {match.id: match.query_coverage for match in every.matches}
+    assert {"news-4", "library"} <= set(coverage)
+    assert coverage["library"] < 0.3 < coverage["news-4"]
+    kept = index.search(query, options=SearchOptions(min_coverage=0.3))
+    assert kept.matches == tuple(m for m in every.matches if m.query_coverage >= 0.3)
+    assert kept.query_coverage == pytest.approx(coverage["news-4"], abs=0.01)
+    assert kept.query_coverage < every.query_coverage
+    assert index.search(query, options=SearchOptions(min_coverage=1.0)).matches == ()

@@ -582,6 +582,18 @@ Wait = Annotated[
     ),
 ]
 TopOption = Annotated[int, typer.Option("--top", "-k", min=1, help="Report at most K sources.")]
+MinCoverageOption = Annotated[
+    float,
+    typer.Option(
+        "--min-coverage",
+        metavar="SHARE",
+        min=0.0,
+        max=1.0,
+        help="Report only sources whose passages cover at least this share of the document "
+        "(0 to 1; default 0: every source). For near-duplicate checks, where one shared "
+        "sentence is not a copy.",
+    ),
+]
 
 
 def _stderr_console() -> Console:
@@ -842,6 +854,7 @@ def search(
         Path, typer.Argument(metavar="DOC", help="The suspicious text ('-': stdin).")
     ],
     top: TopOption = 10,
+    min_coverage: MinCoverageOption = 0.0,
     output_format: Annotated[
         SearchFormat,
         typer.Option(
@@ -881,7 +894,7 @@ def search(
         if candidates and output_format is not SearchFormat.JSON:
             raise InputError("--candidates: only with --format json")
         query = _read_input(document, max_size)
-        options = SearchOptions(top=top)
+        options = SearchOptions(top=top, min_coverage=min_coverage)
         with Index.open(index_dir) as index:
             result = index.search(
                 query.text, html=query.html, options=options, exclude=exclude or ()
@@ -1001,6 +1014,7 @@ def check(
         ),
     ] = None,
     top: TopOption = 10,
+    min_coverage: MinCoverageOption = 0.0,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
@@ -1050,7 +1064,7 @@ def check(
                 "to finish it, or delete it to start over"
             )
         earlier, copied = _resumed_report(target, partial) if resume else (None, False)
-        options = SearchOptions(top=top)
+        options = SearchOptions(top=top, min_coverage=min_coverage)
         reports = (
             _HtmlReports(html_dir, options, earlier.html_reports if earlier else ())
             if html_dir is not None

@@ -763,6 +763,13 @@ def verify_candidates(
                 evidence.weights[open_hits], query.offsets[open_hits], options.window
             )
     matches.sort(key=lambda match: (-match.score, -match.evidence))
+    if options.min_coverage > 0:
+        matches = [match for match in matches if match.query_coverage >= options.min_coverage]
+        spans = [
+            (passage.suspicious.start, passage.suspicious.end)
+            for match in matches
+            for passage in match.alignment.passages
+        ]
     candidates = tuple(
         Candidate(
             id=ids.get(int(evidence.documents[i]), ""),

@@ -40,7 +40,11 @@ class SearchOptions(NamedTuple):
     a summary's test compares it with the rest of the query, which a crop shortens).
     ``max_df``: fingerprints
     in more documents than this share of the index (or 50, if more) are too common to
-    count. ``min_score``: alignment score a source needs to be reported. ``min_support``:
+    count. ``min_score``: alignment score a source needs to be reported.
+    ``min_coverage``: share of the query's words its passages must cover for a confirmed
+    source to be reported (0: any source; checking a collection for near-duplicates, a
+    source that shares one sentence is not a copy of the document). It is applied last,
+    so such a source still explains its passages away. ``min_support``:
     fingerprints its passages must share with it (all fingerprints, not the indexed
     sample), which separates spun passages (their sentence skeletons survive) from the
     same story written up independently. ``min_summary_support``: the same for a source
@@ -117,6 +121,7 @@ class SearchOptions(NamedTuple):
     window: int = 2000
     max_df: float = 0.002
     min_score: float = 0.0
+    min_coverage: float = 0.0
     min_support: int = 30
     min_summary_support: int = 12
     summary_max_compression: float = 40.0
