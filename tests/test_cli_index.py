@@ -333,6 +333,7 @@ def test_an_interrupted_check_keeps_its_finished_lines_and_resume_finishes_it(
     ]
 
 
+@pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 def test_kill_9_mid_check_loses_no_finished_line_and_resume_completes(
     tmp_path: Path, index_dir: Path
 ) -> None:
@@ -365,7 +366,7 @@ def test_kill_9_mid_check_loses_no_finished_line_and_resume_completes(
     assert out.read_text() == straight.read_text()
 
 
-def test_an_interruption_before_any_document_is_checked_leaves_no_file(
+def test_an_interruption_before_the_first_line_is_written_leaves_no_file(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _interrupt_check_after(monkeypatch, 0)
@@ -403,6 +404,100 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     fresh = tmp_path / "fresh.jsonl"
     assert _run("check", index_dir, queries, "-o", fresh, "--resume").exit_code == 0  # type: ignore[attr-defined]
     assert fresh.read_text() == out.read_text()
+
+
+def test_html_report_names_that_collide_across_an_interruption_stay_apart(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    (queries / "a").mkdir(parents=True)
+    (queries / "a" / "b.txt").write_text(news_article(1))
+    (queries / "a_b.txt").write_text(news_article(2))  # the same safe name as a/b.txt
+    out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
+    command = ("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
+    with monkeypatch.context() as patch:
+        _interrupt_check_after(patch, 1)
+        assert _run(*command).exit_code == 130  # type: ignore[attr-defined]
+    assert len(list(reports.iterdir())) == 1
+    resumed = _run(*command, "--resume")
+    assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
+    assert f"1 new HTML report in {reports}" in resumed.output  # type: ignore[attr-defined]
+    straight, straight_reports = tmp_path / "straight.jsonl", tmp_path / "straight"
+    command = ("check", index_dir, queries, "-o", straight, "--html-dir", straight_reports)
+    assert _run(*command).exit_code == 0  # type: ignore[attr-defined]
+
+    def pages(report: Path) -> list[tuple[str, str]]:
+        lines = [json.loads(line) for line in report.read_text().splitlines()]
+        return [(line["query"]["name"], Path(line["html_report"]).name) for line in lines]
+
+    assert pages(out) == pages(straight) and len({name for _, name in pages(out)}) == 2
+    for _, name in pages(out):  # each page is its own document's, not overwritten
+        assert (reports / name).read_text() == (straight_reports / name).read_text()
+
+
+def test_an_interrupted_extension_leaves_the_finished_report_as_it_was(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
+    whole = out.read_bytes()
+    for seed in (3, 4):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    command = ("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
+    with monkeypatch.context() as patch:
+        _interrupt_check_after(patch, 0)
+        result = _run(*command)
+    assert result.exit_code == 130  # type: ignore[attr-defined]
+    assert result.output.strip().endswith(f"{out} is as it was")  # type: ignore[attr-defined]
+    assert out.read_bytes() == whole and not partial.exists()
+    # A copy that fails leaves nothing a later --resume could take for the report.
+    real = os.replace
+
+    def failing(source: object, destination: object) -> None:
+        if str(destination) == str(partial):
+            raise OSError(28, "No space left on device")
+        real(source, destination)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(unspin.cli.os, "replace", failing)
+        _one_line_error(_run(*command), 1, "No space left on device")
+    assert out.read_bytes() == whole and list(tmp_path.glob("report.jsonl.*")) == []
+    # Once the first new line is written, the extension is resumable like any run.
+    with monkeypatch.context() as patch:
+        _interrupt_check_after(patch, 1)
+        result = _run(*command)
+    assert f"the report so far is kept in {partial}" in result.output  # type: ignore[attr-defined]
+    assert out.read_bytes() == whole and _report_names(partial) == ["1.txt", "2.txt", "3.txt"]
+    assert _run(*command).exit_code == 0  # type: ignore[attr-defined]
+    assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
+
+
+def test_resume_keeps_a_whole_last_line_without_its_newline_and_warns_of_unknown_ids(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
+    whole = out.read_text()
+    out.unlink()
+    partial.write_text(whole.splitlines()[0])  # line 1 whole, its newline lost
+    resumed = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
+    assert "checked 1 document (and 1 document reported before)" in resumed.output  # type: ignore[attr-defined]
+    assert out.read_text() == whole
+    # Ids are how a resumed run knows its documents: spelled differently, none match.
+    partial.write_text(whole.splitlines(keepends=True)[0])
+    monkeypatch.chdir(tmp_path)
+    elsewhere = _run("check", index_dir, "queries", "-o", out, "--resume")  # not absolute
+    assert elsewhere.exit_code == 0, elsewhere.output  # type: ignore[attr-defined]
+    assert "none of the 1 document in" in elsewhere.output  # type: ignore[attr-defined]
+    assert len(out.read_text().splitlines()) == 3
 
 
 def test_resume_refuses_a_file_that_is_not_a_check_report(tmp_path: Path, index_dir: Path) -> None:

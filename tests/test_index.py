@@ -271,6 +271,10 @@ def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> N
     assert report.with_sources == 1 and report.length == len(whole)
     path.write_bytes(whole)
     assert read_check_report(path).length == len(whole)
+    assert not read_check_report(path).unterminated
+    path.write_bytes(whole[:-1])  # whole, but its newline never made it (or was edited off)
+    report = read_check_report(path)
+    assert report.lines == 3 and report.length == len(whole) - 1 and report.unterminated
     path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
     with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
         read_check_report(path)

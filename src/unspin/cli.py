@@ -24,7 +24,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
@@ -946,7 +946,9 @@ class _HtmlReports:
     _THREADS = 4
     _IN_FLIGHT = 32
 
-    def __init__(self, directory: Path, options: SearchOptions, taken: tuple[str, ...]) -> None:
+    def __init__(
+        self, directory: Path, options: SearchOptions, *, taken: Iterable[str] = ()
+    ) -> None:
         self.directory = directory.expanduser()
         if self.directory.exists() and not self.directory.is_dir():
             raise _OutputError(f"{directory}: exists and is not a directory")
@@ -1058,31 +1060,46 @@ def check(
             raise _OutputError(f"{out}: is a directory, cannot write the report there")
         partial = target.with_name(target.name + ".partial")
         Index.open(index_dir).close()  # a missing or damaged index fails before any work
-        if not resume and partial.exists():
-            raise InputError(
-                f"{partial}: the unfinished report of an earlier run is there; add --resume "
-                "to finish it, or delete it to start over"
-            )
-        earlier, copied = _resumed_report(target, partial) if resume else (None, False)
-        options = SearchOptions(top=top, min_coverage=min_coverage)
-        reports = (
-            _HtmlReports(html_dir, options, earlier.html_reports if earlier else ())
-            if html_dir is not None
-            else None
+        refusal = (
+            f"{partial}: the unfinished report of an earlier run is there; add --resume "
+            "to finish it, or delete it to start over"
         )
-        checked = with_sources = failed = read = 0
+        if not resume and partial.exists():
+            raise InputError(refusal)
+        earlier, origin = _resumed_report(target, partial) if resume else (None, None)
+        copied = origin == target  # extending a finished report, in a copy of it
+        options = SearchOptions(top=top, min_coverage=min_coverage)
+        checked = with_sources = failed = read = known = 0
         # Lines in the partial report that no other file holds: a copy of the finished
         # report being extended holds none of its own.
         kept = earlier.lines if earlier is not None and not copied else 0
+        try:
+            # "x": two runs started at once never write one report between them
+            mode = "a" if earlier is not None else "x"
+            # closed by the `with handle` below; opened here so a refusal deletes nothing
+            handle = None if copied else open(partial, mode, encoding="utf-8", newline="")  # noqa: SIM115
+        except FileExistsError:
+            raise InputError(refusal) from None
+        except OSError as exc:
+            raise _OutputError(f"{partial}: cannot write ({exc.strerror or exc})") from None
+        reports: _HtmlReports | None = None
 
         def counted(documents: Iterator[Document]) -> Iterator[Document]:
-            nonlocal read
+            nonlocal read, known
             for document in documents:
                 read += 1
+                known += earlier is not None and document.id in earlier.names
                 yield document
 
         try:
-            with open(partial, "a" if earlier else "w", encoding="utf-8", newline="") as handle:
+            if earlier is not None and copied:
+                _copy_report(target, partial, earlier)
+                handle = open(partial, "a", encoding="utf-8", newline="")  # noqa: SIM115
+            assert handle is not None
+            with handle:
+                if html_dir is not None:
+                    taken = earlier.html_reports if earlier is not None else ()
+                    reports = _HtmlReports(html_dir, options, taken=taken)
                 with _byte_progress("checking", total, stderr) as progress:
                     task = progress.add_task("read", total=total or None, documents=0)
                     documents = _documents(
@@ -1126,11 +1143,13 @@ def check(
             os.replace(partial, target)
             kept = 0
         except OSError as exc:
-            raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+            saved = f"; the report so far is kept in {partial}" if kept else ""
+            raise _OutputError(f"{out}: cannot write ({exc.strerror or exc}){saved}") from None
         except KeyboardInterrupt:
             pages = ""
             if reports is not None:
-                pages = f"; {_count(reports.abandon(), 'HTML report')} kept in {html_dir}"
+                noun = "new HTML report" if earlier is not None and earlier.lines else "HTML report"
+                pages = f"; {_count(reports.abandon(), noun)} kept in {html_dir}"
             saved = (
                 f"the report so far is kept in {partial} (the same command with --resume "
                 "finishes it)"
@@ -1150,6 +1169,13 @@ def check(
             if kept == 0:  # nothing to resume from: leave no stray file
                 with contextlib.suppress(OSError):
                     os.unlink(partial)
+        if earlier is not None and earlier.lines and not known:
+            typer.echo(
+                f"unspin: warning: none of the {_count(earlier.lines, 'document')} in "
+                f"{origin} is among the inputs, so all were checked: a document is known by "
+                "its id, which depends on how the inputs are named (give them as before)",
+                err=True,
+            )
         errors = f", {failed} failed" if failed else ""
         resumed = ""
         if earlier is not None and earlier.lines:
@@ -1157,31 +1183,55 @@ def check(
             with_sources += earlier.with_sources
         html = ""
         if reports is not None:
-            html = f", {_count(reports.written, 'HTML report')} in {html_dir}"
+            noun = "new HTML report" if resumed else "HTML report"  # earlier ones not counted
+            html = f", {_count(reports.written, noun)} in {html_dir}"
         typer.echo(
             f"checked {_count(checked - failed, 'document')}{resumed}: {with_sources} with "
             f"sources{errors}{skips.summary()}  ·  report in {out}{html}"
         )
 
 
-def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, bool]:
+def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Path | None]:
     """For ``check --resume``: what the report to carry on from (the partial one of an
-    interrupted run, else a finished one) holds, with ``partial`` made ready to append
-    to (``None`` when there is neither), and whether ``partial`` is a copy of the
-    finished one."""
+    interrupted run, else a finished one) holds, and which file it is (``None`` for
+    both when there is neither). A partial report is made ready to append to."""
     origin = partial if partial.exists() else target if target.exists() else None
     if origin is None:
-        return None, False
+        return None, None
     try:
         earlier = read_check_report(origin)
         if origin == partial:
             os.truncate(partial, earlier.length)  # a line torn by a killed run goes
-        else:  # extended in a copy, so the finished report stays whole until replaced
-            shutil.copyfile(target, partial)
-            os.truncate(partial, earlier.length)
+            if earlier.unterminated:
+                with open(partial, "ab") as handle:
+                    handle.write(b"\n")
     except OSError as exc:
         raise _OutputError(f"{origin}: cannot resume from it ({exc.strerror or exc})") from None
-    return earlier, origin == target
+    return earlier, origin
+
+
+def _copy_report(target: Path, partial: Path, earlier: CheckReport) -> None:
+    """Copy the whole lines of the finished report ``target`` to ``partial``, to be
+    extended there: whole or not at all, so a failed copy is never resumed from."""
+    temporary = partial.with_name(partial.name + ".tmp")
+    try:
+        with open(target, "rb") as source, open(temporary, "wb") as copy:
+            left = earlier.length
+            while left > 0 and (chunk := source.read(min(left, 1 << 20))):
+                copy.write(chunk)
+                left -= len(chunk)
+            if left > 0:
+                raise OSError(f"{target} changed while it was being copied")
+            if earlier.unterminated:
+                copy.write(b"\n")
+            copy.flush()
+            os.fsync(copy.fileno())
+        shutil.copymode(target, temporary)
+        os.replace(temporary, partial)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
