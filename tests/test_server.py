@@ -308,6 +308,15 @@ def test_api_search_returns_the_search_report(searching: TestClient) -> None:
     passage = data["sources"][0]["alignment"]["passages"][0]
     start, end = passage["source"]["start"], passage["source"]["end"]
     assert passage["source"]["text"] == ORIGINAL[start:end] and end - start > 2000
+    # A coverage floor above the source's leaves it out, as `unspin search --min-coverage`.
+    covered = data["sources"][0]["query_coverage"]
+    assert 0.5 < covered < 1
+    floor = {**body, "min_coverage": round(covered + 0.005, 3)}
+    assert searching.post("/api/search", json=floor).json()["sources"] == []
+    floor["min_coverage"] = round(covered - 0.005, 3)
+    assert len(searching.post("/api/search", json=floor).json()["sources"]) == 1
+    floor["min_coverage"] = 1.5
+    _assert_error(searching.post("/api/search", json=floor), 422, "min_coverage")
     unrelated = {"suspicious": {"text": "Tomatoes need sun, water and a deep pot of compost."}}
     nothing = searching.post("/api/search", json=unrelated).json()
     assert nothing["sources"] == [] and nothing["verdict"] == "no-copy"

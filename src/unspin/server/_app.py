@@ -337,9 +337,12 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         output = form_format(form)
         return await search(suspicious, top, output)
 
-    async def search(suspicious: Document, top: int, output: OutputFormat) -> Response:
+    async def search(
+        suspicious: Document, top: int, output: OutputFormat, min_coverage: float = 0.0
+    ) -> Response:
         assert index_path is not None
-        rendered = await runner.run(search_job, index_path, suspicious, top, output)
+        job = search_job
+        rendered = await runner.run(job, index_path, suspicious, top, output, min_coverage)
         return _respond(rendered, output, suspicious.id)
 
     # --- JSON API ---------------------------------------------------------------------------
@@ -400,7 +403,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
         if index_path is None:
             raise _ApiError(501, _NO_INDEX)
         suspicious = _document(body.suspicious, "suspicious")
-        return await search(suspicious, body.top, body.format)
+        return await search(suspicious, body.top, body.format, body.min_coverage)
 
     @app.get("/api/health", summary="Whether the server is up, and how it is set up")
     async def health() -> Health:

@@ -100,11 +100,17 @@ def release_index(path: str) -> None:
                 index.close()
 
 
-def search_job(index_path: str, suspicious: Document, top: int, output: OutputFormat) -> Rendered:
+def search_job(
+    index_path: str,
+    suspicious: Document,
+    top: int,
+    output: OutputFormat,
+    min_coverage: float = 0.0,
+) -> Rendered:
     """Search the index for the sources of ``suspicious`` and render the result: JSON as
     ``unspin.search/1``, HTML and CSV as the report of the query against every source."""
     index = _index(index_path)
-    options = SearchOptions(top=top)
+    options = SearchOptions(top=top, min_coverage=min_coverage)
     result = index.search(suspicious.text, html=suspicious.html, options=options)
     sources = index.sources(result)
     verdict = str(result.verdict)

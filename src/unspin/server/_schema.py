@@ -75,6 +75,13 @@ class SearchRequest(BaseModel):
 
     suspicious: TextInput
     top: int = Field(default=10, ge=1, le=100, description="Sources to return at most.")
+    min_coverage: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Report only sources whose passages cover at least this share of the "
+        "query's words (as `unspin search --min-coverage`).",
+    )
     format: OutputFormat = OutputFormat.JSON
 
 
