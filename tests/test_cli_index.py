@@ -406,6 +406,23 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     assert fresh.read_text() == out.read_text()
 
 
+def test_a_second_run_on_one_report_is_refused_and_leaves_the_first_runs_file(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    real = unspin.cli.SearchOptions
+
+    def other_run_starts(*args: object, **kwargs: object) -> object:
+        # Another run creates the report just after this one looked for it.
+        partial.write_text("the other run's line\n")
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unspin.cli, "SearchOptions", other_run_starts)
+    query = index_dir.parent / "corpus" / "a" / "01.txt"
+    _one_line_error(_run("check", index_dir, query, "-o", out), 2, str(partial), "--resume")
+    assert partial.read_text() == "the other run's line\n" and not out.exists()
+
+
 def test_html_report_names_that_collide_across_an_interruption_stay_apart(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
