@@ -155,7 +155,9 @@ def at_coverage(
     found: dict[str, list[str]], coverage: dict[tuple[str, str], float], floor: float
 ) -> dict[str, list[str]]:
     """The sources ``SearchOptions(min_coverage=floor)`` reports: those covering at least
-    ``floor`` of their document (the option filters verified sources, nothing else)."""
+    ``floor`` of their document (the option filters verified sources, nothing else).
+    Exact while no document has more verified sources than ``top`` (10): the option
+    filters before the cut to ``top``, this after it."""
     return {
         doc_id: [other for other in others if coverage[doc_id, other] >= floor]
         for doc_id, others in found.items()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
 import os
@@ -400,10 +401,90 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     assert "checked 1 document (and 3 documents reported before)" in extended.output  # type: ignore[attr-defined]
     assert out.read_text().startswith(whole)
     assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
+    # With nothing new, the finished report is not touched at all.
+    before = os.stat(out)
+    again = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
+    assert "checked 0 documents (and 4 documents reported before)" in again.output  # type: ignore[attr-defined]
+    assert os.stat(out).st_ino == before.st_ino and os.stat(out).st_mtime_ns == before.st_mtime_ns
     # --resume with nothing to resume from is a plain run.
     fresh = tmp_path / "fresh.jsonl"
     assert _run("check", index_dir, queries, "-o", fresh, "--resume").exit_code == 0  # type: ignore[attr-defined]
     assert fresh.read_text() == out.read_text()
+    # A finished report whose last newline was lost is extended on a line of its own.
+    out.write_text(out.read_text()[:-1])
+    (queries / "5.txt").write_text(news_article(5))
+    assert _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume").exit_code == 0  # type: ignore[attr-defined]
+    assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt", "5.txt"]
+
+
+def test_each_line_is_on_disk_as_soon_as_its_document_is_checked(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in range(6):
+        (queries / f"{seed}.txt").write_text(news_article(seed, paragraphs=2))
+    partial = tmp_path / "report.jsonl.partial"
+    real = unspin.cli.check_documents
+    on_disk: list[int] = []
+
+    def watched(*args: object, **kwargs: object) -> Iterator[object]:
+        for item in real(*args, **kwargs):  # type: ignore[arg-type]
+            on_disk.append(partial.read_bytes().count(b"\n") if partial.exists() else 0)
+            yield item
+
+    monkeypatch.setattr(unspin.cli, "check_documents", watched)
+    out = tmp_path / "report.jsonl"
+    assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
+    assert on_disk == [0, 1, 2, 3, 4, 5]  # while the file is still open, every line is there
+
+
+def test_a_line_names_its_html_report_only_once_the_report_is_on_disk(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in range(8):
+        (queries / f"{seed}.txt").write_text(news_article(seed, paragraphs=2))
+    out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
+    partial = tmp_path / "report.jsonl.partial"
+    command = ("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
+    real = unspin.cli._write_atomically
+
+    def slow(path: Path, text: str) -> None:
+        time.sleep(0.3)  # a slow disk: pages lag behind the searches
+        real(path, text)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(unspin.cli, "_write_atomically", slow)
+        _interrupt_check_after(patch, 5)
+        assert _run(*command).exit_code == 130  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in partial.read_text().splitlines()]
+    assert 1 <= len(lines) <= 5
+    assert all(Path(line["html_report"]).is_file() for line in lines)
+    assert _run(*command, "--resume").exit_code == 0  # type: ignore[attr-defined]
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(lines) == 8 and all(Path(line["html_report"]).is_file() for line in lines)
+
+
+def test_a_running_check_locks_its_report_against_a_resumed_one(
+    tmp_path: Path, index_dir: Path
+) -> None:
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    partial.write_text("")  # the running check's report, no line yet
+    query = index_dir.parent / "corpus" / "a" / "01.txt"
+    with open(tmp_path / "report.jsonl.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running check holds it
+        for flags in ((), ("--resume",)):
+            refused = _run("check", index_dir, query, "-o", out, *flags)
+            _one_line_error(refused, 2, f"{out}: another unspin check is writing this report")
+    assert partial.exists() and partial.read_text() == "" and not out.exists()
+    # Once it is released (or its process killed), a resumed run goes ahead.
+    assert _run("check", index_dir, query, "-o", out, "--resume").exit_code == 0  # type: ignore[attr-defined]
+    assert _report_names(out) == ["01.txt"]
+    assert sorted(path.name for path in tmp_path.iterdir() if "report" in path.name) == [
+        "report.jsonl"
+    ]
 
 
 def test_a_second_run_on_one_report_is_refused_and_leaves_the_first_runs_file(

@@ -266,18 +266,26 @@ def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> N
     path = tmp_path / "report.jsonl"
     whole = "".join(lines).encode()
     path.write_bytes(whole + lines[0].encode()[:40])  # a killed run was writing a fourth
-    report = read_check_report(path)
+    report = read_check_report(path, unfinished=True)
     assert report.names == {"a": 2, "b": 1} and report.lines == 3
     assert report.with_sources == 1 and report.length == len(whole)
     path.write_bytes(whole)
-    assert read_check_report(path).length == len(whole)
-    assert not read_check_report(path).unterminated
+    assert read_check_report(path, unfinished=True).length == len(whole)
+    assert not read_check_report(path, unfinished=True).unterminated
     path.write_bytes(whole[:-1])  # whole, but its newline never made it (or was edited off)
-    report = read_check_report(path)
+    report = read_check_report(path, unfinished=True)
     assert report.lines == 3 and report.length == len(whole) - 1 and report.unterminated
+    assert read_check_report(path).unterminated  # a finished report may lack it too
+    # A finished report has no torn line: one that does not parse is not a report.
+    path.write_bytes(whole + lines[0].encode()[:40])
+    with pytest.raises(FormatError, match="line 4"):
+        read_check_report(path)
+    path.write_bytes(b'{"settings": true}')
+    with pytest.raises(FormatError, match="line 1"):
+        read_check_report(path)
     path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
     with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
-        read_check_report(path)
+        read_check_report(path, unfinished=True)
 
 
 def test_min_coverage_drops_the_sources_that_cover_little_of_the_query(index: Index) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import errno
+import fcntl
 import functools
 import io
 import itertools
@@ -23,12 +25,13 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import IO, Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -944,7 +947,6 @@ class _HtmlReports:
     threads, so the search results keep coming while the disk catches up."""
 
     _THREADS = 4
-    _IN_FLIGHT = 32
 
     def __init__(
         self, directory: Path, options: SearchOptions, *, taken: Iterable[str] = ()
@@ -960,36 +962,124 @@ class _HtmlReports:
         self._options = options
         _default_file_mode()  # before the writing threads start
         self._writers = ThreadPoolExecutor(self._THREADS, thread_name_prefix="unspin-html")
-        self._pending: collections.deque[Future[None]] = collections.deque()
+        self._counting = threading.Lock()
         self.written = 0
 
-    def write(self, item: CheckedDocument) -> Path | None:
-        """Write the report of ``item`` if it has a source; return its path."""
+    def write(self, item: CheckedDocument) -> tuple[Path, Future[None]] | None:
+        """Start writing the report of ``item`` if it has a source: its path, and the
+        write's future (which raises if the write failed)."""
         if item.result is None or not item.result.matches:
             return None
         report = report_from_search(item.document, item.result, item.sources, options=self._options)
         path = self.directory / self._names(item.document.id)
-        self._pending.append(self._writers.submit(_write_atomically, path, report_to_html(report)))
-        while len(self._pending) > self._IN_FLIGHT or (self._pending and self._pending[0].done()):
-            self._pending.popleft().result()  # raises the first failed write
-            self.written += 1
-        return path
+        future = self._writers.submit(_write_atomically, path, report_to_html(report))
+        future.add_done_callback(self._count)
+        return path, future
+
+    def _count(self, future: Future[None]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            with self._counting:
+                self.written += 1
+
+    def close(self, *, cancel: bool = False) -> int:
+        """Wait for the writes started (with ``cancel``, drop those not started yet);
+        return how many reports are on disk."""
+        self._writers.shutdown(wait=True, cancel_futures=cancel)
+        return self.written
+
+
+class _CheckReportFile:
+    """``check``'s report: JSON lines appended to ``FILE.partial`` in input order, each
+    flushed as it is written, so a killed run leaves every finished line behind. A line
+    that names an HTML page is written only once the page is on disk, so a line never
+    names a missing page (a resumed run skips the documents the report holds). A finished
+    report being extended (``extend``) is copied to ``FILE.partial`` only when the first
+    new line comes: until then, and if none does, the finished one is left as it is."""
+
+    _IN_FLIGHT = 32  # lines waiting for their pages
+
+    def __init__(
+        self,
+        partial: Path,
+        *,
+        earlier: CheckReport | None,
+        extend: Path | None,
+        pages: _HtmlReports | None,
+    ) -> None:
+        self.partial = partial
+        self._earlier = earlier
+        self._extend = extend
+        self._pages = pages
+        self._pending: collections.deque[tuple[Future[None] | None, str]] = collections.deque()
+        self._handle: IO[str] | None = None
+        self.lines = 0  # written by this run
+        if extend is None:
+            # "x": a report nobody else is writing; "a": the interrupted one resumed
+            mode = "a" if earlier is not None else "x"
+            self._handle = open(partial, mode, encoding="utf-8", newline="")  # noqa: SIM115
+
+    @property
+    def opened(self) -> bool:
+        """Whether ``FILE.partial`` is this run's (not an extension still untouched)."""
+        return self._handle is not None or self._extend is None
+
+    def add(self, item: CheckedDocument) -> None:
+        """Queue the line of ``item`` (and start its page); write those that are ready."""
+        page = self._pages.write(item) if self._pages is not None else None
+        line = _check_line(item, page[0] if page is not None else None)
+        self._pending.append((page[1] if page is not None else None, line))
+        self._write_ready(wait_for_first=len(self._pending) > self._IN_FLIGHT)
+
+    def _write_ready(self, *, wait_for_first: bool = False, wait: bool = False) -> None:
+        while self._pending:
+            future, line = self._pending[0]
+            if future is not None and not future.done() and not (wait or wait_for_first):
+                return
+            if future is not None:
+                future.result()  # a failed page raises here, before its line is written
+            self._pending.popleft()
+            self._write(line)
+            wait_for_first = False
+
+    def _write(self, line: str) -> None:
+        if self._handle is None:  # the first new line of an extension
+            assert self._extend is not None and self._earlier is not None
+            _copy_report(self._extend, self.partial, self._earlier)
+            self._handle = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115
+        self._handle.write(line)
+        self._handle.flush()  # a killed run leaves every finished line behind
+        self.lines += 1
 
     def finish(self) -> None:
-        """Wait for every report to be on disk (raising the first failed write)."""
-        while self._pending:
-            self._pending.popleft().result()
-            self.written += 1
-        self._writers.shutdown()
+        """Write every line (waiting for the pages), sync and close the file."""
+        self._write_ready(wait=True)
+        if self._pages is not None:
+            self._pages.close()
+        if self._handle is not None:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
 
     def abandon(self) -> int:
-        """Stop: reports not started are dropped, those being written finish whole.
-        Return how many reports are on disk."""
-        self._writers.shutdown(wait=True, cancel_futures=True)
-        while self._pending:
-            future = self._pending.popleft()
-            self.written += not future.cancelled() and future.exception() is None
-        return self.written
+        """Stop: pages not started are dropped and those being written finish; the lines
+        of finished pages are written, the rest dropped (their documents are checked
+        again on resume). Return how many pages are on disk."""
+        pages = self._pages.close(cancel=True) if self._pages is not None else 0
+        try:
+            while self._pending and self._handle is not None:
+                future, line = self._pending[0]
+                if future is not None and (future.cancelled() or future.exception()):
+                    break
+                self._pending.popleft()
+                self._write(line)
+        except OSError:
+            pass  # the disk that failed the run: the lines written so far stand
+        finally:
+            self._pending.clear()
+            if self._handle is not None:
+                with contextlib.suppress(OSError):
+                    self._handle.close()
+        return pages
 
 
 @app.command()
@@ -1051,7 +1141,7 @@ def check(
     sources; with --html-dir, an HTML report for each document with a source. Lines are
     written to FILE.partial as documents are checked, and it becomes FILE when all are:
     after an interruption, the same command with --resume checks only the rest."""
-    with _guarded():
+    with _guarded(), contextlib.ExitStack() as held:
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)
         skips = _Skips()
@@ -1060,6 +1150,7 @@ def check(
             raise _OutputError(f"{out}: is a directory, cannot write the report there")
         partial = target.with_name(target.name + ".partial")
         Index.open(index_dir).close()  # a missing or damaged index fails before any work
+        held.enter_context(_report_lock(target, out))
         refusal = (
             f"{partial}: the unfinished report of an earlier run is there; add --resume "
             "to finish it, or delete it to start over"
@@ -1067,22 +1158,18 @@ def check(
         if not resume and partial.exists():
             raise InputError(refusal)
         earlier, origin = _resumed_report(target, partial) if resume else (None, None)
-        copied = origin == target  # extending a finished report, in a copy of it
+        extending = origin == target  # a finished report: extended in a copy of it
         options = SearchOptions(top=top, min_coverage=min_coverage)
         checked = with_sources = failed = read = known = 0
-        # Lines in the partial report that no other file holds: a copy of the finished
-        # report being extended holds none of its own.
-        kept = earlier.lines if earlier is not None and not copied else 0
-        try:
-            # "x": two runs started at once never write one report between them
-            mode = "a" if earlier is not None else "x"
-            # closed by the `with handle` below; opened here so a refusal deletes nothing
-            handle = None if copied else open(partial, mode, encoding="utf-8", newline="")  # noqa: SIM115
-        except FileExistsError:
-            raise InputError(refusal) from None
-        except OSError as exc:
-            raise _OutputError(f"{partial}: cannot write ({exc.strerror or exc})") from None
-        reports: _HtmlReports | None = None
+        pages: _HtmlReports | None = None
+        report: _CheckReportFile | None = None
+        finished = False
+
+        def kept() -> int:
+            """Lines in FILE.partial that no other file holds (0: nothing to resume)."""
+            if report is None or not report.opened:
+                return 0
+            return report.lines + (earlier.lines if earlier is not None and not extending else 0)
 
         def counted(documents: Iterator[Document]) -> Iterator[Document]:
             nonlocal read, known
@@ -1092,82 +1179,82 @@ def check(
                 yield document
 
         try:
-            if earlier is not None and copied:
-                _copy_report(target, partial, earlier)
-                handle = open(partial, "a", encoding="utf-8", newline="")  # noqa: SIM115
-            assert handle is not None
-            with handle:
-                if html_dir is not None:
-                    taken = earlier.html_reports if earlier is not None else ()
-                    reports = _HtmlReports(html_dir, options, taken=taken)
-                with _byte_progress("checking", total, stderr) as progress:
-                    task = progress.add_task("read", total=total or None, documents=0)
-                    documents = _documents(
-                        inputs,
-                        input_format,
-                        id_field,
-                        text_field,
-                        recursive,
-                        max_size,
-                        skips,
-                        lambda done: progress.advance(task, done),
-                    )
-                    checks = check_documents(
-                        index_dir,
-                        counted(documents),
-                        jobs=jobs,
-                        options=options,
-                        exclude_self=exclude_self,
-                        skip=earlier.names if earlier is not None else None,
-                    )
-                    for item in checks:
-                        checked += 1
-                        progress.update(task, documents=checked)
-                        if item.result is None:
-                            typer.echo(
-                                f"unspin: warning: {item.document.id}: {item.error}", err=True
-                            )
-                            failed += 1
-                            continue
-                        with_sources += bool(item.result.matches)
-                        page = reports.write(item) if reports is not None else None
-                        handle.write(_check_line(item, page))
-                        handle.flush()  # a killed run leaves every finished line behind
-                        kept += 1
-                if reports is not None:
-                    reports.finish()
-                handle.flush()
-                os.fsync(handle.fileno())
+            if html_dir is not None:
+                taken = earlier.html_reports if earlier is not None else ()
+                pages = _HtmlReports(html_dir, options, taken=taken)
+            try:
+                report = _CheckReportFile(
+                    partial, earlier=earlier, extend=target if extending else None, pages=pages
+                )
+            except FileExistsError:
+                raise InputError(refusal) from None  # a run started since: this one stops
+            with _byte_progress("checking", total, stderr) as progress:
+                task = progress.add_task("read", total=total or None, documents=0)
+                documents = _documents(
+                    inputs,
+                    input_format,
+                    id_field,
+                    text_field,
+                    recursive,
+                    max_size,
+                    skips,
+                    lambda done: progress.advance(task, done),
+                )
+                checks = check_documents(
+                    index_dir,
+                    counted(documents),
+                    jobs=jobs,
+                    options=options,
+                    exclude_self=exclude_self,
+                    skip=earlier.names if earlier is not None else None,
+                )
+                for item in checks:
+                    checked += 1
+                    progress.update(task, documents=checked)
+                    if item.result is None:
+                        typer.echo(f"unspin: warning: {item.document.id}: {item.error}", err=True)
+                        failed += 1
+                        continue
+                    with_sources += bool(item.result.matches)
+                    report.add(item)
+            report.finish()
             if read == 0:  # an error, not an empty report
                 raise InputError("no documents found in the inputs" + skips.summary())
-            os.replace(partial, target)
-            kept = 0
-        except OSError as exc:
-            saved = f"; the report so far is kept in {partial}" if kept else ""
-            raise _OutputError(f"{out}: cannot write ({exc.strerror or exc}){saved}") from None
+            if report.opened:  # else an extension that found nothing new: FILE stands
+                os.replace(partial, target)
+            finished = True
+        except (OSError, _OutputError) as exc:
+            saved = f"; the report so far is kept in {partial}" if kept() else ""
+            message = (
+                str(exc)
+                if isinstance(exc, _OutputError)
+                else (f"{out}: cannot write ({exc.strerror or exc})")
+            )
+            raise _OutputError(message + saved) from None
         except KeyboardInterrupt:
-            pages = ""
-            if reports is not None:
-                noun = "new HTML report" if earlier is not None and earlier.lines else "HTML report"
-                pages = f"; {_count(reports.abandon(), noun)} kept in {html_dir}"
+            on_disk = report.abandon() if report is not None else 0
+            noun = "new HTML report" if earlier is not None and earlier.lines else "HTML report"
+            html = f"; {_count(on_disk, noun)} kept in {html_dir}" if pages is not None else ""
             saved = (
-                f"the report so far is kept in {partial} (the same command with --resume "
-                "finishes it)"
-                if kept
+                f"the report is finished in {out}"
+                if finished
+                else f"the report so far is kept in {partial} (the same command with "
+                "--resume finishes it)"
+                if kept()
                 else f"{out} is as it was"
-                if copied
+                if extending
                 else f"no report written to {out}"
             )
             typer.echo(
-                f"unspin: interrupted after checking {_count(checked, 'document')}: {saved}{pages}",
+                f"unspin: interrupted after checking {_count(checked, 'document')}: {saved}{html}",
                 err=True,
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
         finally:
-            if reports is not None:
-                reports.abandon()
-            if kept == 0:  # nothing to resume from: leave no stray file
-                with contextlib.suppress(OSError):
+            if report is not None:
+                report.abandon()
+            if not finished and report is not None and report.opened and kept() == 0:
+                with contextlib.suppress(OSError):  # nothing to resume from: no stray file
                     os.unlink(partial)
         if earlier is not None and earlier.lines and not known:
             typer.echo(
@@ -1182,13 +1269,46 @@ def check(
             resumed = f" (and {_count(earlier.lines, 'document')} reported before)"
             with_sources += earlier.with_sources
         html = ""
-        if reports is not None:
+        if pages is not None:
             noun = "new HTML report" if resumed else "HTML report"  # earlier ones not counted
-            html = f", {_count(reports.written, noun)} in {html_dir}"
+            html = f", {_count(pages.written, noun)} in {html_dir}"
         typer.echo(
             f"checked {_count(checked - failed, 'document')}{resumed}: {with_sources} with "
             f"sources{errors}{skips.summary()}  ·  report in {out}{html}"
         )
+
+
+@contextlib.contextmanager
+def _report_lock(target: Path, out: Path) -> Iterator[None]:
+    """Hold ``FILE.lock`` (fcntl) while a check writes FILE, so a second run on one
+    report, resumed or not, is refused rather than interleaved. The kernel drops the lock
+    of a killed run; the file is removed by the run that holds it."""
+    path = target.with_name(target.name + ".lock")
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise _OutputError(f"{out}: cannot lock ({exc.strerror or exc})") from None
+            raise InputError(f"{out}: another unspin check is writing this report") from None
+        try:
+            if not os.path.samestat(os.fstat(descriptor), os.stat(path)):
+                # the run that held it removed it after we opened it: a third may hold
+                # the new one, so refuse rather than race it
+                raise InputError(f"{out}: another unspin check is writing this report")
+        except FileNotFoundError:
+            raise InputError(f"{out}: another unspin check is writing this report") from None
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    finally:
+        os.close(descriptor)
 
 
 def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Path | None]:
@@ -1199,7 +1319,7 @@ def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Pa
     if origin is None:
         return None, None
     try:
-        earlier = read_check_report(origin)
+        earlier = read_check_report(origin, unfinished=origin == partial)
         if origin == partial:
             os.truncate(partial, earlier.length)  # a line torn by a killed run goes
             if earlier.unterminated:
@@ -1211,17 +1331,19 @@ def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Pa
 
 
 def _copy_report(target: Path, partial: Path, earlier: CheckReport) -> None:
-    """Copy the whole lines of the finished report ``target`` to ``partial``, to be
-    extended there: whole or not at all, so a failed copy is never resumed from."""
-    temporary = partial.with_name(partial.name + ".tmp")
+    """Copy the lines of the finished report ``target`` to ``partial``, to be extended
+    there: whole or not at all, so a failed copy is never resumed from."""
+    descriptor, temporary = tempfile.mkstemp(
+        dir=partial.parent, prefix=f".{partial.name}.", suffix=".tmp"
+    )
     try:
-        with open(target, "rb") as source, open(temporary, "wb") as copy:
+        with open(target, "rb") as source, open(descriptor, "wb") as copy:
             left = earlier.length
             while left > 0 and (chunk := source.read(min(left, 1 << 20))):
                 copy.write(chunk)
                 left -= len(chunk)
             if left > 0:
-                raise OSError(f"{target} changed while it was being copied")
+                raise _OutputError(f"{target}: changed while it was being copied; not extended")
             if earlier.unterminated:
                 copy.write(b"\n")
             copy.flush()

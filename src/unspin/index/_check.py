@@ -81,6 +81,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
 
 
 def _skipping(documents: Iterable[Document], skip: Mapping[str, int]) -> Iterator[Document]:
+    """Pass over the first ``skip[id]`` documents with each id: counted, not just
+    looked up, so an id given twice is skipped once when the report holds it once."""
     left = collections.Counter(skip)
     for document in documents:
         if left[document.id] > 0:

@@ -200,12 +200,13 @@ def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
     return name, bool(sources), Path(html_report).name if isinstance(html_report, str) else None
 
 
-def read_check_report(path: str | Path) -> CheckReport:
-    """Read back a report written (perhaps only in part) by ``unspin check``.
+def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckReport:
+    """Read back a report written by ``unspin check``.
 
-    Every line must be one :data:`SEARCH_SCHEMA_VERSION` object naming its query, except
-    that a last line without its newline which is not a whole object is a write the run
-    did not finish: it is left out of ``length``. Anything else raises
+    Every line must be one :data:`SEARCH_SCHEMA_VERSION` object naming its query. With
+    ``unfinished`` (the ``.partial`` report of a run that may have been killed), a last
+    line without its newline which is not a whole object is a write the run did not
+    finish, and is left out of ``length``. Anything else raises
     :class:`~unspin.FormatError`: a file this did not write is never taken for a report
     to extend.
     """
@@ -217,7 +218,7 @@ def read_check_report(path: str | Path) -> CheckReport:
         for number, line in enumerate(handle, start=1):
             fields = _check_line_fields(line)
             if not line.endswith(b"\n"):
-                if fields is None:
+                if fields is None and unfinished:
                     break  # torn by a killed run: its query is checked again
                 unterminated = True
             if fields is None:
