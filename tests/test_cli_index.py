@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 
 import unspin.cli
 import unspin.index
+import unspin.report._check_report
 from conftest import news_article, prose_article
 from unspin.cli import app
 from unspin.eval import settings_for, spin_text
@@ -449,14 +450,14 @@ def test_a_line_names_its_html_report_only_once_the_report_is_on_disk(
     out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
     partial = tmp_path / "report.jsonl.partial"
     command = ("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
-    real = unspin.cli._write_atomically
+    real = unspin.report._check_report.write_atomically
 
     def slow(path: Path, text: str) -> None:
         time.sleep(0.3)  # a slow disk: pages lag behind the searches
         real(path, text)
 
     with monkeypatch.context() as patch:
-        patch.setattr(unspin.cli, "_write_atomically", slow)
+        patch.setattr(unspin.report._check_report, "write_atomically", slow)
         _interrupt_check_after(patch, 5)
         assert _run(*command).exit_code == 130  # type: ignore[attr-defined]
     lines = [json.loads(line) for line in partial.read_text().splitlines()]
@@ -477,7 +478,7 @@ def test_a_running_check_locks_its_report_against_a_resumed_one(
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running check holds it
         for flags in ((), ("--resume",)):
             refused = _run("check", index_dir, query, "-o", out, *flags)
-            _one_line_error(refused, 2, f"{out}: another unspin check is writing this report")
+            _one_line_error(refused, 1, f"{out}: another unspin check is writing this report")
     assert partial.exists() and partial.read_text() == "" and not out.exists()
     # Once it is released (or its process killed), a resumed run goes ahead.
     assert _run("check", index_dir, query, "-o", out, "--resume").exit_code == 0  # type: ignore[attr-defined]
@@ -487,20 +488,22 @@ def test_a_running_check_locks_its_report_against_a_resumed_one(
     ]
 
 
-def test_a_second_run_on_one_report_is_refused_and_leaves_the_first_runs_file(
+def test_a_report_created_after_the_check_for_one_is_refused_and_left_alone(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
-    real = unspin.cli.SearchOptions
+    real = unspin.report._check_report._HtmlPages
 
     def other_run_starts(*args: object, **kwargs: object) -> object:
-        # Another run creates the report just after this one looked for it.
+        # A writer that does not take the lock creates the report just after this run
+        # looked for one: opening it exclusively still refuses to share it.
         partial.write_text("the other run's line\n")
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(unspin.cli, "SearchOptions", other_run_starts)
+    monkeypatch.setattr(unspin.report._check_report, "_HtmlPages", other_run_starts)
     query = index_dir.parent / "corpus" / "a" / "01.txt"
-    _one_line_error(_run("check", index_dir, query, "-o", out), 2, str(partial), "--resume")
+    refused = _run("check", index_dir, query, "-o", out, "--html-dir", tmp_path / "pages")
+    _one_line_error(refused, 2, str(partial), "--resume")
     assert partial.read_text() == "the other run's line\n" and not out.exists()
 
 

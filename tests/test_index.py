@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 
 from conftest import news_article, prose_article
-from unspin import Document, FormatError, Index, SearchOptions, Verdict
+from unspin import Document, Index, SearchOptions, Verdict
 from unspin.eval import settings_for, spin_text
 from unspin.index import check_documents
 from unspin.report import (
-    read_check_report,
     search_result_from_dict,
     search_result_to_dict,
-    search_result_to_json,
 )
 
 # Written for these tests: articles on the generated corpus's topics (a council, a bridge,
@@ -254,38 +252,6 @@ def test_check_documents_skips_as_many_documents_of_an_id_as_it_is_told(tmp_path
         found = [(item.document.id, item.result.matches[0].id) for item in checked if item.result]
         assert found == [("q2", "news-2"), ("q3", "news-3"), ("q1", "news-2")]
     assert len(list(check_documents(tmp_path / "idx", queries, jobs=1))) == 4
-
-
-def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> None:
-    with Index.open(tmp_path / "idx", create=True) as index:
-        index.add([Document("news-1", news_article(1))])
-        lines = [
-            search_result_to_json(index.search(text), query_name=name, indent=None)
-            for name, text in (("a", news_article(1)), ("b", COUNCIL), ("a", "x " * 60))
-        ]
-    path = tmp_path / "report.jsonl"
-    whole = "".join(lines).encode()
-    path.write_bytes(whole + lines[0].encode()[:40])  # a killed run was writing a fourth
-    report = read_check_report(path, unfinished=True)
-    assert report.names == {"a": 2, "b": 1} and report.lines == 3
-    assert report.with_sources == 1 and report.length == len(whole)
-    path.write_bytes(whole)
-    assert read_check_report(path, unfinished=True).length == len(whole)
-    assert not read_check_report(path, unfinished=True).unterminated
-    path.write_bytes(whole[:-1])  # whole, but its newline never made it (or was edited off)
-    report = read_check_report(path, unfinished=True)
-    assert report.lines == 3 and report.length == len(whole) - 1 and report.unterminated
-    assert read_check_report(path).unterminated  # a finished report may lack it too
-    # A finished report has no torn line: one that does not parse is not a report.
-    path.write_bytes(whole + lines[0].encode()[:40])
-    with pytest.raises(FormatError, match="line 4"):
-        read_check_report(path)
-    path.write_bytes(b'{"settings": true}')
-    with pytest.raises(FormatError, match="line 1"):
-        read_check_report(path)
-    path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
-    with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
-        read_check_report(path, unfinished=True)
 
 
 def test_min_coverage_drops_the_sources_that_cover_little_of_the_query(index: Index) -> None:

@@ -25,6 +25,8 @@ from unspin._exceptions import (
     InputTooLargeError,
     LexiconError,
     NotAFileError,
+    OutputError,
+    ReportLockedError,
     UnspinError,
 )
 from unspin.align import (
@@ -61,7 +63,9 @@ __all__ = [
     "LexiconError",
     "MatchType",
     "NotAFileError",
+    "OutputError",
     "Passage",
+    "ReportLockedError",
     "Rewrite",
     "RewriteKind",
     "SearchOptions",

@@ -12,6 +12,8 @@ caller (and the CLI) can catch one class and show its one-line message::
     │   └── InputTooLargeError      larger than the configured limit
     ├── FormatError           a file in a format unspin reads (PAN XML, pairs list) is malformed
     ├── LexiconError          the packaged lexicon is missing or damaged
+    ├── OutputError           an output file or directory cannot be written
+    │   └── ReportLockedError       another run is writing the same check report
     └── IndexStoreError       an index directory cannot be used
         ├── IndexNotFoundError      no index at that path
         ├── CorruptIndexError       not an unspin index, a damaged one, or a newer format
@@ -33,6 +35,8 @@ __all__ = [
     "InputTooLargeError",
     "LexiconError",
     "NotAFileError",
+    "OutputError",
+    "ReportLockedError",
     "UnspinError",
 ]
 
@@ -71,6 +75,14 @@ class FormatError(UnspinError):
 
 class LexiconError(UnspinError):
     """The packaged lexicon data is missing or damaged."""
+
+
+class OutputError(UnspinError):
+    """An output file or directory cannot be written; the message names it and why."""
+
+
+class ReportLockedError(OutputError):
+    """Another run holds the lock of the check report it would write."""
 
 
 class IndexStoreError(UnspinError):

@@ -13,25 +13,17 @@ its finished lines for ``check --resume``.
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import errno
-import fcntl
-import functools
 import io
 import itertools
 import json
 import os
-import shutil
 import sys
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import IO, Annotated, NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
@@ -45,7 +37,8 @@ from rich.progress import (
 )
 
 from unspin import __version__
-from unspin._exceptions import InputError, UnspinError
+from unspin._exceptions import InputError, OutputError, UnspinError
+from unspin._files import write_atomically
 from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
@@ -60,7 +53,6 @@ from unspin.eval import (
 )
 from unspin.index import (
     BAG_WINDOW,
-    CheckedDocument,
     FingerprintOptions,
     Index,
     IndexInfo,
@@ -81,19 +73,16 @@ from unspin.io import (
     read_documents,
 )
 from unspin.report import (
-    CheckReport,
-    ReportNames,
+    CheckReportWriter,
     alignment_to_json,
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
-    read_check_report,
     render_alignment,
     render_search,
     report_from_search,
     report_to_csv,
     report_to_html,
-    search_result_to_dict,
     search_result_to_json,
 )
 
@@ -142,10 +131,6 @@ class CorpusKind(StrEnum):
 # --- errors and output ---------------------------------------------------------------
 
 
-class _OutputError(Exception):
-    """An output file could not be written."""
-
-
 def _fail(message: str, code: int) -> NoReturn:
     one_line = " ".join(message.split("\n"))
     typer.echo(f"unspin: error: {one_line}", err=True)
@@ -159,10 +144,10 @@ def _guarded() -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, BrokenPipeError):
         raise
+    except OutputError as exc:  # before its base class: not the user's input
+        _fail(str(exc), EXIT_FAILURE)
     except UnspinError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
-    except _OutputError as exc:
-        _fail(str(exc), EXIT_FAILURE)
     except KeyboardInterrupt:
         typer.echo("unspin: interrupted", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -175,47 +160,13 @@ def _guarded() -> Iterator[None]:
         )
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file renamed over it."""
-    target = path.expanduser()
-    if target.is_dir():
-        raise _OutputError(f"{path}: is a directory, cannot write the output there")
-    temporary: str | None = None
-    try:
-        mode = target.stat().st_mode & 0o7777 if target.exists() else _default_file_mode()
-        descriptor, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-        )
-        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)  # mkstemp makes a private file; the output need not be
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as exc:
-        raise _OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-
-
-@functools.cache
-def _default_file_mode() -> int:
-    # Read once: reading the umask means setting it, which threads must not race on.
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 def _emit(text: str, output: Path | None) -> None:
     """Print ``text`` to stdout, or write it (atomically) to ``output``."""
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        _write_atomically(output, text)
+        write_atomically(output, text)
 
 
 def _count(number: int, noun: str) -> str:
@@ -938,148 +889,7 @@ def search(
             show_source=show_source,
         )
         if buffer is not None and output is not None:
-            _write_atomically(output, buffer.getvalue())
-
-
-class _HtmlReports:
-    """``check --html-dir``: one HTML report per document with a source, each written
-    atomically under a safe, unique name. Files are written (and synced to disk) by a few
-    threads, so the search results keep coming while the disk catches up."""
-
-    _THREADS = 4
-
-    def __init__(
-        self, directory: Path, options: SearchOptions, *, taken: Iterable[str] = ()
-    ) -> None:
-        self.directory = directory.expanduser()
-        if self.directory.exists() and not self.directory.is_dir():
-            raise _OutputError(f"{directory}: exists and is not a directory")
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise _OutputError(f"{directory}: cannot create ({exc.strerror or exc})") from None
-        self._names = ReportNames(".html", taken=taken)
-        self._options = options
-        _default_file_mode()  # before the writing threads start
-        self._writers = ThreadPoolExecutor(self._THREADS, thread_name_prefix="unspin-html")
-        self._counting = threading.Lock()
-        self.written = 0
-
-    def write(self, item: CheckedDocument) -> tuple[Path, Future[None]] | None:
-        """Start writing the report of ``item`` if it has a source: its path, and the
-        write's future (which raises if the write failed)."""
-        if item.result is None or not item.result.matches:
-            return None
-        report = report_from_search(item.document, item.result, item.sources, options=self._options)
-        path = self.directory / self._names(item.document.id)
-        future = self._writers.submit(_write_atomically, path, report_to_html(report))
-        future.add_done_callback(self._count)
-        return path, future
-
-    def _count(self, future: Future[None]) -> None:
-        if not future.cancelled() and future.exception() is None:
-            with self._counting:
-                self.written += 1
-
-    def close(self, *, cancel: bool = False) -> int:
-        """Wait for the writes started (with ``cancel``, drop those not started yet);
-        return how many reports are on disk."""
-        self._writers.shutdown(wait=True, cancel_futures=cancel)
-        return self.written
-
-
-class _CheckReportFile:
-    """``check``'s report: JSON lines appended to ``FILE.partial`` in input order, each
-    flushed as it is written, so a killed run leaves every finished line behind. A line
-    that names an HTML page is written only once the page is on disk, so a line never
-    names a missing page (a resumed run skips the documents the report holds). A finished
-    report being extended (``extend``) is copied to ``FILE.partial`` only when the first
-    new line comes: until then, and if none does, the finished one is left as it is."""
-
-    _IN_FLIGHT = 32  # lines waiting for their pages
-
-    def __init__(
-        self,
-        partial: Path,
-        *,
-        earlier: CheckReport | None,
-        extend: Path | None,
-        pages: _HtmlReports | None,
-    ) -> None:
-        self.partial = partial
-        self._earlier = earlier
-        self._extend = extend
-        self._pages = pages
-        self._pending: collections.deque[tuple[Future[None] | None, str]] = collections.deque()
-        self._handle: IO[str] | None = None
-        self.lines = 0  # written by this run
-        if extend is None:
-            # "x": a report nobody else is writing; "a": the interrupted one resumed
-            mode = "a" if earlier is not None else "x"
-            self._handle = open(partial, mode, encoding="utf-8", newline="")  # noqa: SIM115
-
-    @property
-    def opened(self) -> bool:
-        """Whether ``FILE.partial`` is this run's (not an extension still untouched)."""
-        return self._handle is not None or self._extend is None
-
-    def add(self, item: CheckedDocument) -> None:
-        """Queue the line of ``item`` (and start its page); write those that are ready."""
-        page = self._pages.write(item) if self._pages is not None else None
-        line = _check_line(item, page[0] if page is not None else None)
-        self._pending.append((page[1] if page is not None else None, line))
-        self._write_ready(wait_for_first=len(self._pending) > self._IN_FLIGHT)
-
-    def _write_ready(self, *, wait_for_first: bool = False, wait: bool = False) -> None:
-        while self._pending:
-            future, line = self._pending[0]
-            if future is not None and not future.done() and not (wait or wait_for_first):
-                return
-            if future is not None:
-                future.result()  # a failed page raises here, before its line is written
-            self._pending.popleft()
-            self._write(line)
-            wait_for_first = False
-
-    def _write(self, line: str) -> None:
-        if self._handle is None:  # the first new line of an extension
-            assert self._extend is not None and self._earlier is not None
-            _copy_report(self._extend, self.partial, self._earlier)
-            self._handle = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115
-        self._handle.write(line)
-        self._handle.flush()  # a killed run leaves every finished line behind
-        self.lines += 1
-
-    def finish(self) -> None:
-        """Write every line (waiting for the pages), sync and close the file."""
-        self._write_ready(wait=True)
-        if self._pages is not None:
-            self._pages.close()
-        if self._handle is not None:
-            self._handle.flush()
-            os.fsync(self._handle.fileno())
-            self._handle.close()
-
-    def abandon(self) -> int:
-        """Stop: pages not started are dropped and those being written finish; the lines
-        of finished pages are written, the rest dropped (their documents are checked
-        again on resume). Return how many pages are on disk."""
-        pages = self._pages.close(cancel=True) if self._pages is not None else 0
-        try:
-            while self._pending and self._handle is not None:
-                future, line = self._pending[0]
-                if future is not None and (future.cancelled() or future.exception()):
-                    break
-                self._pending.popleft()
-                self._write(line)
-        except OSError:
-            pass  # the disk that failed the run: the lines written so far stand
-        finally:
-            self._pending.clear()
-            if self._handle is not None:
-                with contextlib.suppress(OSError):
-                    self._handle.close()
-        return pages
+            write_atomically(output, buffer.getvalue())
 
 
 @app.command()
@@ -1141,54 +951,24 @@ def check(
     sources; with --html-dir, an HTML report for each document with a source. Lines are
     written to FILE.partial as documents are checked, and it becomes FILE when all are:
     after an interruption, the same command with --resume checks only the rest."""
-    with _guarded(), contextlib.ExitStack() as held:
+    with _guarded():
         stderr = _stderr_console()
         total = _input_bytes(inputs, recursive)
         skips = _Skips()
-        target = out.expanduser()
-        if target.is_dir():
-            raise _OutputError(f"{out}: is a directory, cannot write the report there")
-        partial = target.with_name(target.name + ".partial")
         Index.open(index_dir).close()  # a missing or damaged index fails before any work
-        held.enter_context(_report_lock(target, out))
-        refusal = (
-            f"{partial}: the unfinished report of an earlier run is there; add --resume "
-            "to finish it, or delete it to start over"
-        )
-        if not resume and partial.exists():
-            raise InputError(refusal)
-        earlier, origin = _resumed_report(target, partial) if resume else (None, None)
-        extending = origin == target  # a finished report: extended in a copy of it
         options = SearchOptions(top=top, min_coverage=min_coverage)
+        report = CheckReportWriter(out, resume=resume, html_dir=html_dir, options=options)
         checked = with_sources = failed = read = known = 0
-        pages: _HtmlReports | None = None
-        report: _CheckReportFile | None = None
-        finished = False
-
-        def kept() -> int:
-            """Lines in FILE.partial that no other file holds (0: nothing to resume)."""
-            if report is None or not report.opened:
-                return 0
-            return report.lines + (earlier.lines if earlier is not None and not extending else 0)
 
         def counted(documents: Iterator[Document]) -> Iterator[Document]:
             nonlocal read, known
             for document in documents:
                 read += 1
-                known += earlier is not None and document.id in earlier.names
+                known += document.id in report.skip
                 yield document
 
         try:
-            if html_dir is not None:
-                taken = earlier.html_reports if earlier is not None else ()
-                pages = _HtmlReports(html_dir, options, taken=taken)
-            try:
-                report = _CheckReportFile(
-                    partial, earlier=earlier, extend=target if extending else None, pages=pages
-                )
-            except FileExistsError:
-                raise InputError(refusal) from None  # a run started since: this one stops
-            with _byte_progress("checking", total, stderr) as progress:
+            with report, _byte_progress("checking", total, stderr) as progress:
                 task = progress.add_task("read", total=total or None, documents=0)
                 documents = _documents(
                     inputs,
@@ -1206,7 +986,7 @@ def check(
                     jobs=jobs,
                     options=options,
                     exclude_self=exclude_self,
-                    skip=earlier.names if earlier is not None else None,
+                    skip=report.skip,
                 )
                 for item in checks:
                     checked += 1
@@ -1217,50 +997,22 @@ def check(
                         continue
                     with_sources += bool(item.result.matches)
                     report.add(item)
-            report.finish()
-            if read == 0:  # an error, not an empty report
-                raise InputError("no documents found in the inputs" + skips.summary())
-            if report.opened:  # else an extension that found nothing new: FILE stands
-                os.replace(partial, target)
-            finished = True
-        except (OSError, _OutputError) as exc:
-            saved = f"; the report so far is kept in {partial}" if kept() else ""
-            message = (
-                str(exc)
-                if isinstance(exc, _OutputError)
-                else (f"{out}: cannot write ({exc.strerror or exc})")
-            )
-            raise _OutputError(message + saved) from None
+                if read == 0:  # an error, not an empty report
+                    raise InputError("no documents found in the inputs" + skips.summary())
         except KeyboardInterrupt:
-            on_disk = report.abandon() if report is not None else 0
-            noun = "new HTML report" if earlier is not None and earlier.lines else "HTML report"
-            html = f"; {_count(on_disk, noun)} kept in {html_dir}" if pages is not None else ""
-            saved = (
-                f"the report is finished in {out}"
-                if finished
-                else f"the report so far is kept in {partial} (the same command with "
-                "--resume finishes it)"
-                if kept()
-                else f"{out} is as it was"
-                if extending
-                else f"no report written to {out}"
-            )
             typer.echo(
-                f"unspin: interrupted after checking {_count(checked, 'document')}: {saved}{html}",
+                f"unspin: interrupted after checking {_count(checked, 'document')}: "
+                + _interrupted_report(report, out),
                 err=True,
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
-        finally:
-            if report is not None:
-                report.abandon()
-            if not finished and report is not None and report.opened and kept() == 0:
-                with contextlib.suppress(OSError):  # nothing to resume from: no stray file
-                    os.unlink(partial)
+        earlier = report.earlier
         if earlier is not None and earlier.lines and not known:
             typer.echo(
                 f"unspin: warning: none of the {_count(earlier.lines, 'document')} in "
-                f"{origin} is among the inputs, so all were checked: a document is known by "
-                "its id, which depends on how the inputs are named (give them as before)",
+                f"{report.origin} is among the inputs, so all were checked: a document is "
+                "known by its id, which depends on how the inputs are named (give them as "
+                "before)",
                 err=True,
             )
         errors = f", {failed} failed" if failed else ""
@@ -1269,105 +1021,33 @@ def check(
             resumed = f" (and {_count(earlier.lines, 'document')} reported before)"
             with_sources += earlier.with_sources
         html = ""
-        if pages is not None:
+        if html_dir is not None:
             noun = "new HTML report" if resumed else "HTML report"  # earlier ones not counted
-            html = f", {_count(pages.written, noun)} in {html_dir}"
+            html = f", {_count(report.pages_written, noun)} in {html_dir}"
         typer.echo(
             f"checked {_count(checked - failed, 'document')}{resumed}: {with_sources} with "
             f"sources{errors}{skips.summary()}  ·  report in {out}{html}"
         )
 
 
-@contextlib.contextmanager
-def _report_lock(target: Path, out: Path) -> Iterator[None]:
-    """Hold ``FILE.lock`` (fcntl) while a check writes FILE, so a second run on one
-    report, resumed or not, is refused rather than interleaved. The kernel drops the lock
-    of a killed run; the file is removed by the run that holds it."""
-    path = target.with_name(target.name + ".lock")
-    try:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise _OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
-    try:
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                raise _OutputError(f"{out}: cannot lock ({exc.strerror or exc})") from None
-            raise InputError(f"{out}: another unspin check is writing this report") from None
-        try:
-            if not os.path.samestat(os.fstat(descriptor), os.stat(path)):
-                # the run that held it removed it after we opened it: a third may hold
-                # the new one, so refuse rather than race it
-                raise InputError(f"{out}: another unspin check is writing this report")
-        except FileNotFoundError:
-            raise InputError(f"{out}: another unspin check is writing this report") from None
-        try:
-            yield
-        finally:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
-    finally:
-        os.close(descriptor)
-
-
-def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Path | None]:
-    """For ``check --resume``: what the report to carry on from (the partial one of an
-    interrupted run, else a finished one) holds, and which file it is (``None`` for
-    both when there is neither). A partial report is made ready to append to."""
-    origin = partial if partial.exists() else target if target.exists() else None
-    if origin is None:
-        return None, None
-    try:
-        earlier = read_check_report(origin, unfinished=origin == partial)
-        if origin == partial:
-            os.truncate(partial, earlier.length)  # a line torn by a killed run goes
-            if earlier.unterminated:
-                with open(partial, "ab") as handle:
-                    handle.write(b"\n")
-    except OSError as exc:
-        raise _OutputError(f"{origin}: cannot resume from it ({exc.strerror or exc})") from None
-    return earlier, origin
-
-
-def _copy_report(target: Path, partial: Path, earlier: CheckReport) -> None:
-    """Copy the lines of the finished report ``target`` to ``partial``, to be extended
-    there: whole or not at all, so a failed copy is never resumed from."""
-    descriptor, temporary = tempfile.mkstemp(
-        dir=partial.parent, prefix=f".{partial.name}.", suffix=".tmp"
-    )
-    try:
-        with open(target, "rb") as source, open(descriptor, "wb") as copy:
-            left = earlier.length
-            while left > 0 and (chunk := source.read(min(left, 1 << 20))):
-                copy.write(chunk)
-                left -= len(chunk)
-            if left > 0:
-                raise _OutputError(f"{target}: changed while it was being copied; not extended")
-            if earlier.unterminated:
-                copy.write(b"\n")
-            copy.flush()
-            os.fsync(copy.fileno())
-        shutil.copymode(target, temporary)
-        os.replace(temporary, partial)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
-    assert item.result is not None
-    data = search_result_to_dict(
-        item.result,
-        query_name=item.document.id,
-        query_text=item.document.text,
-        source_texts=item.source_texts,
-        query_path=item.document.path,
-    )
-    if html_report is not None:
-        data["html_report"] = str(html_report)
-    return json.dumps(data, ensure_ascii=False) + "\n"
+def _interrupted_report(report: CheckReportWriter, out: Path) -> str:
+    """What an interrupted ``check`` left: where the report is, and its HTML pages."""
+    if report.finished:
+        saved = f"the report is finished in {out}"
+    elif report.kept:
+        saved = (
+            f"the report so far is kept in {report.partial} (the same command with "
+            "--resume finishes it)"
+        )
+    elif report.extending:
+        saved = f"{out} is as it was"
+    else:
+        saved = f"no report written to {out}"
+    if report.html_dir is None:
+        return saved
+    earlier = report.earlier is not None and report.earlier.lines
+    noun = "new HTML report" if earlier else "HTML report"
+    return f"{saved}; {_count(report.pages_written, noun)} kept in {report.html_dir}"
 
 
 # --- serve --------------------------------------------------------------------------------

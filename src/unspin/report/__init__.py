@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from unspin.report._check_report import CheckReport, CheckReportWriter, read_check_report
 from unspin.report._csv import CSV_COLUMNS, report_to_csv
 from unspin.report._html import MATCH_TYPE_LABELS, report_to_html
 from unspin.report._json import (
@@ -33,8 +34,6 @@ from unspin.report._pan import (
 )
 from unspin.report._search_json import (
     SEARCH_SCHEMA_VERSION,
-    CheckReport,
-    read_check_report,
     search_result_from_dict,
     search_result_to_dict,
     search_result_to_json,
@@ -50,6 +49,7 @@ __all__ = [
     "SEARCH_SCHEMA_VERSION",
     "VERDICT_LABELS",
     "CheckReport",
+    "CheckReportWriter",
     "MatchTotals",
     "PanFeature",
     "Report",

@@ -33,11 +33,9 @@ per line (``--out report.jsonl``), with ``"query": {"name": ..., "path": ..., "l
 
 from __future__ import annotations
 
-import collections
 import json
 from collections.abc import Mapping
-from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from unspin._exceptions import FormatError
 from unspin.align._types import Verdict
@@ -46,8 +44,6 @@ from unspin.report._json import alignment_from_dict, alignment_to_dict
 
 __all__ = [
     "SEARCH_SCHEMA_VERSION",
-    "CheckReport",
-    "read_check_report",
     "search_result_from_dict",
     "search_result_to_dict",
     "search_result_to_json",
@@ -163,70 +159,3 @@ def search_result_from_dict(data: Mapping[str, Any]) -> SearchResult:
         return SearchResult(matches, float(data["query_coverage"]), candidates)
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(f"malformed {SEARCH_SCHEMA_VERSION} report ({exc!r})") from None
-
-
-class CheckReport(NamedTuple):
-    """What a JSON-lines report of ``unspin check`` holds, as far as resuming it needs:
-    how many lines name each query, how many of them have a source, the file names of
-    their HTML reports, the length in bytes of its whole lines (a run killed while
-    writing can leave a torn last line after them), and whether the last whole line
-    lacks its newline (to be added before anything is appended)."""
-
-    names: collections.Counter[str]
-    with_sources: int
-    html_reports: tuple[str, ...]
-    length: int
-    unterminated: bool = False
-
-    @property
-    def lines(self) -> int:
-        """How many queries the report holds."""
-        return self.names.total()
-
-
-def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
-    """The query name, whether it has a source, and the HTML report name of one report
-    line; ``None`` when it is not an :data:`SEARCH_SCHEMA_VERSION` line."""
-    try:
-        data = json.loads(line)
-        if data.get("schema") != SEARCH_SCHEMA_VERSION:
-            return None
-        name, sources = data["query"]["name"], data["sources"]
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
-    if not isinstance(name, str) or not isinstance(sources, list):
-        return None
-    html_report = data.get("html_report")
-    return name, bool(sources), Path(html_report).name if isinstance(html_report, str) else None
-
-
-def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckReport:
-    """Read back a report written by ``unspin check``.
-
-    Every line must be one :data:`SEARCH_SCHEMA_VERSION` object naming its query. With
-    ``unfinished`` (the ``.partial`` report of a run that may have been killed), a last
-    line without its newline which is not a whole object is a write the run did not
-    finish, and is left out of ``length``. Anything else raises
-    :class:`~unspin.FormatError`: a file this did not write is never taken for a report
-    to extend.
-    """
-    names: collections.Counter[str] = collections.Counter()
-    with_sources = length = 0
-    html_reports: list[str] = []
-    unterminated = False
-    with open(path, "rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            fields = _check_line_fields(line)
-            if not line.endswith(b"\n"):
-                if fields is None and unfinished:
-                    break  # torn by a killed run: its query is checked again
-                unterminated = True
-            if fields is None:
-                raise FormatError(f"{path}: line {number} is not an {SEARCH_SCHEMA_VERSION} line")
-            name, has_source, html_report = fields
-            names[name] += 1
-            with_sources += has_source
-            if html_report is not None:
-                html_reports.append(html_report)
-            length += len(line)
-    return CheckReport(names, with_sources, tuple(html_reports), length, unterminated)

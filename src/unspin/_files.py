@@ -1,0 +1,49 @@
+"""Writing output files whole or not at all (private; used by the report writers and the CLI)."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+from unspin._exceptions import OutputError
+
+__all__ = ["default_file_mode", "write_atomically"]
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file that is synced and renamed over
+    it, so ``path`` is whole or as it was. Raises :class:`~unspin.OutputError`."""
+    target = path.expanduser()
+    if target.is_dir():
+        raise OutputError(f"{path}: is a directory, cannot write the output there")
+    temporary: str | None = None
+    try:
+        mode = target.stat().st_mode & 0o7777 if target.exists() else default_file_mode()
+        descriptor, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
+        with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)  # mkstemp makes a private file; the output need not be
+        os.replace(temporary, target)
+        temporary = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+@functools.cache
+def default_file_mode() -> int:
+    """The mode a new file gets under the process's umask (``0o666 & ~umask``)."""
+    # Read once: reading the umask means setting it, which threads must not race on.
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask

@@ -1,0 +1,454 @@
+"""The report of a batch check (``unspin check``): one ``unspin.search/1`` JSON line per
+document, written so that an interrupted or killed run loses no finished line and a later
+run carries on from it.
+
+:class:`CheckReportWriter` appends the lines to ``FILE.partial``, each flushed as it is
+written, and renames it to ``FILE`` when the run ends; with ``resume=True`` it carries on
+from the ``FILE.partial`` an earlier run left (or extends a finished ``FILE``), and
+:attr:`CheckReportWriter.skip` says which documents the report holds already::
+
+    with CheckReportWriter("report.jsonl", resume=True) as report:
+        for item in check_documents("news.idx", documents, skip=report.skip):
+            report.add(item)
+
+The writer holds ``FILE.lock`` (fcntl) while it runs, so two runs never write one report.
+With ``html_dir``, each document with a source also gets its HTML report, and its line
+names the page only once the page is on disk.
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from types import TracebackType
+from typing import IO, NamedTuple, Self
+
+from unspin._exceptions import FormatError, InputError, OutputError, ReportLockedError
+from unspin._files import default_file_mode, write_atomically
+from unspin.index._check import CheckedDocument
+from unspin.index._types import SearchOptions
+from unspin.report._html import report_to_html
+from unspin.report._model import report_from_search
+from unspin.report._names import ReportNames
+from unspin.report._search_json import SEARCH_SCHEMA_VERSION, search_result_to_dict
+
+__all__ = ["CheckReport", "CheckReportWriter", "read_check_report"]
+
+
+class CheckReport(NamedTuple):
+    """What a JSON-lines report of ``unspin check`` holds, as far as resuming it needs:
+    how many lines name each query, how many of them have a source, the file names of
+    their HTML reports, the length in bytes of its whole lines (a run killed while
+    writing can leave a torn last line after them), and whether the last whole line
+    lacks its newline (to be added before anything is appended)."""
+
+    names: collections.Counter[str]
+    with_sources: int
+    html_reports: tuple[str, ...]
+    length: int
+    unterminated: bool = False
+
+    @property
+    def lines(self) -> int:
+        """How many queries the report holds."""
+        return self.names.total()
+
+
+def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
+    """The query name, whether it has a source, and the HTML report name of one report
+    line; ``None`` when it is not an :data:`SEARCH_SCHEMA_VERSION` line."""
+    try:
+        data = json.loads(line)
+        if data.get("schema") != SEARCH_SCHEMA_VERSION:
+            return None
+        name, sources = data["query"]["name"], data["sources"]
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+    if not isinstance(name, str) or not isinstance(sources, list):
+        return None
+    html_report = data.get("html_report")
+    return name, bool(sources), Path(html_report).name if isinstance(html_report, str) else None
+
+
+def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckReport:
+    """Read back a report written by ``unspin check``.
+
+    Every line must be one :data:`SEARCH_SCHEMA_VERSION` object naming its query. With
+    ``unfinished`` (the ``.partial`` report of a run that may have been killed), a last
+    line without its newline which is not a whole object is a write the run did not
+    finish, and is left out of ``length``. Anything else raises
+    :class:`~unspin.FormatError`: a file this did not write is never taken for a report
+    to extend.
+    """
+    names: collections.Counter[str] = collections.Counter()
+    with_sources = length = 0
+    html_reports: list[str] = []
+    unterminated = False
+    with open(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            fields = _check_line_fields(line)
+            if not line.endswith(b"\n"):
+                if fields is None and unfinished:
+                    break  # torn by a killed run: its query is checked again
+                unterminated = True
+            if fields is None:
+                raise FormatError(f"{path}: line {number} is not an {SEARCH_SCHEMA_VERSION} line")
+            name, has_source, html_report = fields
+            names[name] += 1
+            with_sources += has_source
+            if html_report is not None:
+                html_reports.append(html_report)
+            length += len(line)
+    return CheckReport(names, with_sources, tuple(html_reports), length, unterminated)
+
+
+class _HtmlPages:
+    """One HTML report per document with a source, each written atomically under a
+    safe, unique name by a few threads, so the search results keep coming while the disk
+    catches up."""
+
+    _THREADS = 4
+
+    def __init__(
+        self, directory: Path, options: SearchOptions, *, taken: Iterable[str] = ()
+    ) -> None:
+        self.directory = directory.expanduser()
+        if self.directory.exists() and not self.directory.is_dir():
+            raise OutputError(f"{directory}: exists and is not a directory")
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{directory}: cannot create ({exc.strerror or exc})") from None
+        self._names = ReportNames(".html", taken=taken)
+        self._options = options
+        default_file_mode()  # before the writing threads start
+        self._writers = ThreadPoolExecutor(self._THREADS, thread_name_prefix="unspin-html")
+        self._counting = threading.Lock()
+        self.written = 0
+
+    def write(self, item: CheckedDocument) -> tuple[Path, Future[None]] | None:
+        """Start writing the report of ``item`` if it has a source: its path, and the
+        write's future (which raises if the write failed)."""
+        if item.result is None or not item.result.matches:
+            return None
+        report = report_from_search(item.document, item.result, item.sources, options=self._options)
+        path = self.directory / self._names(item.document.id)
+        future = self._writers.submit(write_atomically, path, report_to_html(report))
+        future.add_done_callback(self._count)
+        return path, future
+
+    def _count(self, future: Future[None]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            with self._counting:
+                self.written += 1
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Wait for the writes started (with ``cancel``, drop those not started yet)."""
+        self._writers.shutdown(wait=True, cancel_futures=cancel)
+
+
+class CheckReportWriter:
+    """Write the JSON-lines report of a batch check to ``path``, resumably.
+
+    A context manager: entering it takes the report's lock and opens ``FILE.partial``;
+    leaving it normally writes what is left, syncs and renames ``FILE.partial`` to
+    ``FILE``. Leaving it on an exception (an interruption) keeps ``FILE.partial`` if it
+    holds a line no other file holds, and removes it otherwise.
+
+    Lines are written in the order :meth:`add` is called, each flushed at once. With
+    ``resume``, the writer carries on from ``FILE.partial`` (a line torn by a killed run
+    is dropped) or, when there is only a finished ``FILE``, extends it: the report is
+    copied to ``FILE.partial`` when the first new line comes, so ``FILE`` stays as it is
+    until the run ends, and untouched if nothing is added. Without ``resume``, an existing
+    ``FILE.partial`` is refused (:class:`~unspin.InputError`). Documents are known by id:
+    :attr:`skip` (id -> count) is what the report holds, for
+    :func:`~unspin.index.check_documents`. A second writer on one report raises
+    :class:`~unspin.ReportLockedError`; a report that is not one raises
+    :class:`~unspin.FormatError`; a file that cannot be written,
+    :class:`~unspin.OutputError`.
+    """
+
+    _IN_FLIGHT = 32  # lines waiting for their HTML pages
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        resume: bool = False,
+        html_dir: str | Path | None = None,
+        options: SearchOptions | None = None,
+    ) -> None:
+        self.path = Path(path).expanduser()
+        self.partial = self.path.with_name(self.path.name + ".partial")
+        self.html_dir = Path(html_dir) if html_dir is not None else None
+        self._resume = resume
+        self._options = options if options is not None else SearchOptions()
+        #: What the report resumed or extended holds (``None``: a new report).
+        self.earlier: CheckReport | None = None
+        #: The file it was read from: :attr:`partial`, :attr:`path` or ``None``.
+        self.origin: Path | None = None
+        #: Lines written by this run.
+        self.lines = 0
+        #: Whether the report is whole in :attr:`path`.
+        self.finished = False
+        self._pages: _HtmlPages | None = None
+        self._handle: IO[str] | None = None
+        self._pending: collections.deque[tuple[Future[None] | None, str]] = collections.deque()
+        self._held = contextlib.ExitStack()
+
+    @property
+    def extending(self) -> bool:
+        """Whether a finished report is being extended (rather than resumed or begun)."""
+        return self.origin is not None and self.origin == self.path
+
+    @property
+    def skip(self) -> Mapping[str, int]:
+        """Documents the report holds already, id -> count."""
+        return self.earlier.names if self.earlier is not None else collections.Counter()
+
+    @property
+    def kept(self) -> int:
+        """Lines in :attr:`partial` that no other file holds (0: nothing to resume from)."""
+        if self._handle is None:
+            return 0
+        earlier = self.earlier.lines if self.earlier is not None and not self.extending else 0
+        return earlier + self.lines
+
+    @property
+    def pages_written(self) -> int:
+        """HTML reports this run wrote."""
+        return self._pages.written if self._pages is not None else 0
+
+    def __enter__(self) -> Self:
+        if self.path.is_dir():
+            raise OutputError(f"{self.path}: is a directory, cannot write the report there")
+        with contextlib.ExitStack() as held:
+            held.enter_context(_report_lock(self.path))
+            refusal = InputError(
+                f"{self.partial}: the unfinished report of an earlier run is there; add "
+                "--resume to finish it, or delete it to start over"
+            )
+            if not self._resume and self.partial.exists():
+                raise refusal
+            if self._resume:
+                self.earlier, self.origin = _resumed_report(self.path, self.partial)
+            if self.html_dir is not None:
+                taken = self.earlier.html_reports if self.earlier is not None else ()
+                self._pages = _HtmlPages(self.html_dir, self._options, taken=taken)
+                held.callback(self._pages.close, cancel=True)
+            if not self.extending:
+                # "x": a report nobody else is writing; "a": the interrupted one resumed
+                mode = "a" if self.earlier is not None else "x"
+                try:
+                    self._handle = open(self.partial, mode, encoding="utf-8", newline="")
+                except FileExistsError:
+                    raise refusal from None
+                except OSError as exc:
+                    raise self._failure(exc) from None
+            self._held = held.pop_all()
+        return self
+
+    def add(self, item: CheckedDocument) -> None:
+        """Write the line of ``item`` (a document whose search failed has none), after
+        its HTML report if it has one; lines whose pages are not on disk yet wait."""
+        if item.result is None:
+            return
+        page = self._pages.write(item) if self._pages is not None else None
+        line = _check_line(item, page[0] if page is not None else None)
+        self._pending.append((page[1] if page is not None else None, line))
+        self._write_ready(wait_for_first=len(self._pending) > self._IN_FLIGHT)
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self._finish()
+        finally:
+            try:
+                self._abandon()
+                if not self.finished and self._handle is not None and self.kept == 0:
+                    with contextlib.suppress(OSError):  # nothing to resume from
+                        os.unlink(self.partial)
+            finally:
+                self._held.close()
+
+    def _failure(self, exc: BaseException) -> OutputError:
+        message = str(exc) if isinstance(exc, OutputError) else None
+        if message is None:
+            strerror = getattr(exc, "strerror", None)
+            message = f"{self.path}: cannot write ({strerror or exc})"
+        if self.kept:
+            message += f"; the report so far is kept in {self.partial}"
+        return OutputError(message)
+
+    def _write_ready(self, *, wait_for_first: bool = False, wait: bool = False) -> None:
+        try:
+            while self._pending:
+                future, line = self._pending[0]
+                if future is not None and not future.done() and not (wait or wait_for_first):
+                    return
+                if future is not None:
+                    future.result()  # a failed page raises here, before its line is written
+                self._pending.popleft()
+                self._write(line)
+                wait_for_first = False
+        except (OSError, OutputError) as exc:
+            raise self._failure(exc) from None
+
+    def _write(self, line: str) -> None:
+        if self._handle is None:  # the first new line of an extension
+            assert self.earlier is not None
+            _copy_report(self.path, self.partial, self.earlier)
+            try:
+                self._handle = open(self.partial, "a", encoding="utf-8", newline="")  # noqa: SIM115
+            except BaseException:
+                with contextlib.suppress(OSError):  # the copy holds nothing of its own
+                    os.unlink(self.partial)
+                raise
+        self._handle.write(line)
+        self._handle.flush()  # a killed run leaves every finished line behind
+        self.lines += 1
+
+    def _finish(self) -> None:
+        self._write_ready(wait=True)
+        if self._pages is not None:
+            self._pages.close()
+        try:
+            if self._handle is not None:
+                self._handle.flush()
+                os.fsync(self._handle.fileno())
+                self._handle.close()
+                os.replace(self.partial, self.path)
+            # else an extension that found nothing new: FILE stands as it was
+        except OSError as exc:
+            raise self._failure(exc) from None
+        self.finished = True
+
+    def _abandon(self) -> None:
+        """Stop: pages not started are dropped and those being written finish; the lines
+        of finished pages are written, the rest dropped (their documents are checked
+        again on resume)."""
+        if self._pages is not None:
+            self._pages.close(cancel=True)
+        try:
+            while self._pending and self._handle is not None:
+                future, line = self._pending[0]
+                if future is not None and (future.cancelled() or future.exception()):
+                    break
+                self._pending.popleft()
+                self._write(line)
+        except OSError:
+            pass  # the disk that failed the run: the lines written so far stand
+        finally:
+            self._pending.clear()
+            if self._handle is not None:
+                with contextlib.suppress(OSError):
+                    self._handle.close()
+
+
+def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
+    assert item.result is not None
+    data = search_result_to_dict(
+        item.result,
+        query_name=item.document.id,
+        query_text=item.document.text,
+        source_texts=item.source_texts,
+        query_path=item.document.path,
+    )
+    if html_report is not None:
+        data["html_report"] = str(html_report)
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+@contextlib.contextmanager
+def _report_lock(target: Path) -> Iterator[None]:
+    """Hold ``FILE.lock`` (fcntl) while a check writes FILE, so a second run on one
+    report, resumed or not, is refused rather than interleaved. The kernel drops the lock
+    of a killed run; the file is removed by the run that holds it."""
+    path = target.with_name(target.name + ".lock")
+    busy = ReportLockedError(f"{target}: another unspin check is writing this report")
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise OutputError(f"{target}: cannot lock ({exc.strerror or exc})") from None
+            raise busy from None
+        try:
+            same = os.path.samestat(os.fstat(descriptor), os.stat(path))
+        except FileNotFoundError:
+            same = False
+        if not same:
+            # The run that held it removed it after we opened it, and a third may hold
+            # the new one: refuse rather than race it.
+            raise busy
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+    finally:
+        os.close(descriptor)
+
+
+def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Path | None]:
+    """What the report to carry on from (the partial one of an interrupted run, else a
+    finished one) holds, and which file it is (``None`` for both when there is neither).
+    A partial report is made ready to append to."""
+    origin = partial if partial.exists() else target if target.exists() else None
+    if origin is None:
+        return None, None
+    try:
+        earlier = read_check_report(origin, unfinished=origin == partial)
+        if origin == partial:
+            os.truncate(partial, earlier.length)  # a line torn by a killed run goes
+            if earlier.unterminated:
+                with open(partial, "ab") as handle:
+                    handle.write(b"\n")
+    except OSError as exc:
+        raise OutputError(f"{origin}: cannot resume from it ({exc.strerror or exc})") from None
+    return earlier, origin
+
+
+def _copy_report(target: Path, partial: Path, earlier: CheckReport) -> None:
+    """Copy the lines of the finished report ``target`` to ``partial``, to be extended
+    there: whole or not at all, so a failed copy is never resumed from."""
+    descriptor, temporary = tempfile.mkstemp(
+        dir=partial.parent, prefix=f".{partial.name}.", suffix=".tmp"
+    )
+    try:
+        with open(target, "rb") as source, open(descriptor, "wb") as copy:
+            left = earlier.length
+            while left > 0 and (chunk := source.read(min(left, 1 << 20))):
+                copy.write(chunk)
+                left -= len(chunk)
+            if left > 0:
+                raise OutputError(f"{target}: changed while it was being copied; not extended")
+            if earlier.unterminated:
+                copy.write(b"\n")
+            copy.flush()
+            os.fsync(copy.fileno())
+        shutil.copymode(target, temporary)
+        os.replace(temporary, partial)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise

@@ -1,0 +1,129 @@
+"""The resumable report of a batch check: :class:`CheckReportWriter` and
+:func:`read_check_report` (the CLI's use of them is in test_cli_index.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import news_article
+from unspin import Document, FormatError, Index, InputError, ReportLockedError
+from unspin.index import check_documents
+from unspin.report import CheckReportWriter, read_check_report, search_result_to_json
+
+# Written for these tests.
+_UNRELATED = (
+    "Tomatoes need a sunny wall, a deep pot of compost and water every evening in July. "
+    "Pinch out the side shoots as they appear, and feed the plants once a week when the "
+    "first flowers open. A cold night in May can still undo a month of work."
+)
+
+
+@pytest.fixture()
+def index_path(tmp_path: Path) -> Path:
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add(Document(f"news-{seed}", news_article(seed)) for seed in (1, 2, 3))
+    return tmp_path / "idx"
+
+
+def _queries(*seeds: int) -> list[Document]:
+    return [Document(f"q{seed}", news_article(seed)) for seed in seeds]
+
+
+def _names(path: Path) -> list[str]:
+    return sorted(read_check_report(path).names.elements())
+
+
+def test_the_writer_resumes_what_an_interrupted_run_wrote(tmp_path: Path, index_path: Path) -> None:
+    out = tmp_path / "report.jsonl"
+    partial = tmp_path / "report.jsonl.partial"
+    with pytest.raises(KeyboardInterrupt), CheckReportWriter(out) as report:
+        for number, item in enumerate(check_documents(index_path, _queries(1, 2, 3), jobs=1)):
+            if number == 2:
+                raise KeyboardInterrupt
+            report.add(item)
+    assert not out.exists() and report.kept == 2 and not report.finished
+    assert _names(partial) == ["q1", "q2"]
+    with pytest.raises(InputError, match="--resume"):  # not without saying so
+        CheckReportWriter(out).__enter__()
+    with CheckReportWriter(out, resume=True) as resumed:
+        assert dict(resumed.skip) == {"q1": 1, "q2": 1} and resumed.origin == partial
+        for item in check_documents(index_path, _queries(1, 2, 3), jobs=1, skip=resumed.skip):
+            resumed.add(item)
+    assert resumed.finished and resumed.lines == 1 and not partial.exists()
+    assert _names(out) == ["q1", "q2", "q3"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["idx", "report.jsonl"]
+
+
+def test_an_interruption_before_the_first_line_leaves_no_file(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out = tmp_path / "report.jsonl"
+    with pytest.raises(RuntimeError), CheckReportWriter(out) as report:
+        raise RuntimeError("stopped")
+    assert report.kept == 0 and list(tmp_path.iterdir()) == [index_path]
+
+
+def test_a_second_writer_on_one_report_is_refused(tmp_path: Path) -> None:
+    out = tmp_path / "report.jsonl"
+    with CheckReportWriter(out):
+        for resume in (False, True):
+            with pytest.raises(ReportLockedError, match="another unspin check"):
+                CheckReportWriter(out, resume=resume).__enter__()
+    assert read_check_report(out).lines == 0  # the first one finished: an empty report
+
+
+def test_extending_a_finished_report_touches_it_only_when_a_line_comes(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out = tmp_path / "report.jsonl"
+    with CheckReportWriter(out) as report:
+        for item in check_documents(index_path, _queries(1), jobs=1):
+            report.add(item)
+    before = out.stat()
+    with CheckReportWriter(out, resume=True) as again:
+        assert again.extending
+        for item in check_documents(index_path, _queries(1), jobs=1, skip=again.skip):
+            again.add(item)
+    assert again.lines == 0 and out.stat().st_mtime_ns == before.st_mtime_ns
+    with pytest.raises(KeyboardInterrupt), CheckReportWriter(out, resume=True) as extension:
+        for item in check_documents(index_path, _queries(1, 2, 3), jobs=1, skip=extension.skip):
+            extension.add(item)
+            raise KeyboardInterrupt
+    # The new line is kept in the copy (the one line only it holds); the finished report
+    # is as it was.
+    assert extension.kept == 1 and out.stat().st_mtime_ns == before.st_mtime_ns
+    assert _names(tmp_path / "report.jsonl.partial") == ["q1", "q2"]
+
+
+def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> None:
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("news-1", news_article(1))])
+        lines = [
+            search_result_to_json(index.search(text), query_name=name, indent=None)
+            for name, text in (("a", news_article(1)), ("b", _UNRELATED), ("a", "x " * 60))
+        ]
+    path = tmp_path / "report.jsonl"
+    whole = "".join(lines).encode()
+    path.write_bytes(whole + lines[0].encode()[:40])  # a killed run was writing a fourth
+    report = read_check_report(path, unfinished=True)
+    assert report.names == {"a": 2, "b": 1} and report.lines == 3
+    assert report.with_sources == 1 and report.length == len(whole)
+    path.write_bytes(whole)
+    assert read_check_report(path, unfinished=True).length == len(whole)
+    assert not read_check_report(path, unfinished=True).unterminated
+    path.write_bytes(whole[:-1])  # whole, but its newline never made it (or was edited off)
+    report = read_check_report(path, unfinished=True)
+    assert report.lines == 3 and report.length == len(whole) - 1 and report.unterminated
+    assert read_check_report(path).unterminated  # a finished report may lack it too
+    # A finished report has no torn line: one that does not parse is not a report.
+    path.write_bytes(whole + lines[0].encode()[:40])
+    with pytest.raises(FormatError, match="line 4"):
+        read_check_report(path)
+    path.write_bytes(b'{"settings": true}')
+    with pytest.raises(FormatError, match="line 1"):
+        read_check_report(path)
+    path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
+    with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
+        read_check_report(path, unfinished=True)
