@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -439,3 +442,38 @@ def test_pair_latency_percentiles_are_nearest_rank() -> None:
     assert _percentiles_ms([i / 1000 for i in range(100, 0, -1)], (50, 95)) == [50.0, 95.0]
     assert _percentiles_ms([0.002, 0.004], (50, 95)) == [2.0, 4.0]
     assert _percentiles_ms([], (50,)) == [0.0]
+
+
+# --- outputs that are not plain files --------------------------------------------------------
+
+
+def test_an_output_that_is_also_an_input_is_refused(tmp_path: Path) -> None:
+    copy = tmp_path / "copy.txt"
+    copy.write_text(ORIGINAL.read_text())
+    for args in (("compare", SPUN, copy, "-o", copy), ("simulate", copy, "-o", copy)):
+        _assert_one_line_error(_run(*args), 2, f"{copy}: is also an input")
+    alias = tmp_path / "alias.txt"
+    alias.symlink_to(copy)  # the same file by another name
+    _assert_one_line_error(_run("compare", SPUN, alias, "-o", copy), 2, "is also an input")
+    assert copy.read_text() == ORIGINAL.read_text()
+
+
+def test_an_output_symlink_is_kept_and_its_target_written(tmp_path: Path) -> None:
+    target, link = tmp_path / "target.json", tmp_path / "link.json"
+    target.write_text("old")
+    link.symlink_to(target)
+    assert _run("compare", SPUN, ORIGINAL, "-f", "json", "-o", link).exit_code == 0  # type: ignore[attr-defined]
+    assert link.is_symlink() and json.loads(target.read_text())["schema"] == SCHEMA_VERSION
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_an_output_fifo_is_written_not_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[str] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_text()))
+    reader.start()
+    result = _run("simulate", ORIGINAL, "-o", fifo)
+    reader.join(timeout=30)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert stat.S_ISFIFO(fifo.stat().st_mode) and received and len(received[0]) > 1000

@@ -20,8 +20,10 @@ from typer.testing import CliRunner
 
 import unspin.cli
 import unspin.index
+import unspin.index._check
 import unspin.report._check_report
 from conftest import news_article, prose_article
+from unspin import Document
 from unspin.cli import app
 from unspin.eval import settings_for, spin_text
 from unspin.report import SEARCH_SCHEMA_VERSION, search_result_from_dict
@@ -691,3 +693,79 @@ def test_min_coverage_reaches_search_and_check(tmp_path: Path, index_dir: Path) 
         assert bool(json.loads(out.read_text())["sources"]) is found
     refused = _run("check", index_dir, query, "-o", out, "--min-coverage", "1.5")
     assert refused.exit_code == 2 and "Traceback" not in refused.output  # type: ignore[attr-defined]
+
+
+def test_a_report_inside_an_input_directory_is_not_read_as_an_input(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2, 3):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    out = queries / "report.jsonl"
+    command = ("check", index_dir, queries, "-o", out, "-j", "1")
+    with monkeypatch.context() as patch:
+        _interrupt_check_after(patch, 2)
+        assert _run(*command).exit_code == 130  # type: ignore[attr-defined]
+    resumed = _run(*command, "--resume")
+    assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
+    assert "skipped" not in resumed.output  # type: ignore[attr-defined]
+    assert _report_names(out) == ["1.txt", "2.txt", "3.txt"]
+    again = _run(*command, "--resume")  # the finished report, in the directory, is not read
+    assert "checked 0 documents (and 3 documents reported before)" in again.output  # type: ignore[attr-defined]
+    _one_line_error(_run("check", index_dir, out, "-o", out), 2, "is also an input")
+
+
+def test_a_worker_that_dies_is_one_line_and_the_report_so_far_is_kept(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in range(6):
+        (queries / f"{seed}.txt").write_text(news_article(seed, paragraphs=2))
+    real = unspin.index._check._search
+
+    def dies_on_the_fifth(index: object, document: Document, *args: object, **kw: object) -> object:
+        if document.id.endswith("4.txt"):
+            os._exit(9)  # as the out-of-memory killer would end it
+        return real(index, document, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unspin.index._check, "_search", dies_on_the_fifth)  # forked workers see it
+    out = tmp_path / "report.jsonl"
+    result = _run("check", index_dir, queries, "-o", out, "-j", "2")
+    _one_line_error(result, 1, "a worker process died", "--resume")
+    assert not out.exists()
+    assert 1 <= len(_report_names(tmp_path / "report.jsonl.partial")) <= 4
+
+
+@pytest.mark.skipif(os.name != "posix", reason="signals are POSIX")
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_a_killed_or_terminated_check_with_workers_can_be_resumed_at_once(
+    tmp_path: Path, index_dir: Path, how: str
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in range(80):
+        (queries / f"{seed:03d}.txt").write_text(news_article(seed, paragraphs=2))
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    command = [sys.executable, "-m", "unspin", "check", str(index_dir), str(queries)]
+    command += ["-o", str(out), "-j", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not (partial.exists() and partial.read_bytes().count(b"\n") >= 3):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        process.send_signal(getattr(signal, how))
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    if how == "SIGTERM":  # stopped as Ctrl-C stops it
+        assert process.returncode == 130 and b"--resume finishes it" in stderr
+    else:
+        assert process.returncode == -signal.SIGKILL
+    time.sleep(1.5)  # the orphaned workers notice their parent is gone and end
+    resumed = _run("check", index_dir, queries, "-o", out, "-j", "2", "--resume")
+    assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
+    assert len(_report_names(out)) == 80 and len(set(_report_names(out))) == 80

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,36 @@ def test_jsonl_round_trips_any_text(tmp_path_factory: pytest.TempPathFactory, ro
             handle.write(json.dumps({"id": doc_id, "text": text}) + "\n")
     documents = list(read_documents([path]))
     assert [(d.id, d.text) for d in documents] == rows
+
+
+def test_lone_surrogates_in_json_become_replacement_characters(tmp_path: Path) -> None:
+    # json.dumps spells a lone surrogate as an escape, which json.loads turns back into one
+    record = {"id": "s\udc00", "text": "before \ud800 after " + TEXT}
+    (tmp_path / "records.jsonl").write_text(json.dumps(record) + "\n")
+    documents, skipped = _collect(tmp_path)
+    assert not skipped and documents[0].id == "s\ufffd"
+    assert documents[0].text == "before \ufffd after " + TEXT  # one character for one
+    documents[0].text.encode("utf-8")  # storable
+
+
+def test_a_json_line_nested_too_deep_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "records.jsonl").write_text(
+        "[" * 100_000 + "]" * 100_000 + "\n" + json.dumps({"id": "ok", "text": TEXT}) + "\n"
+    )
+    documents, skipped = _collect(tmp_path)
+    assert [d.id for d in documents] == ["ok"]
+    assert [(s.where, s.reason) for s in skipped] == [
+        (f"{tmp_path / 'records.jsonl'}:1", "not valid JSON")
+    ]
+
+
+def test_a_file_name_that_is_not_utf8_gets_an_id_that_can_be_stored(tmp_path: Path) -> None:
+    name = os.fsdecode(b"bad\xff\xfename.txt")
+    try:
+        (tmp_path / name).write_text(TEXT)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system takes only UTF-8 names")
+    documents, _ = _collect(tmp_path)
+    assert documents[0].id == f"{tmp_path.as_posix()}/bad\\xff\\xfename.txt"
+    assert documents[0].path is not None
+    (documents[0].id + documents[0].path).encode("utf-8")

@@ -16,7 +16,13 @@ from pathlib import Path
 import pytest
 
 from conftest import news_article
-from unspin import CorruptIndexError, IndexLockedError, IndexNotFoundError, UnspinError
+from unspin import (
+    CorruptIndexError,
+    IndexLockedError,
+    IndexNotFoundError,
+    OutputError,
+    UnspinError,
+)
 from unspin.index import FingerprintOptions, Index
 from unspin.index._fingerprint import FINGERPRINT_SCHEME
 from unspin.index._store import DATABASE_NAME, MERGE_FACTOR
@@ -182,6 +188,34 @@ def test_a_damaged_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(CorruptIndexError) as caught:
         Index.open(tmp_path / "idx")
     _one_line(caught.value, "idx", "damaged")
+
+
+def test_a_damaged_database_page_is_a_one_line_error_naming_the_index(tmp_path: Path) -> None:
+    _index(tmp_path / "idx", _docs(300)).close()
+    database = tmp_path / "idx" / DATABASE_NAME
+    assert database.stat().st_size > 60_000
+    with database.open("r+b") as handle:  # the header stays: the index opens
+        handle.seek(8192)
+        handle.write(os.urandom(48_000))
+    with pytest.raises(CorruptIndexError) as caught, Index.open(tmp_path / "idx") as index:
+        index.info()
+        for number in range(300):
+            index.get(f"doc-{number}")
+    _one_line(caught.value, "idx", "damaged")
+
+
+def test_an_index_that_cannot_be_created_is_an_output_error(tmp_path: Path) -> None:
+    (tmp_path / "file.txt").write_text("not a directory")
+    with pytest.raises(OutputError) as caught:
+        Index.open(tmp_path / "file.txt" / "idx", create=True)
+    _one_line(caught.value, "file.txt/idx", "cannot create an index there")
+
+
+def test_a_database_being_created_by_another_process_is_not_foreign(tmp_path: Path) -> None:
+    (tmp_path / "idx" / "segments").mkdir(parents=True)
+    (tmp_path / "idx" / (DATABASE_NAME + ".new")).write_bytes(b"")  # its creator died there
+    with Index.open(tmp_path / "idx", create=True) as index:
+        assert index.info().documents == 0
 
 
 def test_a_foreign_sqlite_file_is_refused(tmp_path: Path) -> None:

@@ -28,6 +28,7 @@ from unspin._exceptions import (
     OutputError,
     ReportLockedError,
     UnspinError,
+    WorkerError,
 )
 from unspin.align import (
     Alignment,
@@ -74,6 +75,7 @@ __all__ = [
     "Span",
     "UnspinError",
     "Verdict",
+    "WorkerError",
     "__version__",
     "align",
     "read_document",

@@ -14,6 +14,7 @@ caller (and the CLI) can catch one class and show its one-line message::
     ├── LexiconError          the packaged lexicon is missing or damaged
     ├── OutputError           an output file or directory cannot be written
     │   └── ReportLockedError       another run is writing the same check report
+    ├── WorkerError           a worker process died (killed, or out of memory)
     └── IndexStoreError       an index directory cannot be used
         ├── IndexNotFoundError      no index at that path
         ├── CorruptIndexError       not an unspin index, a damaged one, or a newer format
@@ -38,6 +39,7 @@ __all__ = [
     "OutputError",
     "ReportLockedError",
     "UnspinError",
+    "WorkerError",
 ]
 
 
@@ -83,6 +85,11 @@ class OutputError(UnspinError):
 
 class ReportLockedError(OutputError):
     """Another run holds the lock of the check report it would write."""
+
+
+class WorkerError(UnspinError):
+    """A worker process of a batch job died before it finished (killed by a signal, or
+    by the out-of-memory killer)."""
 
 
 class IndexStoreError(UnspinError):

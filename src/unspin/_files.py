@@ -6,19 +6,30 @@ import contextlib
 import functools
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from unspin._exceptions import OutputError
+from unspin._exceptions import InputError, OutputError
 
-__all__ = ["default_file_mode", "write_atomically"]
+__all__ = ["default_file_mode", "refuse_overwriting", "write_atomically"]
 
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` through a temporary file that is synced and renamed over
     it, so ``path`` is whole or as it was. Raises :class:`~unspin.OutputError`."""
-    target = path.expanduser()
-    if target.is_dir():
+    # A symlink's target is written (the link stays); a device or FIFO (/dev/stdout, a
+    # pipe) is written as it is, since renaming a file over it would replace it.
+    given = path.expanduser()
+    if given.is_dir():
         raise OutputError(f"{path}: is a directory, cannot write the output there")
+    if given.exists() and not given.is_file():
+        try:
+            with open(given, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        return
+    target = Path(os.path.realpath(given)) if given.is_symlink() else given
     temporary: str | None = None
     try:
         mode = target.stat().st_mode & 0o7777 if target.exists() else default_file_mode()
@@ -47,3 +58,14 @@ def default_file_mode() -> int:
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+def refuse_overwriting(output: Path | None, inputs: Iterable[Path]) -> None:
+    """Raise :class:`~unspin.InputError` when ``output`` is one of the files ``inputs``
+    name (the same file by any path), which writing it would destroy."""
+    if output is None or not output.expanduser().is_file():
+        return
+    for given in inputs:
+        with contextlib.suppress(OSError):
+            if str(given) != "-" and os.path.samefile(given.expanduser(), output.expanduser()):
+                raise InputError(f"{output}: is also an input; write the output elsewhere")

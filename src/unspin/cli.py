@@ -18,9 +18,11 @@ import io
 import itertools
 import json
 import os
+import signal
 import sys
+import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -37,8 +39,8 @@ from rich.progress import (
 )
 
 from unspin import __version__
-from unspin._exceptions import InputError, OutputError, UnspinError
-from unspin._files import write_atomically
+from unspin._exceptions import InputError, OutputError, UnspinError, WorkerError
+from unspin._files import refuse_overwriting, write_atomically
 from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
@@ -144,7 +146,7 @@ def _guarded() -> Iterator[None]:
         yield
     except (typer.Exit, typer.Abort, BrokenPipeError):
         raise
-    except OutputError as exc:  # before its base class: not the user's input
+    except (OutputError, WorkerError) as exc:  # before their base class: not the input
         _fail(str(exc), EXIT_FAILURE)
     except UnspinError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
@@ -258,6 +260,7 @@ def compare(
     with _guarded():
         if str(suspicious) == str(source) == "-":
             raise InputError("only one of SUSPICIOUS and SOURCE can be '-' (stdin)")
+        refuse_overwriting(output, (suspicious, source))
         doc_s = _read_input(suspicious, max_size)
         doc_r = _read_input(source, max_size)
         report = compare_documents(doc_s, doc_r)
@@ -440,6 +443,7 @@ def simulate(
 ) -> None:
     """Spin a text the way article spinners do (a benchmarking tool)."""
     with _guarded():
+        refuse_overwriting(output, (input_file,))
         document = read_document(input_file, max_bytes=_max_bytes(max_size))
         spun = spin_text(document.text, settings=settings_for(level), seed=seed)
         _emit(spun if spun.endswith("\n") else spun + "\n", output)
@@ -592,6 +596,7 @@ def _documents(
     max_size: float,
     skips: _Skips,
     progress: Callable[[int], None],
+    exclude: Iterable[Path] = (),
 ) -> Iterator[Document]:
     return read_documents(
         inputs,
@@ -602,12 +607,13 @@ def _documents(
         max_bytes=_max_bytes(max_size),
         on_skip=skips,
         on_progress=progress,
+        exclude=exclude,
     )
 
 
-def _input_bytes(inputs: list[Path], recursive: bool) -> int:
+def _input_bytes(inputs: list[Path], recursive: bool, exclude: Iterable[Path] = ()) -> int:
     total = 0
-    for path, _ in input_files(inputs, recursive=recursive):
+    for path, _ in input_files(inputs, recursive=recursive, exclude=exclude):
         with contextlib.suppress(OSError):
             total += path.stat().st_size
     return total
@@ -847,6 +853,7 @@ def search(
     with _guarded():
         if candidates and output_format is not SearchFormat.JSON:
             raise InputError("--candidates: only with --format json")
+        refuse_overwriting(output, (document,))
         query = _read_input(document, max_size)
         options = SearchOptions(top=top, min_coverage=min_coverage)
         with Index.open(index_dir) as index:
@@ -953,11 +960,14 @@ def check(
     after an interruption, the same command with --resume checks only the rest."""
     with _guarded():
         stderr = _stderr_console()
-        total = _input_bytes(inputs, recursive)
-        skips = _Skips()
-        Index.open(index_dir).close()  # a missing or damaged index fails before any work
         options = SearchOptions(top=top, min_coverage=min_coverage)
         report = CheckReportWriter(out, resume=resume, html_dir=html_dir, options=options)
+        refuse_overwriting(out, inputs)
+        # its own files, when the report is written inside an input directory
+        own = (report.path, report.partial, report.lock_path)
+        total = _input_bytes(inputs, recursive, own)
+        skips = _Skips()
+        Index.open(index_dir).close()  # a missing or damaged index fails before any work
         checked = with_sources = failed = read = known = 0
 
         def counted(documents: Iterator[Document]) -> Iterator[Document]:
@@ -979,6 +989,7 @@ def check(
                     max_size,
                     skips,
                     lambda done: progress.advance(task, done),
+                    own,
                 )
                 checks = check_documents(
                     index_dir,
@@ -1006,6 +1017,8 @@ def check(
                 err=True,
             )
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except WorkerError as exc:
+            raise WorkerError(f"{exc}: {_interrupted_report(report, out)}") from None
         earlier = report.earlier
         if earlier is not None and earlier.lines and not known:
             typer.echo(
@@ -1155,8 +1168,23 @@ except ImportError:  # pragma: no cover - older typer, on click
     from click.exceptions import UsageError as _UsageError  # type: ignore[assignment]
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops a command as Ctrl-C does, cleaning up
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        return _main(argv)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         # Not standalone, so that a usage error reaches us and is told in one line.
         result = app(args=argv, prog_name="unspin", standalone_mode=False)

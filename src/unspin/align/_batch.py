@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from unspin._exceptions import FormatError, InputError
+from unspin._workers import prepare_worker
 from unspin.align._engine import AlignOptions, align
 from unspin.io._files import read_document
 from unspin.report._pan import alignment_to_pan_features, write_pan_xml
@@ -104,9 +104,7 @@ _stop: Event | None = None
 
 def _start_worker(stop: Event) -> None:
     global _stop
-    # The parent decides when to stop (the terminal's Ctrl-C reaches every process of
-    # the group); a worker killed by it would leave half-written files behind.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    prepare_worker()  # the parent decides when to stop
     _stop = stop
 
 

@@ -13,10 +13,12 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import NamedTuple
 
-from unspin._exceptions import UnspinError
+from unspin._exceptions import UnspinError, WorkerError
+from unspin._workers import prepare_worker
 from unspin.index._index import Index
 from unspin.index._types import SearchOptions, SearchResult
 from unspin.io import Document
@@ -50,6 +52,7 @@ _worker_exclude_self = False
 
 def _start_worker(path: str, options: SearchOptions, exclude_self: bool) -> None:
     global _worker_index, _worker_options, _worker_exclude_self
+    prepare_worker()
     _worker_index = Index.open(path)
     _worker_options = options
     _worker_exclude_self = exclude_self
@@ -71,6 +74,13 @@ def _search(
     except UnspinError as exc:
         return CheckedDocument(document, None, {}, str(exc))
     return CheckedDocument(document, result, index.sources(result))
+
+
+def _result(future: Future[CheckedDocument]) -> CheckedDocument:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise WorkerError("a worker process died (killed by a signal, or out of memory?)") from None
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -129,9 +139,9 @@ def check_documents(
         for document in documents:
             pending.append(executor.submit(_check_one, document))
             while len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
-                yield pending.pop(0).result()
+                yield _result(pending.pop(0))
         while pending:
-            yield pending.pop(0).result()
+            yield _result(pending.pop(0))
     finally:
         for future in pending:
             future.cancel()

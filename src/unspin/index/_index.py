@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import NamedTuple
+from typing import Any, NamedTuple, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -36,7 +37,14 @@ from unspin.index._search import (
     word_starts,
 )
 from unspin.index._segment import Segment, segment_keys
-from unspin.index._store import NewDocument, Store, StoredDocument, StoreWriter, metadata_summary
+from unspin.index._store import (
+    NewDocument,
+    Store,
+    StoredDocument,
+    StoreWriter,
+    metadata_summary,
+    store_errors,
+)
 from unspin.index._types import IndexInfo, IngestCounts, SearchOptions, SearchResult
 from unspin.io import Document
 from unspin.text._analysis import AnalysisOptions, TextAnalysis, analyse_text
@@ -61,6 +69,21 @@ class _Pending(NamedTuple):
     path: str | None
 
 
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _store_errors(method: _Method) -> _Method:
+    """Report the storage's failures (a damaged database page, a full disk) as the
+    library's one-line errors naming the index (see :func:`store_errors`)."""
+
+    @functools.wraps(method)
+    def reporting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with store_errors(self.path):
+            return method(self, *args, **kwargs)
+
+    return cast(_Method, reporting)
+
+
 class IndexWriter:
     """Adds and removes documents in batches while holding the index's write lock.
 
@@ -75,11 +98,13 @@ class IndexWriter:
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         self._index = index
+        self.path = index.path
         self._store = store
         self._batch_size = batch_size
         self._pending: dict[str, _Pending] = {}
         self.counts = IngestCounts()
 
+    @_store_errors
     def add(
         self, doc_id: str, text: str, *, html: bool | None = None, path: str | None = None
     ) -> None:
@@ -92,11 +117,13 @@ class IndexWriter:
         if len(self._pending) >= self._batch_size:
             self.flush()
 
+    @_store_errors
     def add_documents(self, documents: Iterable[Document]) -> None:
         """Queue every document of an iterable (e.g. :func:`unspin.io.read_documents`)."""
         for document in documents:
             self.add(document.id, document.text, html=document.html, path=document.path)
 
+    @_store_errors
     def remove(self, ids: Iterable[str]) -> list[str]:
         """Remove documents by id now (after committing what is queued); return the ids
         that were in the index."""
@@ -105,6 +132,7 @@ class IndexWriter:
         self._index._invalidate()
         return removed
 
+    @_store_errors
     def flush(self) -> None:
         """Commit the queued documents as one batch."""
         if not self._pending:
@@ -135,6 +163,7 @@ class IndexWriter:
             added=len(new) - len(replaced), replaced=len(replaced), unchanged=len(unchanged)
         )
 
+    @_store_errors
     def compact(self) -> None:
         """Commit what is queued, then merge all segments, dropping removed documents."""
         self.flush()
@@ -180,7 +209,8 @@ class Index:
         """Open the index in directory ``path``; ``create=True`` makes a new one if there
         is none (``fingerprint_options`` apply only then). Raise
         :class:`~unspin.IndexNotFoundError` or :class:`~unspin.CorruptIndexError`."""
-        return cls(Store.open(path, create=create, fingerprint_options=fingerprint_options))
+        with store_errors(path):
+            return cls(Store.open(path, create=create, fingerprint_options=fingerprint_options))
 
     def close(self) -> None:
         self._snapshot = None
@@ -217,6 +247,7 @@ class Index:
             yield writer
             writer.flush()
 
+    @_store_errors
     def add(
         self,
         documents: Iterable[Document] | Document,
@@ -231,11 +262,13 @@ class Index:
             writer.add_documents(documents)
         return writer.counts
 
+    @_store_errors
     def remove(self, ids: Iterable[str], *, wait: float | None = None) -> list[str]:
         """Remove documents by id; return the ids that were in the index."""
         with self.writer(wait=wait) as writer:
             return writer.remove(ids)
 
+    @_store_errors
     def compact(self, *, wait: float | None = None) -> None:
         """Merge all segments into one and drop the postings of removed documents."""
         with self.writer(wait=wait) as writer:
@@ -249,11 +282,13 @@ class Index:
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._store.document_by_id(doc_id) is not None
 
+    @_store_errors
     def get(self, doc_id: str) -> StoredDocument | None:
         """The stored document with this id, or ``None``."""
         with self._lock:
             return self._store.document_by_id(doc_id)
 
+    @_store_errors
     def sources(self, result: SearchResult) -> dict[str, Document]:
         """The stored documents of ``result``'s sources, id -> :class:`~unspin.io.Document`
         (the raw text as stored, HTML included, with its ``html`` flag and ``path``): the
@@ -272,6 +307,7 @@ class Index:
         """Every document id, in the order added."""
         return self._store.ids()
 
+    @_store_errors
     def info(self) -> IndexInfo:
         """Counts, size on disk and format of the index."""
         counts = self._store.counts()
@@ -308,6 +344,7 @@ class Index:
             return self._snapshot
         raise AssertionError("unreachable")
 
+    @_store_errors
     def search(
         self,
         text: str,

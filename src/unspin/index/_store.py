@@ -40,6 +40,8 @@ from unspin._exceptions import (
     CorruptIndexError,
     IndexLockedError,
     IndexNotFoundError,
+    IndexStoreError,
+    OutputError,
 )
 from unspin.index._fingerprint import FINGERPRINT_SCHEME, FingerprintOptions
 from unspin.index._segment import Segment, merge_postings, write_segment
@@ -51,6 +53,7 @@ __all__ = [
     "SegmentRow",
     "Store",
     "StoredDocument",
+    "store_errors",
 ]
 
 DATABASE_NAME: Final = "unspin-index.sqlite"
@@ -58,6 +61,29 @@ SEGMENT_DIRECTORY: Final = "segments"
 LOCK_NAME: Final = "write.lock"
 FORMAT_NAME: Final = "unspin-index"
 FORMAT_VERSION: Final = 2
+_DISK_FULL: Final = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+@contextlib.contextmanager
+def store_errors(path: str | Path) -> Iterator[None]:
+    """Turn the storage's own failures into the library's one-line errors naming the
+    index: a full disk is an :class:`~unspin.OutputError`, a database page or a file of
+    the index that is damaged or missing a :class:`~unspin.CorruptIndexError`."""
+    try:
+        yield
+    except sqlite3.DatabaseError as exc:
+        if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
+            raise OutputError(f"{path}: cannot write (no space left on device)") from None
+        raise CorruptIndexError(f"{path}: damaged ({exc})") from None
+    except OSError as exc:
+        if exc.errno in _DISK_FULL:
+            raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        if isinstance(exc, FileNotFoundError | NotADirectoryError | IsADirectoryError):
+            missing = Path(exc.filename).name if exc.filename else "a file"
+            raise CorruptIndexError(f"{path}: damaged ({missing}: {exc.strerror})") from None
+        raise IndexStoreError(f"{path}: {exc.strerror or exc}") from None
+
+
 # Format 2 adds bag pairs (FingerprintOptions.bag_window); an index without them is written
 # as format 1, so that an unspin from before them still reads it, and refuses one with them.
 _FIRST_FORMAT_WITH_BAGS: Final = 2
@@ -168,9 +194,9 @@ class Store:
                         f"{path}: no such index (create one with `unspin index add {path} ...`)"
                     )
                 raise CorruptIndexError(f"{path}: not an unspin index (no {DATABASE_NAME})")
-            if directory.exists() and any(
-                entry.name not in (LOCK_NAME, SEGMENT_DIRECTORY) for entry in directory.iterdir()
-            ):
+            ours = {LOCK_NAME, SEGMENT_DIRECTORY}  # and a database being created:
+            ours |= {DATABASE_NAME + ".new" + end for end in ("", "-wal", "-shm", "-journal")}
+            if directory.exists() and any(entry.name not in ours for entry in directory.iterdir()):
                 raise CorruptIndexError(
                     f"{path}: not an unspin index, and not empty: refusing to create one there"
                 )
@@ -191,8 +217,12 @@ class Store:
             raise ValueError(
                 f"bag_window must be 0 (no bag pairs) or at least 2, not {options.bag_window}"
             )
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / SEGMENT_DIRECTORY).mkdir(exist_ok=True)
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / SEGMENT_DIRECTORY).mkdir(exist_ok=True)
+        except OSError as exc:
+            message = f"{directory}: cannot create an index there ({exc.strerror})"
+            raise OutputError(message) from None
         with _exclusive_lock(directory, wait=None):
             database = directory / DATABASE_NAME
             if database.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,7 +16,14 @@ from unspin._exceptions import (
 )
 from unspin.text._normalize import looks_like_html
 
-__all__ = ["DEFAULT_MAX_BYTES", "Document", "decode_text", "format_mib", "read_document"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "Document",
+    "decode_text",
+    "format_mib",
+    "read_document",
+    "shown_path",
+]
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _SNIFF_BYTES = 64 * 1024
@@ -101,4 +109,13 @@ def read_document(
     if not text.strip():
         raise EmptyInputError(f"{file}: is empty")
     is_html = file.suffix.lower() in {".html", ".htm", ".xhtml"} or looks_like_html(text)
-    return Document(id=doc_id or file.name, text=text, path=str(file), html=is_html)
+    name = doc_id or shown_path(file.name)
+    return Document(id=name, text=text, path=shown_path(str(file)), html=is_html)
+
+
+def shown_path(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (which the OS hands over as lone
+    surrogates) are written ``\\xff``, so the name can be stored, printed and told apart."""
+    if not any("\ud800" <= char <= "\udfff" for char in name):
+        return name
+    return os.fsencode(name).decode("utf-8", "backslashreplace")

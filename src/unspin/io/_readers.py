@@ -32,6 +32,7 @@ import gzip
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
 
 from unspin._exceptions import InputError, InputNotFoundError
-from unspin.io._files import DEFAULT_MAX_BYTES, Document, read_document
+from unspin.io._files import DEFAULT_MAX_BYTES, Document, read_document, shown_path
 from unspin.text._normalize import looks_like_html
 
 __all__ = [
@@ -81,6 +82,14 @@ _SUFFIX_FORMATS = {
     ".xhtml": InputFormat.HTML,
 }
 _PARQUET_BATCH_ROWS = 2048
+# JSON can spell a lone surrogate ("\udc00"), which no UTF-8 file or database can hold.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate made U+FFFD: one character for one, so the
+    offsets into it stand."""
+    return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
 
 
 def _format_of(path: Path) -> InputFormat:
@@ -90,20 +99,28 @@ def _format_of(path: Path) -> InputFormat:
     return _SUFFIX_FORMATS.get(os.path.splitext(name)[1], InputFormat.TEXT)
 
 
-def input_files(inputs: Iterable[str | Path], *, recursive: bool = True) -> list[tuple[Path, str]]:
+def input_files(
+    inputs: Iterable[str | Path],
+    *,
+    recursive: bool = True,
+    exclude: Iterable[str | Path] = (),
+) -> list[tuple[Path, str]]:
     """The files the inputs name, each with its display name, in a stable order.
 
     Directories are walked (recursively unless ``recursive=False``) in sorted order,
-    hidden files and directories (``.name``) left out. Raise
-    :class:`~unspin.InputNotFoundError` for an input path that does not exist.
+    hidden files and directories (``.name``) and symlinks to directories left out, and
+    so are the files of ``exclude`` (a run's own output, written inside the directory
+    it reads). Raise :class:`~unspin.InputNotFoundError` for an
+    input path that does not exist.
     """
+    excluded = {os.path.realpath(path) for path in exclude}
     files: list[tuple[Path, str]] = []
     for given in inputs:
         path = Path(given)
         if not path.exists():
             raise InputNotFoundError(f"{given}: no such file or directory")
         if not path.is_dir():
-            files.append((path, str(given)))
+            files.append((path, shown_path(str(given))))
             continue
         if recursive:
             for root, dirs, names in os.walk(path):
@@ -111,11 +128,13 @@ def input_files(inputs: Iterable[str | Path], *, recursive: bool = True) -> list
                 for name in sorted(names):
                     if not name.startswith("."):
                         file = Path(root) / name
-                        files.append((file, file.as_posix()))
+                        files.append((file, shown_path(file.as_posix())))
         else:
             for file in sorted(path.iterdir()):
                 if not file.name.startswith(".") and not file.is_dir():
-                    files.append((file, file.as_posix()))
+                    files.append((file, shown_path(file.as_posix())))
+    if excluded:
+        files = [(file, name) for file, name in files if os.path.realpath(file) not in excluded]
     return files
 
 
@@ -129,17 +148,19 @@ def read_documents(
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_skip: Callable[[SkippedInput], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    exclude: Iterable[str | Path] = (),
 ) -> Iterator[Document]:
     """Every document in ``inputs`` (files and directories), in a stable order.
 
     ``on_skip`` is called for each file or record that is skipped; ``on_progress`` with
     the number of bytes of input consumed since its last call (for a progress bar over
     the total of :func:`input_files` sizes). ``max_bytes`` limits single text/HTML files;
-    record files (JSONL, CSV, Parquet) may be of any size. Missing input paths raise
+    record files (JSONL, CSV, Parquet) may be of any size. ``exclude``: files never read
+    (as for :func:`input_files`). Missing input paths raise
     :class:`~unspin.InputNotFoundError` before anything is read.
     """
     chosen = InputFormat(input_format)
-    files = input_files(inputs, recursive=recursive)
+    files = input_files(inputs, recursive=recursive, exclude=exclude)
     return _read_all(
         files,
         chosen,
@@ -244,7 +265,8 @@ def _record_document(
     if isinstance(raw_id, bool) or not isinstance(raw_id, str | int | float) or raw_id == "":
         doc_id = fallback_id
     else:
-        doc_id = str(raw_id)
+        doc_id = _without_surrogates(str(raw_id))
+    text = _without_surrogates(text)
     return Document(id=doc_id, text=text, path=None, html=looks_like_html(text))
 
 
@@ -281,7 +303,7 @@ def _jsonl_records(
         where = f"{name}:{number}"
         try:
             record = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             if number == 1 and "\x00" in line:
                 skip(SkippedInput(name, "looks like binary data, not JSON lines"))
                 return

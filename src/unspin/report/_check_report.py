@@ -188,8 +188,11 @@ class CheckReportWriter:
         html_dir: str | Path | None = None,
         options: SearchOptions | None = None,
     ) -> None:
-        self.path = Path(path).expanduser()
+        given = Path(path).expanduser()
+        # a symlink's target gets the report (renaming over the link would replace it)
+        self.path = Path(os.path.realpath(given)) if given.is_symlink() else given
         self.partial = self.path.with_name(self.path.name + ".partial")
+        self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.html_dir = Path(html_dir) if html_dir is not None else None
         self._resume = resume
         self._options = options if options is not None else SearchOptions()
@@ -232,8 +235,11 @@ class CheckReportWriter:
     def __enter__(self) -> Self:
         if self.path.is_dir():
             raise OutputError(f"{self.path}: is a directory, cannot write the report there")
+        if self.path.exists() and not self.path.is_file():
+            # FILE.partial is renamed over FILE: a device or FIFO there would be replaced
+            raise OutputError(f"{self.path}: not a regular file, cannot write the report there")
         with contextlib.ExitStack() as held:
-            held.enter_context(_report_lock(self.path))
+            held.enter_context(_report_lock(self.path, self.lock_path))
             refusal = InputError(
                 f"{self.partial}: the unfinished report of an earlier run is there; add "
                 "--resume to finish it, or delete it to start over"
@@ -375,11 +381,10 @@ def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
 
 
 @contextlib.contextmanager
-def _report_lock(target: Path) -> Iterator[None]:
-    """Hold ``FILE.lock`` (fcntl) while a check writes FILE, so a second run on one
-    report, resumed or not, is refused rather than interleaved. The kernel drops the lock
-    of a killed run; the file is removed by the run that holds it."""
-    path = target.with_name(target.name + ".lock")
+def _report_lock(target: Path, path: Path) -> Iterator[None]:
+    """Hold ``path`` (``FILE.lock``, fcntl) while a check writes FILE, so a second run on
+    one report, resumed or not, is refused rather than interleaved. The kernel drops the
+    lock of a killed run; the file is removed by the run that holds it."""
     busy = ReportLockedError(f"{target}: another unspin check is writing this report")
     try:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
