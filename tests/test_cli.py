@@ -477,3 +477,41 @@ def test_an_output_fifo_is_written_not_replaced(tmp_path: Path) -> None:
     reader.join(timeout=30)
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     assert stat.S_ISFIFO(fifo.stat().st_mode) and received and len(received[0]) > 1000
+
+
+def test_pan_refuses_an_output_directory_that_is_a_file_and_a_binary_pairs_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "susp").mkdir()
+    pairs, taken = tmp_path / "pairs", tmp_path / "out"
+    pairs.write_text("")
+    taken.write_text("a file")
+    _assert_one_line_error(
+        _run("pan", pairs, tmp_path / "src", tmp_path / "susp", taken), 1, "cannot create"
+    )
+    pairs.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    _assert_one_line_error(
+        _run("pan", pairs, tmp_path / "src", tmp_path / "susp", tmp_path / "o"), 2, "not UTF-8"
+    )
+
+
+def test_a_symbolic_link_that_loops_or_dangles_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "one").symlink_to(tmp_path / "two")
+    (tmp_path / "two").symlink_to(tmp_path / "one")
+    (tmp_path / "dangling").symlink_to(tmp_path / "gone.txt")
+    _assert_one_line_error(_run("compare", tmp_path / "one", SPUN), 2, "a symbolic link that loops")
+    _assert_one_line_error(_run("compare", tmp_path / "dangling", SPUN), 2, "to a missing file")
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closing fd 0 is POSIX")
+def test_reading_a_closed_stdin_is_a_one_line_error() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "unspin", "compare", "-", str(ORIGINAL)],
+        capture_output=True,
+        text=True,
+        preexec_fn=lambda: os.close(0),  # the child runs with no stdin at all
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == "unspin: error: stdin: closed, nothing to read"

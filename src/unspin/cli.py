@@ -204,6 +204,8 @@ def _root(
 def _read_input(path: Path, max_size: float) -> Document:
     """One input document: a file, or stdin for ``-``."""
     if str(path) == "-":
+        if sys.stdin is None or not hasattr(sys.stdin, "buffer"):
+            raise InputError("stdin: closed, nothing to read")
         data = sys.stdin.buffer.read(_max_bytes(max_size) + 1)
         if len(data) > _max_bytes(max_size):
             raise InputError("stdin: over the --max-size limit")
@@ -220,6 +222,7 @@ MaxSize = Annotated[
         "--max-size",
         metavar="MB",
         min=0.001,
+        max=1_048_576,
         help="Refuse input files larger than this many MiB.",
     ),
 ]
@@ -472,7 +475,8 @@ def simulate_corpus(
     """Build a spun-plagiarism benchmark corpus in the PAN layout (src/, susp/, pairs, truth/)."""
     with _guarded():
         if not data_dir.is_dir():
-            raise InputError(f"{data_dir}: no such directory")
+            what = "not a directory" if data_dir.exists() else "no such directory"
+            raise InputError(f"{data_dir}: {what}")
         if out_dir.exists() and not out_dir.is_dir():
             raise InputError(f"{out_dir}: exists and is not a directory")
         summary: CorpusSummary
@@ -625,6 +629,7 @@ SkipSize = Annotated[
         "--max-size",
         metavar="MB",
         min=0.001,
+        max=1_048_576,
         help="Skip (with a warning) text and HTML files larger than this many MiB.",
     ),
 ]
@@ -657,7 +662,9 @@ def index_add(
         typer.Option(
             "--sample",
             min=1,
-            help="When this creates the index: keep one fingerprint in N (default 4). 1 "
+            max=64,  # past that, a 500-word text keeps too few fingerprints to be found
+            help="When this creates the index: keep one fingerprint in N (1 to 64; default "
+            "4). 1 "
             "keeps them all: about 2.8 times the disk, and it finds more short passages "
             "that were machine-translated or had their words shuffled. For archives "
             "up to some hundred thousand documents.",

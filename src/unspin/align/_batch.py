@@ -22,7 +22,7 @@ from multiprocessing.synchronize import Event
 from pathlib import Path
 from typing import NamedTuple
 
-from unspin._exceptions import FormatError, InputError
+from unspin._exceptions import FormatError, InputError, OutputError
 from unspin._workers import prepare_worker
 from unspin.align._engine import AlignOptions, align
 from unspin.io._files import read_document
@@ -55,7 +55,13 @@ def read_pairs(path: str | Path) -> list[tuple[str, str]]:
     if not file.is_file():
         raise InputError(f"{file}: no such pairs file")
     pairs: list[tuple[str, str]] = []
-    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise FormatError(f"{file}: not a pairs file (not UTF-8 text)") from None
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from None
+    for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split()
         if not fields:
             continue
@@ -219,8 +225,13 @@ def align_pan_corpus(
     pairs = read_pairs(pairs_file)
     for directory in (source_dir, suspicious_dir):
         if not Path(directory).is_dir():
-            raise InputError(f"{directory}: no such directory")
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
+            what = "not a directory" if Path(directory).exists() else "no such directory"
+            raise InputError(f"{directory}: {what}")
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        message = f"{out_dir}: cannot create the output directory ({exc.strerror})"
+        raise OutputError(message) from None
     # Passages only: the word-level account is not part of PAN output.
     options = (options or AlignOptions())._replace(rewrites=False)
     jobs = jobs or default_jobs()

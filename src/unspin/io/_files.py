@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 from pathlib import Path
 from typing import NamedTuple
@@ -90,7 +91,7 @@ def read_document(
     file."""
     file = Path(path)
     if not file.exists():
-        raise InputNotFoundError(f"{file}: no such file")
+        raise InputNotFoundError(f"{file}: {missing_reason(file, 'no such file')}")
     if file.is_dir():
         raise NotAFileError(f"{file}: is a directory, expected a file")
     if not file.is_file():
@@ -119,3 +120,18 @@ def shown_path(name: str) -> str:
     if not any("\ud800" <= char <= "\udfff" for char in name):
         return name
     return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def missing_reason(path: Path, default: str) -> str:
+    """Why ``path``, which does not exist, cannot be read: ``default``, unless it is a
+    symbolic link whose target is missing or that loops."""
+    if not os.path.islink(path):
+        return default
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # a loop, on Pythons that raise it
+        return "a symbolic link that loops"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "a symbolic link that loops"
+    return f"a symbolic link to a missing file ({os.readlink(path)})"

@@ -40,7 +40,13 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
 
 from unspin._exceptions import InputError, InputNotFoundError
-from unspin.io._files import DEFAULT_MAX_BYTES, Document, read_document, shown_path
+from unspin.io._files import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    missing_reason,
+    read_document,
+    shown_path,
+)
 from unspin.text._normalize import looks_like_html
 
 __all__ = [
@@ -118,7 +124,9 @@ def input_files(
     for given in inputs:
         path = Path(given)
         if not path.exists():
-            raise InputNotFoundError(f"{given}: no such file or directory")
+            raise InputNotFoundError(
+                f"{given}: {missing_reason(path, 'no such file or directory')}"
+            )
         if not path.is_dir():
             files.append((path, shown_path(str(given))))
             continue
