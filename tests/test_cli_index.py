@@ -769,3 +769,15 @@ def test_a_killed_or_terminated_check_with_workers_can_be_resumed_at_once(
     resumed = _run("check", index_dir, queries, "-o", out, "-j", "2", "--resume")
     assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
     assert len(_report_names(out)) == 80 and len(set(_report_names(out))) == 80
+
+
+def test_index_add_says_when_an_id_is_given_twice(tmp_path: Path) -> None:
+    records = tmp_path / "records.jsonl"
+    with records.open("w") as handle:
+        for seed, doc_id in ((1, "a"), (2, "b"), (3, "a")):
+            handle.write(json.dumps({"id": doc_id, "text": news_article(seed)}) + "\n")
+    result = _run("index", "add", tmp_path / "idx", records)
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert "added 2, replaced 0, unchanged 0, 1 id given again (the last text kept)" in (
+        result.output  # type: ignore[attr-defined]
+    )

@@ -23,7 +23,7 @@ from unspin import (
     OutputError,
     UnspinError,
 )
-from unspin.index import FingerprintOptions, Index
+from unspin.index import FingerprintOptions, Index, IngestCounts
 from unspin.index._fingerprint import FINGERPRINT_SCHEME
 from unspin.index._store import DATABASE_NAME, MERGE_FACTOR
 from unspin.io import Document
@@ -103,7 +103,7 @@ def test_a_later_duplicate_id_in_one_batch_wins(tmp_path: Path) -> None:
         with index.writer() as writer:
             writer.add("x", "first version of the text about the harbour")
             writer.add("x", "second version of the text about the harbour")
-        assert len(index) == 1
+        assert len(index) == 1 and writer.counts == IngestCounts(added=1, repeated=1)
         stored = index.get("x")
         assert stored is not None and stored.text.startswith("second")
 

@@ -741,9 +741,12 @@ def index_add(
                     raise typer.Exit(EXIT_INTERRUPTED) from None
                 counts = writer.counts
             documents_now = len(index)
+        repeated = ""
+        if counts.repeated:
+            repeated = f", {_count(counts.repeated, 'id')} given again (the last text kept)"
         typer.echo(
             f"added {counts.added}, replaced {counts.replaced}, unchanged {counts.unchanged}"
-            f"{skips.summary()}  ·  {_count(documents_now, 'document')} in {index_dir}"
+            f"{repeated}{skips.summary()}  ·  {_count(documents_now, 'document')} in {index_dir}"
         )
 
 

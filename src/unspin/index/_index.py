@@ -112,7 +112,8 @@ class IndexWriter:
         if not isinstance(doc_id, str) or not doc_id:
             raise ValueError("a document id must be a non-empty string")
         is_html = looks_like_html(text) if html is None else html
-        self._pending.pop(doc_id, None)  # keep insertion order = order of the last add
+        if self._pending.pop(doc_id, None) is not None:  # insertion order = the last add's
+            self.counts = self.counts._replace(repeated=self.counts.repeated + 1)
         self._pending[doc_id] = _Pending(text, is_html, path)
         if len(self._pending) >= self._batch_size:
             self.flush()

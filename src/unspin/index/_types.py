@@ -193,11 +193,14 @@ class SearchResult(NamedTuple):
 
 class IngestCounts(NamedTuple):
     """What an ingest did: documents added (new ids), replaced (same id, new text),
-    unchanged (same id and text: skipped, so a re-run is cheap)."""
+    unchanged (same id and text: skipped, so a re-run is cheap), and repeated: ids given
+    again within one batch, whose later text was kept (a repeat in a later batch counts
+    as a replacement)."""
 
     added: int = 0
     replaced: int = 0
     unchanged: int = 0
+    repeated: int = 0
 
     def __add__(self, other: tuple[Any, ...]) -> IngestCounts:
         return IngestCounts(*(a + b for a, b in zip(self, other, strict=True)))
