@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import random
 import re
 from pathlib import Path
 
@@ -122,6 +123,17 @@ def test_decode_text_refuses_binary_but_not_a_few_control_bytes() -> None:
     with pytest.raises(BinaryInputError, match="upload"):
         decode_text(bytes(range(32)) * 20, origin="upload")
     assert decode_text(b"PAN text with a stray \x1a control byte" * 10).startswith("PAN text")
+
+
+def test_random_bytes_are_binary_whatever_their_share_of_control_bytes() -> None:
+    generator = random.Random(7)
+    for size in (1000, 5000, 20000):
+        for _ in range(50):  # about 11% control bytes: once a third of them passed
+            with pytest.raises(BinaryInputError):
+                decode_text(generator.randbytes(size))
+    # UTF-8 text as full of stray controls is still text.
+    noisy = ("Le conseil a voté \x1b\x1a pour le pont. " * 40).encode()
+    assert decode_text(noisy).startswith("Le conseil")
 
 
 # --- documents from memory (the web app's uploads) -----------------------------------------
