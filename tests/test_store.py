@@ -436,7 +436,12 @@ def test_kill_9_mid_ingest_loses_nothing_committed_and_a_rerun_completes(tmp_pat
 
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=120, check=True)
     counts = json.loads(rerun.stdout)
-    assert counts == {"added": total - survived, "replaced": 0, "unchanged": survived}
+    assert counts == {
+        "added": total - survived,
+        "replaced": 0,
+        "unchanged": survived,
+        "repeated": 0,
+    }
     with Index.open(index_dir) as index:
         assert list(index.ids()) == [f"doc-{i}" for i in range(total)]
         assert index.search(news_article(total - 1, paragraphs=2)).matches[0].id == (
