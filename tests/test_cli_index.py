@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import fcntl
 import io
 import json
 import os
@@ -476,11 +475,25 @@ def test_a_running_check_locks_its_report_against_a_resumed_one(
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
     partial.write_text("")  # the running check's report, no line yet
     query = index_dir.parent / "corpus" / "a" / "01.txt"
-    with open(tmp_path / "report.jsonl.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the running check holds it
+    holder = (  # another process holding the lock as a running check does
+        "import fcntl, os, sys, time\n"
+        "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\n"
+        "fcntl.lockf(fd, fcntl.LOCK_EX)\n"
+        "print('locked', flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    lock = tmp_path / "report.jsonl.lock"
+    process = subprocess.Popen(
+        [sys.executable, "-c", holder, str(lock)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline().strip() == "locked"
         for flags in ((), ("--resume",)):
             refused = _run("check", index_dir, query, "-o", out, *flags)
             _one_line_error(refused, 1, f"{out}: another unspin check is writing this report")
+    finally:
+        process.kill()
+        process.wait()
     assert partial.exists() and partial.read_text() == "" and not out.exists()
     # Once it is released (or its process killed), a resumed run goes ahead.
     assert _run("check", index_dir, query, "-o", out, "--resume").exit_code == 0  # type: ignore[attr-defined]
@@ -765,7 +778,7 @@ def test_a_killed_or_terminated_check_with_workers_can_be_resumed_at_once(
         assert process.returncode == 130 and b"--resume finishes it" in stderr
     else:
         assert process.returncode == -signal.SIGKILL
-    time.sleep(1.5)  # the orphaned workers notice their parent is gone and end
+    # At once: the workers, orphaned for up to half a second, do not hold the lock.
     resumed = _run("check", index_dir, queries, "-o", out, "-j", "2", "--resume")
     assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
     assert len(_report_names(out)) == 80 and len(set(_report_names(out))) == 80

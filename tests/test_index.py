@@ -4,12 +4,15 @@ sources, HTML queries, and unrelated text that must not be called a copy."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
 
+import unspin.index._check
 from conftest import news_article, prose_article
-from unspin import Document, Index, SearchOptions, Verdict
+from unspin import Document, Index, SearchOptions, Verdict, WorkerError
 from unspin.eval import settings_for, spin_text
 from unspin.index import check_documents
 from unspin.report import (
@@ -265,3 +268,25 @@ def test_min_coverage_drops_the_sources_that_cover_little_of_the_query(index: In
     assert kept.query_coverage == pytest.approx(coverage["news-4"], abs=0.01)
     assert kept.query_coverage < every.query_coverage
     assert index.search(query, options=SearchOptions(min_coverage=1.0)).matches == ()
+
+
+def test_a_worker_that_dies_is_a_worker_error_however_the_results_are_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("news-1", news_article(1))])
+    real = unspin.index._check._search
+
+    def dies(index: Index, document: Document, *args: object, **kw: object) -> object:
+        if document.id == "q20":
+            os._exit(9)  # as the out-of-memory killer would end it
+        return real(index, document, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(unspin.index._check, "_search", dies)  # the forked workers see it
+    queries = [Document(f"q{number}", news_article(1, paragraphs=1)) for number in range(60)]
+    taken = 0
+    with pytest.raises(WorkerError, match="a worker process died"):
+        for _ in check_documents(tmp_path / "idx", queries, jobs=2):
+            taken += 1
+            time.sleep(0.05)  # a slow consumer: the pool breaks while it submits
+    assert taken < 60

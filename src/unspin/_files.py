@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import functools
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from unspin._exceptions import InputError, OutputError
 
-__all__ = ["default_file_mode", "refuse_overwriting", "write_atomically"]
+__all__ = ["default_file_mode", "output_kind", "refuse_overwriting", "write_atomically"]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -20,16 +22,17 @@ def write_atomically(path: Path, text: str) -> None:
     # A symlink's target is written (the link stays); a device or FIFO (/dev/stdout, a
     # pipe) is written as it is, since renaming a file over it would replace it.
     given = path.expanduser()
-    if given.is_dir():
+    kind = output_kind(given, path)
+    if kind == "directory":
         raise OutputError(f"{path}: is a directory, cannot write the output there")
-    if given.exists() and not given.is_file():
+    if kind == "special":
         try:
             with open(given, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
         except OSError as exc:
             raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
         return
-    target = Path(os.path.realpath(given)) if given.is_symlink() else given
+    target = Path(os.path.realpath(given)) if os.path.islink(given) else given
     temporary: str | None = None
     try:
         mode = target.stat().st_mode & 0o7777 if target.exists() else default_file_mode()
@@ -60,10 +63,27 @@ def default_file_mode() -> int:
     return 0o666 & ~umask
 
 
+def output_kind(given: Path, shown: Path | str) -> str:
+    """What is at the output path ``given``: ``"none"``, ``"file"``, ``"directory"`` or
+    ``"special"`` (a device, FIFO or socket). Raise :class:`~unspin.OutputError` for a
+    path that cannot be looked at, or a symbolic link that loops."""
+    try:
+        mode = given.stat().st_mode
+    except FileNotFoundError:
+        return "none"  # a dangling link too: its target will be created
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise OutputError(f"{shown}: a symbolic link that loops") from None
+        raise OutputError(f"{shown}: cannot write ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "file" if stat.S_ISREG(mode) else "special"
+
+
 def refuse_overwriting(output: Path | None, inputs: Iterable[Path]) -> None:
     """Raise :class:`~unspin.InputError` when ``output`` is one of the files ``inputs``
     name (the same file by any path), which writing it would destroy."""
-    if output is None or not output.expanduser().is_file():
+    if output is None or output_kind(output.expanduser(), output) != "file":
         return
     for given in inputs:
         with contextlib.suppress(OSError):

@@ -10,8 +10,10 @@ import time
 __all__ = ["prepare_worker"]
 
 
-def prepare_worker(*, interval: float = 0.5) -> None:
-    """Set up a worker process of a pool (its initializer calls this).
+def prepare_worker(parent: int, *, interval: float = 0.5) -> None:
+    """Set up a worker process of a pool (its initializer calls this with ``parent``, the
+    pid of the process that made the pool: read in the child, it could already be that
+    of init).
 
     The terminal's Ctrl-C reaches every process of the group: a worker ignores it, and
     the parent stops the pool (a worker killed mid-task would leave half-written files
@@ -23,7 +25,6 @@ def prepare_worker(*, interval: float = 0.5) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
 
     def watch() -> None:
         while True:

@@ -108,9 +108,9 @@ class _ChunkDocuments:
 _stop: Event | None = None
 
 
-def _start_worker(stop: Event) -> None:
+def _start_worker(parent: int, stop: Event) -> None:
     global _stop
-    prepare_worker()  # the parent decides when to stop
+    prepare_worker(parent)  # the parent decides when to stop
     _stop = stop
 
 
@@ -252,7 +252,7 @@ def align_pan_corpus(
         max_workers=min(jobs, len(chunks)),
         mp_context=context,
         initializer=_start_worker,
-        initargs=(stop,),
+        initargs=(os.getpid(), stop),
     )
     try:
         futures = [pool.submit(_align_chunk, chunk, *arguments) for chunk in chunks]

@@ -50,9 +50,9 @@ _worker_options: SearchOptions | None = None
 _worker_exclude_self = False
 
 
-def _start_worker(path: str, options: SearchOptions, exclude_self: bool) -> None:
+def _start_worker(parent: int, path: str, options: SearchOptions, exclude_self: bool) -> None:
     global _worker_index, _worker_options, _worker_exclude_self
-    prepare_worker()
+    prepare_worker(parent)
     _worker_index = Index.open(path)
     _worker_options = options
     _worker_exclude_self = exclude_self
@@ -74,13 +74,6 @@ def _search(
     except UnspinError as exc:
         return CheckedDocument(document, None, {}, str(exc))
     return CheckedDocument(document, result, index.sources(result))
-
-
-def _result(future: Future[CheckedDocument]) -> CheckedDocument:
-    try:
-        return future.result()
-    except BrokenProcessPool:
-        raise WorkerError("a worker process died (killed by a signal, or out of memory?)") from None
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -132,16 +125,18 @@ def check_documents(
         max_workers=workers,
         mp_context=_pool_context(),
         initializer=_start_worker,
-        initargs=(str(index_path), options, exclude_self),
+        initargs=(os.getpid(), str(index_path), options, exclude_self),
     )
     pending: list[Future[CheckedDocument]] = []
     try:
         for document in documents:
             pending.append(executor.submit(_check_one, document))
             while len(pending) >= workers * _IN_FLIGHT_PER_WORKER:
-                yield _result(pending.pop(0))
+                yield pending.pop(0).result()
         while pending:
-            yield _result(pending.pop(0))
+            yield pending.pop(0).result()
+    except BrokenProcessPool:  # from submit() as well as result()
+        raise WorkerError("a worker process died (killed by a signal, or out of memory?)") from None
     finally:
         for future in pending:
             future.cancel()

@@ -118,7 +118,6 @@ class IndexWriter:
         if len(self._pending) >= self._batch_size:
             self.flush()
 
-    @_store_errors
     def add_documents(self, documents: Iterable[Document]) -> None:
         """Queue every document of an iterable (e.g. :func:`unspin.io.read_documents`)."""
         for document in documents:
@@ -243,12 +242,13 @@ class Index:
         """
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
-        with self._store.writer(wait=wait) as store:
+        with contextlib.ExitStack() as held:
+            with store_errors(self.path):  # taking the lock; not the caller's block
+                store = held.enter_context(self._store.writer(wait=wait))
             writer = IndexWriter(self, store, batch_size)
             yield writer
             writer.flush()
 
-    @_store_errors
     def add(
         self,
         documents: Iterable[Document] | Document,
@@ -277,9 +277,11 @@ class Index:
 
     # --- reading -------------------------------------------------------------------------
 
+    @_store_errors
     def __len__(self) -> int:
         return self._store.counts()["documents"]
 
+    @_store_errors
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._store.document_by_id(doc_id) is not None
 

@@ -64,17 +64,33 @@ FORMAT_VERSION: Final = 2
 _DISK_FULL: Final = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
+# SQLite's primary result codes (the low byte of an extended one)
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
+
+
 @contextlib.contextmanager
 def store_errors(path: str | Path) -> Iterator[None]:
     """Turn the storage's own failures into the library's one-line errors naming the
-    index: a full disk is an :class:`~unspin.OutputError`, a database page or a file of
-    the index that is damaged or missing a :class:`~unspin.CorruptIndexError`."""
+    index: a full disk is an :class:`~unspin.OutputError`, a damaged database page or a
+    missing file of the index a :class:`~unspin.CorruptIndexError`, an index that cannot
+    be written (read-only, no permission) or is busy an :class:`~unspin.IndexStoreError`.
+    Programming errors (a closed index) pass through."""
     try:
         yield
+    except sqlite3.ProgrammingError:
+        raise
     except sqlite3.DatabaseError as exc:
-        if "full" in str(exc):  # SQLITE_FULL: "database or disk is full"
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code == _SQLITE_FULL:
             raise OutputError(f"{path}: cannot write (no space left on device)") from None
-        raise CorruptIndexError(f"{path}: damaged ({exc})") from None
+        if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            raise CorruptIndexError(f"{path}: damaged ({exc})") from None
+        if code in (_SQLITE_READONLY, _SQLITE_PERM, _SQLITE_CANTOPEN):
+            raise IndexStoreError(f"{path}: cannot write the index ({exc})") from None
+        if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+            raise IndexStoreError(f"{path}: the index is busy ({exc}); try again") from None
+        raise IndexStoreError(f"{path}: {exc}") from None
     except OSError as exc:
         if exc.errno in _DISK_FULL:
             raise OutputError(f"{path}: cannot write ({exc.strerror})") from None

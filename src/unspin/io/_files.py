@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import stat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -100,13 +101,18 @@ def read_document(
     with a one-line message for a missing, non-regular, empty, binary or oversized
     file."""
     file = Path(path)
-    if not file.exists():
-        raise InputNotFoundError(f"{file}: {missing_reason(file, 'no such file')}")
-    if file.is_dir():
+    try:
+        status = file.stat()
+    except FileNotFoundError:
+        raise InputNotFoundError(f"{file}: {missing_reason(file, 'no such file')}") from None
+    except OSError as exc:  # no permission to look, a link that loops...
+        reason = missing_reason(file, f"cannot read ({exc.strerror or exc})")
+        raise NotAFileError(f"{file}: {reason}") from None
+    if stat.S_ISDIR(status.st_mode):
         raise NotAFileError(f"{file}: is a directory, expected a file")
-    if not file.is_file():
+    if not stat.S_ISREG(status.st_mode):
         raise NotAFileError(f"{file}: not a regular file")
-    size = file.stat().st_size
+    size = status.st_size
     if size > max_bytes:
         raise InputTooLargeError(
             f"{file}: {format_mib(size)} MiB is over the {format_mib(max_bytes)} MiB limit "

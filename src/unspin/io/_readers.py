@@ -120,13 +120,20 @@ def input_files(
     input path that does not exist.
     """
     excluded = {os.path.realpath(path) for path in exclude}
+    # realpath is a few system calls: only for files named as an excluded one is
+    excluded_names = {os.path.basename(path) for path in excluded}
     files: list[tuple[Path, str]] = []
     for given in inputs:
         path = Path(given)
-        if not path.exists():
+        try:
+            path.stat()
+        except FileNotFoundError:
             raise InputNotFoundError(
                 f"{given}: {missing_reason(path, 'no such file or directory')}"
-            )
+            ) from None
+        except OSError as exc:
+            reason = missing_reason(path, f"cannot read ({exc.strerror or exc})")
+            raise InputError(f"{given}: {reason}") from None
         if not path.is_dir():
             files.append((path, shown_path(str(given))))
             continue
@@ -142,7 +149,11 @@ def input_files(
                 if not file.name.startswith(".") and not file.is_dir():
                     files.append((file, shown_path(file.as_posix())))
     if excluded:
-        files = [(file, name) for file, name in files if os.path.realpath(file) not in excluded]
+        files = [
+            (file, name)
+            for file, name in files
+            if file.name not in excluded_names or os.path.realpath(file) not in excluded
+        ]
     return files
 
 

@@ -34,7 +34,7 @@ from types import TracebackType
 from typing import IO, NamedTuple, Self
 
 from unspin._exceptions import FormatError, InputError, OutputError, ReportLockedError
-from unspin._files import default_file_mode, write_atomically
+from unspin._files import default_file_mode, output_kind, write_atomically
 from unspin.index._check import CheckedDocument
 from unspin.index._types import SearchOptions
 from unspin.report._html import report_to_html
@@ -190,7 +190,7 @@ class CheckReportWriter:
     ) -> None:
         given = Path(path).expanduser()
         # a symlink's target gets the report (renaming over the link would replace it)
-        self.path = Path(os.path.realpath(given)) if given.is_symlink() else given
+        self.path = Path(os.path.realpath(given)) if os.path.islink(given) else given
         self.partial = self.path.with_name(self.path.name + ".partial")
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.html_dir = Path(html_dir) if html_dir is not None else None
@@ -233,9 +233,10 @@ class CheckReportWriter:
         return self._pages.written if self._pages is not None else 0
 
     def __enter__(self) -> Self:
-        if self.path.is_dir():
+        kind = output_kind(self.path, self.path)
+        if kind == "directory":
             raise OutputError(f"{self.path}: is a directory, cannot write the report there")
-        if self.path.exists() and not self.path.is_file():
+        if kind == "special":
             # FILE.partial is renamed over FILE: a device or FIFO there would be replaced
             raise OutputError(f"{self.path}: not a regular file, cannot write the report there")
         with contextlib.ExitStack() as held:
@@ -338,6 +339,8 @@ class CheckReportWriter:
                 self._handle.flush()
                 os.fsync(self._handle.fileno())
                 self._handle.close()
+                with contextlib.suppress(OSError):  # a report replaced keeps its mode
+                    shutil.copymode(self.path, self.partial)
                 os.replace(self.partial, self.path)
             # else an extension that found nothing new: FILE stands as it was
         except OSError as exc:
@@ -380,38 +383,53 @@ def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
+_held_reports: set[tuple[int, int]] = set()
+
+
 @contextlib.contextmanager
 def _report_lock(target: Path, path: Path) -> Iterator[None]:
-    """Hold ``path`` (``FILE.lock``, fcntl) while a check writes FILE, so a second run on
-    one report, resumed or not, is refused rather than interleaved. The kernel drops the
-    lock of a killed run; the file is removed by the run that holds it."""
+    """Hold ``path`` (``FILE.lock``) while a check writes FILE, so a second run on one
+    report, resumed or not, is refused rather than interleaved.
+
+    A POSIX record lock (``lockf``): the kernel drops it when the run dies, and unlike
+    ``flock`` the worker processes a run forks do not inherit it, so a run killed with
+    SIGKILL frees its report at once. Record locks do not conflict within one process,
+    hence the set of the reports this process holds. The file is removed by the run that
+    holds it.
+    """
     busy = ReportLockedError(f"{target}: another unspin check is writing this report")
     try:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
     try:
+        status = os.fstat(descriptor)
+        identity = (status.st_dev, status.st_ino)
+        if identity in _held_reports:
+            raise busy
         try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.lockf(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as exc:
             if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                 raise OutputError(f"{target}: cannot lock ({exc.strerror or exc})") from None
             raise busy from None
         try:
-            same = os.path.samestat(os.fstat(descriptor), os.stat(path))
-        except FileNotFoundError:
+            same = os.path.samestat(status, os.stat(path))
+        except OSError:
             same = False
         if not same:
             # The run that held it removed it after we opened it, and a third may hold
             # the new one: refuse rather than race it.
             raise busy
+        _held_reports.add(identity)
         try:
             yield
         finally:
+            _held_reports.discard(identity)
             with contextlib.suppress(OSError):
                 os.unlink(path)
     finally:
-        os.close(descriptor)
+        os.close(descriptor)  # and with it the lock
 
 
 def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Path | None]:
