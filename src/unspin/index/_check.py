@@ -110,7 +110,9 @@ def check_documents(
     (checking a collection against an index of itself, as dedup does). ``skip`` (id ->
     count) passes over that many documents with each id, unsearched and not yielded: the
     ones an earlier, interrupted run already checked (``unspin check --resume``). The
-    index is opened here first, so a missing or damaged one raises before any work.
+    index is opened here first, so a missing or damaged one raises before any work. A
+    worker process that dies (killed, or out of memory) raises
+    :class:`~unspin.WorkerError`; the results yielded before it stand.
     """
     options = options or SearchOptions()
     workers = jobs or os.cpu_count() or 1
