@@ -1064,6 +1064,8 @@ def _interrupted_report(report: CheckReportWriter, out: Path) -> str:
         )
     elif report.extending:
         saved = f"{out} is as it was"
+    elif report.partial.exists():  # interrupted before it was resumed from
+        saved = f"{report.partial} is as it was"
     else:
         saved = f"no report written to {out}"
     if report.html_dir is None:
