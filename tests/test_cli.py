@@ -515,3 +515,24 @@ def test_reading_a_closed_stdin_is_a_one_line_error() -> None:
     )
     assert result.returncode == 2
     assert result.stderr.strip() == "unspin: error: stdin: closed, nothing to read"
+
+
+def test_eval_and_pan_refuse_outputs_among_their_inputs(tmp_path: Path) -> None:
+    truth, detections = tmp_path / "truth", tmp_path / "det"
+    truth.mkdir()
+    detections.mkdir()
+    inside = truth / "table.txt"
+    _assert_one_line_error(_run("eval", truth, detections, "-o", inside), 2, "an input")
+    src, susp = tmp_path / "src", tmp_path / "susp"
+    src.mkdir()
+    susp.mkdir()
+    (src / "a.txt").write_text(ORIGINAL.read_text())
+    (src / "a.xml").write_text(ORIGINAL.read_text())
+    (susp / "b.txt").write_text(SPUN.read_text())
+    pairs = tmp_path / "pairs"
+    pairs.write_text("b.txt a.txt\nb.txt a.xml\n")  # both would write b-a.xml
+    _assert_one_line_error(
+        _run("pan", pairs, src, susp, tmp_path / "out"), 2, "the same detection file"
+    )
+    pairs.write_text("b.txt a.txt\n")
+    _assert_one_line_error(_run("pan", pairs, src, susp, src), 2, "is an input directory")

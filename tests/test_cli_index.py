@@ -794,3 +794,51 @@ def test_index_add_says_when_an_id_is_given_twice(tmp_path: Path) -> None:
     assert "added 2, replaced 0, unchanged 0, 1 id given again (the last text kept)" in (
         result.output  # type: ignore[attr-defined]
     )
+
+
+def test_check_refuses_outputs_that_would_overwrite_or_feed_its_inputs(
+    tmp_path: Path, index_dir: Path
+) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in (1, 2):
+        (queries / f"{seed}.txt").write_text(news_article(seed))
+    # a report path that is an input found by walking the directory
+    _one_line_error(
+        _run("check", index_dir, queries, "-o", queries / "1.txt"), 2, "is also an input"
+    )
+    assert (queries / "1.txt").read_text() == news_article(1)
+    # HTML pages inside the input directory would be read on the next run
+    pages = queries / "pages"
+    _one_line_error(
+        _run("check", index_dir, queries, "-o", tmp_path / "r.jsonl", "--html-dir", pages),
+        2,
+        "inside the input directory",
+    )
+    assert not pages.exists()
+    # HTML pages where the report goes
+    out = tmp_path / "r.jsonl"
+    _one_line_error(_run("check", index_dir, queries, "-o", out, "--html-dir", out), 1, "own file")
+    # a .partial that is a link to another file is not appended to
+    other = tmp_path / "other.jsonl"
+    other.write_text("")
+    (tmp_path / "r.jsonl.partial").symlink_to(other)
+    _one_line_error(
+        _run("check", index_dir, queries, "-o", out, "--resume"), 1, "not a regular file"
+    )
+    assert other.read_text() == "" and not out.exists()
+    for name in (".", ""):
+        _one_line_error(_run("check", index_dir, queries, "-o", name), 1, "not a file name")
+    _one_line_error(
+        _run("check", index_dir, queries, "-o", tmp_path / ("b" * 250)), 1, "cannot write"
+    )
+
+
+def test_check_on_a_damaged_index_fails_before_any_work(tmp_path: Path, index_dir: Path) -> None:
+    for segment in (index_dir / "segments").iterdir():
+        segment.write_bytes(segment.read_bytes()[:100])
+    out = tmp_path / "report.jsonl"
+    query = index_dir.parent / "corpus" / "a" / "01.txt"
+    _one_line_error(_run("check", index_dir, query, "-o", out), 2, "truncated or damaged")
+    _one_line_error(_run("index", "info", index_dir), 2, "truncated or damaged")
+    assert not out.exists() and list(tmp_path.glob("report.jsonl*")) == []

@@ -217,6 +217,10 @@ def test_pan_xml_metadata_features_are_skipped() -> None:
         "<report/>",
         '<document reference="s"><feature this_offset="x" this_length="1" '
         'source_offset="0" source_length="1"/></document>',
+        '<document reference="s"><feature this_offset="-5" this_length="1" '
+        'source_offset="0" source_length="1"/></document>',
+        '<document reference="s"><feature this_offset="0" this_length="1" '
+        'source_offset="0" source_length="123456789012345678901234567"/></document>',
     ],
 )
 def test_malformed_pan_xml_is_a_format_error(text: str) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -359,9 +360,15 @@ def test_search_form_and_errors(searching: TestClient, index_dir: Path) -> None:
     assert searching.post("/api/search", json={"suspicious": {"text": SPUN}}).status_code == 200
 
 
-def test_an_index_that_cannot_be_opened_stops_the_app(tmp_path: Path) -> None:
+def test_an_index_that_cannot_be_opened_stops_the_app(tmp_path: Path, index_dir: Path) -> None:
     with pytest.raises(IndexUnavailableError, match="no such index"):
         create_app(ServerSettings(index_dir=tmp_path / "missing.idx"))
+    damaged = tmp_path / "damaged.idx"
+    shutil.copytree(index_dir, damaged)
+    for segment in (damaged / "segments").iterdir():
+        segment.write_bytes(segment.read_bytes()[:100])  # searched, each would fail
+    with pytest.raises(IndexUnavailableError, match="truncated or damaged"):
+        create_app(ServerSettings(index_dir=damaged))
 
 
 # --- worker processes and the real server ---------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -505,3 +506,41 @@ def test_segment_lookups_agree_with_a_plain_binary_search(tmp_path: Path) -> Non
     write_segment(empty, np.zeros(0, dtype=np.uint64), np.zeros(0, dtype=np.uint16))
     assert Segment(empty).ranges(probes)[0].tolist() == [0] * len(probes)
     assert Segment(empty).lookup(probes).pointer.tolist() == [0] * (len(probes) + 1)
+
+
+def _without_write_permission(command: list[str]) -> list[str] | None:
+    """``command`` run so that file permissions bind (root ignores them without help)."""
+    if os.geteuid() != 0:
+        return command
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return None
+    drop = ["--bounding-set", "-dac_override,-dac_read_search,-fowner", "--inh-caps=-all"]
+    return [setpriv, *drop, *command]
+
+
+def test_an_index_that_cannot_be_written_is_searched_read_only(tmp_path: Path) -> None:
+    _index(tmp_path / "idx", _docs(5)).close()
+    query = tmp_path / "query.txt"
+    query.write_text(news_article(2, paragraphs=2))
+    search = _without_write_permission(
+        [sys.executable, "-m", "unspin", "search", str(tmp_path / "idx"), str(query), "-f", "json"]
+    )
+    add = _without_write_permission(
+        [sys.executable, "-m", "unspin", "index", "add", str(tmp_path / "idx"), str(query)]
+    )
+    if search is None or add is None:
+        pytest.skip("no way to drop root's file-permission override here")
+    for path in [tmp_path / "idx", *(tmp_path / "idx").rglob("*")]:
+        path.chmod(path.stat().st_mode & ~0o222)  # as a read-only mount, or another user's
+    try:
+        found = subprocess.run(search, capture_output=True, text=True, timeout=120)
+        refused = subprocess.run(add, capture_output=True, text=True, timeout=120)
+    finally:
+        for path in [tmp_path / "idx", *(tmp_path / "idx").rglob("*")]:
+            path.chmod(path.stat().st_mode | 0o200)
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["sources"][0]["id"] == "doc-2"
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert refused.stderr.strip().startswith("unspin: error: ")
+    assert len(refused.stderr.strip().splitlines()) == 1

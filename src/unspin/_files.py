@@ -13,7 +13,13 @@ from pathlib import Path
 
 from unspin._exceptions import InputError, OutputError
 
-__all__ = ["default_file_mode", "output_kind", "refuse_overwriting", "write_atomically"]
+__all__ = [
+    "default_file_mode",
+    "output_kind",
+    "refuse_overwriting",
+    "within",
+    "write_atomically",
+]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -89,3 +95,14 @@ def refuse_overwriting(output: Path | None, inputs: Iterable[Path]) -> None:
         with contextlib.suppress(OSError):
             if str(given) != "-" and os.path.samefile(given.expanduser(), output.expanduser()):
                 raise InputError(f"{output}: is also an input; write the output elsewhere")
+
+
+def within(path: Path, directories: Iterable[Path]) -> Path | None:
+    """The first of ``directories`` that holds ``path`` (at any depth, or is it), by
+    their real paths; ``None`` if none does."""
+    real = os.path.realpath(path.expanduser())
+    for directory in directories:
+        base = os.path.realpath(directory.expanduser())
+        if os.path.isdir(base) and os.path.commonpath([real, base]) == base:
+            return directory
+    return None

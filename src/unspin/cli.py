@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import os
+import shutil
 import signal
 import sys
 import threading
@@ -39,8 +40,8 @@ from rich.progress import (
 )
 
 from unspin import __version__
-from unspin._exceptions import InputError, OutputError, UnspinError, WorkerError
-from unspin._files import refuse_overwriting, write_atomically
+from unspin._exceptions import FormatError, InputError, OutputError, UnspinError, WorkerError
+from unspin._files import output_kind, refuse_overwriting, within, write_atomically
 from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
@@ -80,6 +81,7 @@ from unspin.report import (
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
+    read_check_report,
     render_alignment,
     render_search,
     report_from_search,
@@ -339,7 +341,9 @@ def pan(
     ],
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, max=1024, help="Worker processes (default: all cores)."
+        ),
     ] = None,
 ) -> None:
     """Align every pair of a PAN text-alignment corpus, writing PAN XML detections.
@@ -416,6 +420,8 @@ def evaluate(
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
+        if output is not None and (holder := within(output, (truth_dir, detections_dir))):
+            raise InputError(f"{output}: inside {holder}, an input; write the output elsewhere")
         report = evaluate_corpus(truth_dir, detections_dir)
         if output_format is ReportFormat.JSON:
             data = {
@@ -480,6 +486,7 @@ def simulate_corpus(
         if out_dir.exists() and not out_dir.is_dir():
             raise InputError(f"{out_dir}: exists and is not a directory")
         summary: CorpusSummary
+        fresh = not out_dir.exists()  # removed again if the build fails
         try:
             if kind is CorpusKind.BBC:
                 summary = (
@@ -493,10 +500,14 @@ def simulate_corpus(
                     if pairs is None
                     else build_spinbot_corpus(data_dir, out_dir, seed=seed, pairs=pairs)
                 )
-        except (ValueError, FileExistsError) as exc:
-            # The builders' own checks: no usable articles, too few for N pairs, a
-            # non-empty output directory.
-            raise InputError(str(exc)) from None
+        except BaseException as exc:
+            if fresh and out_dir.is_dir():  # no half-built corpus to block the next run
+                shutil.rmtree(out_dir, ignore_errors=True)
+            if isinstance(exc, ValueError | FileExistsError):
+                # The builders' own checks: no usable articles, too few for N pairs, a
+                # non-empty output directory.
+                raise InputError(str(exc)) from None
+            raise
         groups = ", ".join(f"{name} {count}" for name, count in summary.by_group.items())
         typer.echo(f"wrote {summary.pairs} pairs ({groups}), {summary.cases} cases to {out_dir}")
 
@@ -781,6 +792,7 @@ def index_info(
 ) -> None:
     """Show what INDEX_DIR holds: documents, segments, postings, size on disk, format."""
     with _guarded(), Index.open(index_dir) as index:
+        index.verify()  # a damaged index says so here, not on its first search
         info = index.info()
         if output_format is ReportFormat.JSON:
             _emit(json.dumps(_info_dict(info), indent=2) + "\n", None)
@@ -936,7 +948,9 @@ def check(
     min_coverage: MinCoverageOption = 0.0,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Worker processes (default: all cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, max=1024, help="Worker processes (default: all cores)."
+        ),
     ] = None,
     input_format: InputFormatOption = InputFormat.AUTO,
     id_field: IdField = "id",
@@ -973,12 +987,15 @@ def check(
         options = SearchOptions(top=top, min_coverage=min_coverage)
         report = CheckReportWriter(out, resume=resume, html_dir=html_dir, options=options)
         refuse_overwriting(out, inputs)
+        _refuse_outputs_among_inputs(out, html_dir, inputs)
         # its own files, when the report is written inside an input directory
         own = (report.path, report.partial, report.lock_path)
         total = _input_bytes(inputs, recursive, own)
         skips = _Skips()
-        Index.open(index_dir).close()  # a missing or damaged index fails before any work
+        with Index.open(index_dir) as index:  # a missing or damaged index fails before any work
+            index.verify()
         checked = with_sources = failed = read = known = 0
+        first_error = ""
 
         def counted(documents: Iterator[Document]) -> Iterator[Document]:
             nonlocal read, known
@@ -1013,8 +1030,12 @@ def check(
                     checked += 1
                     progress.update(task, documents=checked)
                     if item.result is None:
-                        typer.echo(f"unspin: warning: {item.document.id}: {item.error}", err=True)
                         failed += 1
+                        first_error = first_error or f"{item.document.id}: {item.error}"
+                        if failed <= _SHOWN_FAILURES:
+                            typer.echo(
+                                f"unspin: warning: {item.document.id}: {item.error}", err=True
+                            )
                         continue
                     with_sources += bool(item.result.matches)
                     report.add(item)
@@ -1029,6 +1050,14 @@ def check(
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except WorkerError as exc:
             raise WorkerError(f"{exc}: {_interrupted_report(report, out)}") from None
+        if failed > _SHOWN_FAILURES:
+            typer.echo(
+                f"unspin: warning: {failed - _SHOWN_FAILURES} more searches failed (not shown)",
+                err=True,
+            )
+        if failed and failed == checked:  # a damaged index, most likely: not a finished job
+            which = "the one search" if failed == 1 else f"every one of the {failed} searches"
+            raise InputError(f"{which} failed ({first_error})")
         earlier = report.earlier
         if earlier is not None and earlier.lines and not known:
             typer.echo(
@@ -1051,6 +1080,30 @@ def check(
             f"checked {_count(checked - failed, 'document')}{resumed}: {with_sources} with "
             f"sources{errors}{skips.summary()}  ·  report in {out}{html}"
         )
+
+
+_SHOWN_FAILURES = 5  # failed searches named one by one; the rest are counted
+
+
+def _refuse_outputs_among_inputs(out: Path, html_dir: Path | None, inputs: list[Path]) -> None:
+    """``check`` writes FILE and its HTML pages; inside an input directory, a page would be
+    read as an input on the next run, and FILE could be an input it replaces."""
+    if html_dir is not None and (holder := within(html_dir, inputs)) is not None:
+        raise InputError(
+            f"{html_dir}: inside the input directory {holder}, where its pages would be "
+            "read as inputs; write them elsewhere"
+        )
+    holder = within(out, inputs)
+    if holder is not None and output_kind(out.expanduser(), out) == "file":
+        try:
+            read_check_report(out.expanduser())
+        except FormatError:
+            raise InputError(
+                f"{out}: is also an input (in {holder}) and not a report; write the report "
+                "elsewhere"
+            ) from None
+        except OSError:
+            pass  # the writer reports what it cannot do with FILE
 
 
 def _interrupted_report(report: CheckReportWriter, out: Path) -> str:
@@ -1098,6 +1151,7 @@ def serve(
             "--max-request-size",
             metavar="MB",
             min=0.001,
+            max=1_048_576,
             help="Refuse requests larger than this many MiB (413).",
         ),
     ] = 10.0,
@@ -1117,6 +1171,7 @@ def serve(
             "--jobs",
             "-j",
             min=1,
+            max=1024,
             help="Worker processes for comparisons and searches (default: one per core).",
         ),
     ] = None,

@@ -223,7 +223,17 @@ def align_pan_corpus(
     ``out_dir``. ``jobs`` defaults to all cores; ``progress`` is called with the
     number of pairs just finished."""
     pairs = read_pairs(pairs_file)
+    names: dict[str, tuple[str, str]] = {}
+    for pair in pairs:  # one detection file per pair: two must not share a name
+        earlier = names.setdefault(pan_output_name(*pair), pair)
+        if earlier != pair:
+            raise FormatError(
+                f"{pairs_file}: pairs '{' '.join(earlier)}' and '{' '.join(pair)}' would write "
+                f"the same detection file {pan_output_name(*pair)}"
+            )
     for directory in (source_dir, suspicious_dir):
+        if os.path.realpath(out_dir) == os.path.realpath(directory):
+            raise InputError(f"{out_dir}: is an input directory; write the detections elsewhere")
         if not Path(directory).is_dir():
             what = "not a directory" if Path(directory).exists() else "no such directory"
             raise InputError(f"{directory}: {what}")

@@ -328,6 +328,12 @@ class Index:
     def _invalidate(self) -> None:
         self._snapshot = None
 
+    @_store_errors
+    def verify(self) -> None:
+        """Open every segment, as the first search would: raise
+        :class:`~unspin.CorruptIndexError` now for one that is missing or damaged."""
+        self._current()
+
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot
         if snapshot is not None and snapshot.generation == self._store.generation():

@@ -97,7 +97,8 @@ def store_errors(path: str | Path) -> Iterator[None]:
         if isinstance(exc, FileNotFoundError | NotADirectoryError | IsADirectoryError):
             missing = Path(exc.filename).name if exc.filename else "a file"
             raise CorruptIndexError(f"{path}: damaged ({missing}: {exc.strerror})") from None
-        raise IndexStoreError(f"{path}: {exc.strerror or exc}") from None
+        where = f" ({Path(exc.filename).name})" if exc.filename else ""
+        raise IndexStoreError(f"{path}: {exc.strerror or exc}{where}") from None
 
 
 # Format 2 adds bag pairs (FingerprintOptions.bag_window); an index without them is written
@@ -173,6 +174,28 @@ def _connect(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _readable_connection(database: Path) -> sqlite3.Connection:
+    """A connection that can read ``database``, also where this process may not write:
+    reading a WAL database means creating its ``-shm`` file, so an index on a read-only
+    mount, or another user's, is opened read-only (``mode=ro``), and immutable when
+    even that cannot work (no ``-shm`` file to share: no writer is running)."""
+    connection = _connect(database)
+    for uri_options in ("mode=ro", "immutable=1"):
+        try:
+            connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            return connection
+        except sqlite3.OperationalError as exc:
+            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+            if code not in (_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PERM):
+                return connection  # not a permission problem: _read_meta reports it
+            connection.close()
+            uri = f"{database.absolute().as_uri()}?{uri_options}"
+            connection = sqlite3.connect(
+                uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
+    return connection
+
+
 class Store:
     """An index directory opened for reading; :meth:`writer` adds the write lock."""
 
@@ -217,7 +240,7 @@ class Store:
                     f"{path}: not an unspin index, and not empty: refusing to create one there"
                 )
             cls._create(directory, fingerprint_options or FingerprintOptions())
-        connection = _connect(database)
+        connection = _readable_connection(database)
         try:
             meta = cls._read_meta(connection, path)
         except BaseException:

@@ -189,6 +189,8 @@ class CheckReportWriter:
         options: SearchOptions | None = None,
     ) -> None:
         given = Path(path).expanduser()
+        if not given.name or given.name in (".", ".."):
+            raise OutputError(f"{path!s}: not a file name, cannot write the report there")
         # a symlink's target gets the report (renaming over the link would replace it)
         self.path = Path(os.path.realpath(given)) if os.path.islink(given) else given
         self.partial = self.path.with_name(self.path.name + ".partial")
@@ -233,19 +235,17 @@ class CheckReportWriter:
         return self._pages.written if self._pages is not None else 0
 
     def __enter__(self) -> Self:
-        kind = output_kind(self.path, self.path)
-        if kind == "directory":
-            raise OutputError(f"{self.path}: is a directory, cannot write the report there")
-        if kind == "special":
-            # FILE.partial is renamed over FILE: a device or FIFO there would be replaced
-            raise OutputError(f"{self.path}: not a regular file, cannot write the report there")
+        try:
+            self._check_paths()
+        except OSError as exc:  # a name too long, a directory that cannot be read...
+            raise OutputError(f"{self.path}: cannot write ({exc.strerror or exc})") from None
         with contextlib.ExitStack() as held:
             held.enter_context(_report_lock(self.path, self.lock_path))
             refusal = InputError(
                 f"{self.partial}: the unfinished report of an earlier run is there; add "
                 "--resume to finish it, or delete it to start over"
             )
-            if not self._resume and self.partial.exists():
+            if not self._resume and os.path.lexists(self.partial):
                 raise refusal
             if self._resume:
                 self.earlier, self.origin = _resumed_report(self.path, self.partial)
@@ -264,6 +264,28 @@ class CheckReportWriter:
                     raise self._failure(exc) from None
             self._held = held.pop_all()
         return self
+
+    def _check_paths(self) -> None:
+        """Refuse, before anything is written, a FILE or FILE.partial that is not a plain
+        file (a directory, a device, a symlink to elsewhere), and an HTML directory that
+        is one of the report's own files."""
+        kind = output_kind(self.path, self.path)
+        if kind == "directory":
+            raise OutputError(f"{self.path}: is a directory, cannot write the report there")
+        if kind == "special":
+            # FILE.partial is renamed over FILE: a device or FIFO there would be replaced
+            raise OutputError(f"{self.path}: not a regular file, cannot write the report there")
+        if os.path.islink(self.partial) or (
+            os.path.lexists(self.partial) and not os.path.isfile(self.partial)
+        ):
+            # appended to and renamed over FILE: it must be this run's own plain file
+            raise OutputError(f"{self.partial}: not a regular file; remove it to start over")
+        if self.html_dir is not None:
+            pages = os.path.realpath(self.html_dir)
+            if pages in {
+                os.path.realpath(own) for own in (self.path, self.partial, self.lock_path)
+            }:
+                raise OutputError(f"{self.html_dir}: is the report's own file, not a directory")
 
     def add(self, item: CheckedDocument) -> None:
         """Write the line of ``item`` (a document whose search failed has none), after

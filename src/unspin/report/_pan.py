@@ -112,21 +112,26 @@ def parse_pan_xml(text: str, *, origin: str = "<string>") -> list[PanFeature]:
         if "this_offset" not in element.attrib:
             continue  # metadata features (e.g. "about") carry no passage
         try:
-            features.append(
-                PanFeature(
-                    this_reference=this_reference,
-                    this_offset=int(element.attrib["this_offset"]),
-                    this_length=int(element.attrib["this_length"]),
-                    source_reference=element.attrib.get("source_reference", ""),
-                    source_offset=int(element.attrib["source_offset"]),
-                    source_length=int(element.attrib["source_length"]),
-                    name=element.attrib.get("name", ""),
-                    obfuscation=element.attrib.get("obfuscation"),
-                )
+            feature = PanFeature(
+                this_reference=this_reference,
+                this_offset=int(element.attrib["this_offset"]),
+                this_length=int(element.attrib["this_length"]),
+                source_reference=element.attrib.get("source_reference", ""),
+                source_offset=int(element.attrib["source_offset"]),
+                source_length=int(element.attrib["source_length"]),
+                name=element.attrib.get("name", ""),
+                obfuscation=element.attrib.get("obfuscation"),
             )
         except (KeyError, ValueError) as exc:
             raise FormatError(f"{origin}: malformed <feature> ({exc})") from None
+        spans = (feature.this_offset, feature.this_length, feature.source_offset)
+        if min(*spans, feature.source_length) < 0 or max(*spans, feature.source_length) > _LIMIT:
+            raise FormatError(f"{origin}: malformed <feature> (an offset or length out of range)")
+        features.append(feature)
     return features
+
+
+_LIMIT = 2**40  # offsets and lengths in characters: no document is longer
 
 
 def read_pan_xml(path: str | Path) -> list[PanFeature]:

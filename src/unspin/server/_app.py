@@ -191,7 +191,8 @@ def _checked_index(path: str | Path) -> str:
     """``path`` made absolute (workers agree on it wherever they start), after opening
     the index there once: a missing or damaged one fails now, not on the first search."""
     try:
-        Index.open(path).close()
+        with Index.open(path) as index:
+            index.verify()
     except UnspinError as exc:
         raise IndexUnavailableError(f"--index: {exc}") from None
     return str(Path(path).expanduser().absolute())
