@@ -521,7 +521,7 @@ def test_eval_and_pan_refuse_outputs_among_their_inputs(tmp_path: Path) -> None:
     truth, detections = tmp_path / "truth", tmp_path / "det"
     truth.mkdir()
     detections.mkdir()
-    inside = truth / "table.txt"
+    inside = truth / "scores.xml"  # every *.xml there is read as truth
     _assert_one_line_error(_run("eval", truth, detections, "-o", inside), 2, "an input")
     src, susp = tmp_path / "src", tmp_path / "susp"
     src.mkdir()
@@ -536,3 +536,16 @@ def test_eval_and_pan_refuse_outputs_among_their_inputs(tmp_path: Path) -> None:
     )
     pairs.write_text("b.txt a.txt\n")
     _assert_one_line_error(_run("pan", pairs, src, susp, src), 2, "is an input directory")
+
+
+@pytest.mark.skipif(not (SHARED / "spinbot-wiki-train").is_dir(), reason="../shared/data is absent")
+def test_a_failed_simulate_corpus_leaves_no_half_built_corpus(tmp_path: Path) -> None:
+    source = SHARED / "spinbot-wiki-train"
+    for out, made in ((tmp_path / "new", False), (tmp_path / "empty", True)):
+        if made:
+            out.mkdir()  # the user's own empty directory stays, emptied again
+        failed = _run("simulate-corpus", "spinbot", source, out, "-n", "100000")
+        _assert_one_line_error(failed, 2, "not enough")
+        assert out.is_dir() == made and (not made or not any(out.iterdir()))
+        retry = _run("simulate-corpus", "spinbot", source, out, "-n", "4")
+        assert retry.exit_code == 0, retry.output

@@ -842,3 +842,39 @@ def test_check_on_a_damaged_index_fails_before_any_work(tmp_path: Path, index_di
     _one_line_error(_run("check", index_dir, query, "-o", out), 2, "truncated or damaged")
     _one_line_error(_run("index", "info", index_dir), 2, "truncated or damaged")
     assert not out.exists() and list(tmp_path.glob("report.jsonl*")) == []
+
+
+def test_check_output_rules_follow_what_the_walk_reads(tmp_path: Path, index_dir: Path) -> None:
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "1.txt").write_text(news_article(1))
+    data = tmp_path / "data.jsonl"
+    data.write_text(json.dumps({"id": "d", "text": news_article(2)}) + "\n")
+    (queries / "link.jsonl").symlink_to(data)  # an input reached through a link
+    _one_line_error(
+        _run("check", index_dir, queries, "-o", queries / "link.jsonl"), 2, "is also an input"
+    )
+    assert json.loads(data.read_text())["id"] == "d"
+    # Hidden, or below the top with --no-recursive: the walk never reads them.
+    for pages, flags in ((queries / ".pages", ()), (queries / "pages", ("--no-recursive",))):
+        out = tmp_path / f"r{len(flags)}.jsonl"
+        command = ("check", index_dir, queries, "-o", out, "--html-dir", pages, *flags)
+        assert _run(*command).exit_code == 0  # type: ignore[attr-defined]
+        assert any(pages.iterdir())
+
+
+def test_a_check_where_every_search_fails_leaves_the_earlier_report_as_it_was(
+    tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    query = index_dir.parent / "corpus" / "a" / "01.txt"
+    out = tmp_path / "report.jsonl"
+    assert _run("check", index_dir, query, "-o", out).exit_code == 0  # type: ignore[attr-defined]
+    before = out.read_bytes()
+
+    def broken(index: object, document: Document, *args: object, **kw: object) -> object:
+        return unspin.index._check.CheckedDocument(document, None, {}, "damaged text")
+
+    monkeypatch.setattr(unspin.index._check, "_search", broken)
+    result = _run("check", index_dir, query, "-o", out, "-j", "1")
+    _one_line_error(result, 2, "the one search failed", f"{out} is as it was")
+    assert out.read_bytes() == before and list(tmp_path.glob("report.jsonl.*")) == []

@@ -519,7 +519,7 @@ def _without_write_permission(command: list[str]) -> list[str] | None:
     return [setpriv, *drop, *command]
 
 
-def test_an_index_that_cannot_be_written_is_searched_read_only(tmp_path: Path) -> None:
+def test_an_index_that_cannot_be_written_is_a_one_line_error_not_damage(tmp_path: Path) -> None:
     _index(tmp_path / "idx", _docs(5)).close()
     query = tmp_path / "query.txt"
     query.write_text(news_article(2, paragraphs=2))
@@ -539,8 +539,13 @@ def test_an_index_that_cannot_be_written_is_searched_read_only(tmp_path: Path) -
     finally:
         for path in [tmp_path / "idx", *(tmp_path / "idx").rglob("*")]:
             path.chmod(path.stat().st_mode | 0o200)
-    assert found.returncode == 0, found.stderr
-    assert json.loads(found.stdout)["sources"][0]["id"] == "doc-2"
-    assert refused.returncode != 0 and "Traceback" not in refused.stderr
-    assert refused.stderr.strip().startswith("unspin: error: ")
-    assert len(refused.stderr.strip().splitlines()) == 1
+    # Not on a read-only mount, a writer may come: a reader that cannot share SQLite's
+    # -shm file with it would miss its changes, so it is refused, and not called damaged.
+    for result, fragment in (
+        (found, "cannot read the index without writing to it"),
+        (refused, "cannot read the index without writing to it"),
+    ):
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("unspin: error: ")
+        assert fragment in lines[0] and "damaged" not in lines[0]

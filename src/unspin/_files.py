@@ -17,6 +17,7 @@ __all__ = [
     "default_file_mode",
     "output_kind",
     "refuse_overwriting",
+    "walked_into",
     "within",
     "write_atomically",
 ]
@@ -105,4 +106,28 @@ def within(path: Path, directories: Iterable[Path]) -> Path | None:
         base = os.path.realpath(directory.expanduser())
         if os.path.isdir(base) and os.path.commonpath([real, base]) == base:
             return directory
+    return None
+
+
+def walked_into(path: Path, inputs: Iterable[Path], *, recursive: bool) -> Path | None:
+    """The input directory whose walk (as :func:`unspin.io.input_files` walks: hidden
+    names left out, subdirectories only when ``recursive``) would read ``path``, where it
+    lies or where a symbolic link there points; ``None`` if none would."""
+    given = path.expanduser()
+    places = {
+        os.path.realpath(given),
+        os.path.join(os.path.realpath(given.parent), given.name),
+    }
+    for directory in inputs:
+        base = os.path.realpath(directory.expanduser())
+        if not os.path.isdir(base):
+            continue
+        for place in places:
+            if os.path.commonpath([place, base]) != base or place == base:
+                continue
+            parts = os.path.relpath(place, base).split(os.sep)
+            if any(part.startswith(".") for part in parts):
+                continue
+            if recursive or len(parts) == 1:
+                return directory
     return None

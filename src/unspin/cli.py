@@ -40,8 +40,14 @@ from rich.progress import (
 )
 
 from unspin import __version__
-from unspin._exceptions import FormatError, InputError, OutputError, UnspinError, WorkerError
-from unspin._files import output_kind, refuse_overwriting, within, write_atomically
+from unspin._exceptions import InputError, OutputError, UnspinError, WorkerError
+from unspin._files import (
+    output_kind,
+    refuse_overwriting,
+    walked_into,
+    within,
+    write_atomically,
+)
 from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
@@ -81,7 +87,7 @@ from unspin.report import (
     alignment_to_pan_features,
     compare_documents,
     format_pan_xml,
-    read_check_report,
+    is_check_report,
     render_alignment,
     render_search,
     report_from_search,
@@ -420,8 +426,10 @@ def evaluate(
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
-        if output is not None and (holder := within(output, (truth_dir, detections_dir))):
-            raise InputError(f"{output}: inside {holder}, an input; write the output elsewhere")
+        inside = within(output, (truth_dir, detections_dir)) if output is not None else None
+        if output is not None and inside is not None and output.suffix.lower() == ".xml":
+            # every *.xml there is read: the output would be read as truth or detections
+            raise InputError(f"{output}: inside {inside}, an input; write the output elsewhere")
         report = evaluate_corpus(truth_dir, detections_dir)
         if output_format is ReportFormat.JSON:
             data = {
@@ -486,7 +494,16 @@ def simulate_corpus(
         if out_dir.exists() and not out_dir.is_dir():
             raise InputError(f"{out_dir}: exists and is not a directory")
         summary: CorpusSummary
-        fresh = not out_dir.exists()  # removed again if the build fails
+        # What a failed build takes away again: the directory, if this run made it, or
+        # what it wrote into an empty one; never anything another run wrote.
+        try:
+            out_dir.mkdir(parents=True)
+            made = True
+        except FileExistsError:
+            made = False
+        except OSError as exc:
+            raise OutputError(f"{out_dir}: cannot create ({exc.strerror or exc})") from None
+        was_empty = made or not any(out_dir.iterdir())
         try:
             if kind is CorpusKind.BBC:
                 summary = (
@@ -501,8 +518,8 @@ def simulate_corpus(
                     else build_spinbot_corpus(data_dir, out_dir, seed=seed, pairs=pairs)
                 )
         except BaseException as exc:
-            if fresh and out_dir.is_dir():  # no half-built corpus to block the next run
-                shutil.rmtree(out_dir, ignore_errors=True)
+            if not isinstance(exc, FileExistsError):  # that: another run's files are there
+                _remove_half_built_corpus(out_dir, made=made, was_empty=was_empty)
             if isinstance(exc, ValueError | FileExistsError):
                 # The builders' own checks: no usable articles, too few for N pairs, a
                 # non-empty output directory.
@@ -510,6 +527,20 @@ def simulate_corpus(
             raise
         groups = ", ".join(f"{name} {count}" for name, count in summary.by_group.items())
         typer.echo(f"wrote {summary.pairs} pairs ({groups}), {summary.cases} cases to {out_dir}")
+
+
+def _remove_half_built_corpus(out_dir: Path, *, made: bool, was_empty: bool) -> None:
+    """After a failed ``simulate-corpus``: no half-built corpus to block the next run."""
+    if made:
+        shutil.rmtree(out_dir, ignore_errors=True)
+    elif was_empty:
+        for name in ("src", "susp", "truth", "pairs"):  # what the builders write
+            entry = out_dir / name
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    entry.unlink()
 
 
 # --- index ------------------------------------------------------------------------------
@@ -987,9 +1018,9 @@ def check(
         options = SearchOptions(top=top, min_coverage=min_coverage)
         report = CheckReportWriter(out, resume=resume, html_dir=html_dir, options=options)
         refuse_overwriting(out, inputs)
-        _refuse_outputs_among_inputs(out, html_dir, inputs)
+        _refuse_outputs_among_inputs(out, html_dir, inputs, recursive=recursive)
         # its own files, when the report is written inside an input directory
-        own = (report.path, report.partial, report.lock_path)
+        own = (out, report.path, report.partial, report.lock_path)
         total = _input_bytes(inputs, recursive, own)
         skips = _Skips()
         with Index.open(index_dir) as index:  # a missing or damaged index fails before any work
@@ -1041,6 +1072,11 @@ def check(
                     report.add(item)
                 if read == 0:  # an error, not an empty report
                     raise InputError("no documents found in the inputs" + skips.summary())
+                if failed and failed == checked:  # a damaged index, most likely
+                    which = "the one search" if failed == 1 else f"all {failed} searches"
+                    raise _EverySearchFailed(f"{which} failed ({first_error})")
+        except _EverySearchFailed as exc:  # not a finished report: FILE is left as it was
+            raise InputError(f"{exc}: {_interrupted_report(report, out)}") from None
         except KeyboardInterrupt:
             typer.echo(
                 f"unspin: interrupted after checking {_count(checked, 'document')}: "
@@ -1055,9 +1091,6 @@ def check(
                 f"unspin: warning: {failed - _SHOWN_FAILURES} more searches failed (not shown)",
                 err=True,
             )
-        if failed and failed == checked:  # a damaged index, most likely: not a finished job
-            which = "the one search" if failed == 1 else f"every one of the {failed} searches"
-            raise InputError(f"{which} failed ({first_error})")
         earlier = report.earlier
         if earlier is not None and earlier.lines and not known:
             typer.echo(
@@ -1085,25 +1118,34 @@ def check(
 _SHOWN_FAILURES = 5  # failed searches named one by one; the rest are counted
 
 
-def _refuse_outputs_among_inputs(out: Path, html_dir: Path | None, inputs: list[Path]) -> None:
-    """``check`` writes FILE and its HTML pages; inside an input directory, a page would be
-    read as an input on the next run, and FILE could be an input it replaces."""
-    if html_dir is not None and (holder := within(html_dir, inputs)) is not None:
-        raise InputError(
-            f"{html_dir}: inside the input directory {holder}, where its pages would be "
-            "read as inputs; write them elsewhere"
-        )
-    holder = within(out, inputs)
+class _EverySearchFailed(Exception):
+    """Raised inside ``check``'s report block, so that the report is not finished."""
+
+
+def _refuse_outputs_among_inputs(
+    out: Path, html_dir: Path | None, inputs: list[Path], *, recursive: bool
+) -> None:
+    """``check`` writes FILE and its HTML pages: where its walk of an input directory would
+    read them, a page would be read as an input on the next run, and FILE could be an
+    input it replaces (the report of an earlier run there is left out of the inputs)."""
+    if html_dir is not None:
+        holder = walked_into(html_dir / "page.html", inputs, recursive=recursive)
+        if holder is not None:
+            raise InputError(
+                f"{html_dir}: inside the input directory {holder}, where its pages would "
+                "be read as inputs; write them elsewhere"
+            )
+    holder = walked_into(out, inputs, recursive=recursive)
     if holder is not None and output_kind(out.expanduser(), out) == "file":
         try:
-            read_check_report(out.expanduser())
-        except FormatError:
+            ours = is_check_report(out.expanduser())
+        except OSError:
+            return  # the writer reports what it cannot do with FILE
+        if not ours:
             raise InputError(
                 f"{out}: is also an input (in {holder}) and not a report; write the report "
                 "elsewhere"
-            ) from None
-        except OSError:
-            pass  # the writer reports what it cannot do with FILE
+            )
 
 
 def _interrupted_report(report: CheckReportWriter, out: Path) -> str:
@@ -1115,7 +1157,7 @@ def _interrupted_report(report: CheckReportWriter, out: Path) -> str:
             f"the report so far is kept in {report.partial} (the same command with "
             "--resume finishes it)"
         )
-    elif report.extending:
+    elif report.extending or report.path.exists():  # an earlier report, not replaced
         saved = f"{out} is as it was"
     elif report.partial.exists():  # interrupted before it was resumed from
         saved = f"{report.partial} is as it was"

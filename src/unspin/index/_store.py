@@ -175,24 +175,38 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def _readable_connection(database: Path) -> sqlite3.Connection:
-    """A connection that can read ``database``, also where this process may not write:
-    reading a WAL database means creating its ``-shm`` file, so an index on a read-only
-    mount, or another user's, is opened read-only (``mode=ro``), and immutable when
-    even that cannot work (no ``-shm`` file to share: no writer is running)."""
+    """A connection that can read ``database``, also where this process may not write.
+
+    Reading a WAL database means writing its ``-shm`` file. Where that file exists and
+    can be read, a read-only connection (``mode=ro``) shares it with the writer. On a
+    read-only file system no writer can exist, and the database is read as immutable.
+    Anywhere else (another user's index, no ``-shm`` file yet) a reader that cannot
+    write would miss a writer's changes, so it is refused with a one-line error.
+    """
     connection = _connect(database)
-    for uri_options in ("mode=ro", "immutable=1"):
-        try:
-            connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
-            return connection
-        except sqlite3.OperationalError as exc:
-            code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-            if code not in (_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PERM):
-                return connection  # not a permission problem: _read_meta reports it
-            connection.close()
-            uri = f"{database.absolute().as_uri()}?{uri_options}"
-            connection = sqlite3.connect(
-                uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
-            )
+    try:
+        connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+        return connection
+    except sqlite3.OperationalError as exc:
+        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        if code not in (_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PERM):
+            return connection  # not a permission problem: _read_meta reports it
+    connection.close()
+    read_only_mount = bool(os.statvfs(database.parent).f_flag & os.ST_RDONLY)
+    wal = Path(f"{database}-wal")
+    options = "immutable=1" if read_only_mount and not wal.exists() else "mode=ro"
+    uri = f"{database.absolute().as_uri()}?{options}"
+    connection = sqlite3.connect(
+        uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
+    )
+    try:
+        connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+    except sqlite3.OperationalError:
+        connection.close()
+        raise IndexStoreError(
+            f"{database.parent}: cannot read the index without writing to it (SQLite "
+            "shares a -shm file with any writer); search a copy, or mount it read-only"
+        ) from None
     return connection
 
 

@@ -119,9 +119,11 @@ def input_files(
     it reads). Raise :class:`~unspin.InputNotFoundError` for an
     input path that does not exist.
     """
+    exclude = list(exclude)
     excluded = {os.path.realpath(path) for path in exclude}
-    # realpath is a few system calls: only for files named as an excluded one is
-    excluded_names = {os.path.basename(path) for path in excluded}
+    # realpath is a few system calls: only for files named as an excluded one is (by the
+    # name given, or the name a symbolic link points to)
+    excluded_names = {os.path.basename(path) for path in (*exclude, *excluded)}
     files: list[tuple[Path, str]] = []
     for given in inputs:
         path = Path(given)

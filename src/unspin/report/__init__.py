@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from unspin.report._check_report import CheckReport, CheckReportWriter, read_check_report
+from unspin.report._check_report import (
+    CheckReport,
+    CheckReportWriter,
+    is_check_report,
+    read_check_report,
+)
 from unspin.report._csv import CSV_COLUMNS, report_to_csv
 from unspin.report._html import MATCH_TYPE_LABELS, report_to_html
 from unspin.report._json import (
@@ -62,6 +67,7 @@ __all__ = [
     "build_report",
     "compare_documents",
     "format_pan_xml",
+    "is_check_report",
     "parse_pan_xml",
     "read_check_report",
     "read_pan_xml",

@@ -42,7 +42,7 @@ from unspin.report._model import report_from_search
 from unspin.report._names import ReportNames
 from unspin.report._search_json import SEARCH_SCHEMA_VERSION, search_result_to_dict
 
-__all__ = ["CheckReport", "CheckReportWriter", "read_check_report"]
+__all__ = ["CheckReport", "CheckReportWriter", "is_check_report", "read_check_report"]
 
 
 class CheckReport(NamedTuple):
@@ -72,12 +72,20 @@ def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
         if data.get("schema") != SEARCH_SCHEMA_VERSION:
             return None
         name, sources = data["query"]["name"], data["sources"]
-    except (ValueError, TypeError, KeyError, AttributeError):
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None
     if not isinstance(name, str) or not isinstance(sources, list):
         return None
     html_report = data.get("html_report")
     return name, bool(sources), Path(html_report).name if isinstance(html_report, str) else None
+
+
+def is_check_report(path: str | Path) -> bool:
+    """Whether the file at ``path`` starts as a report of ``unspin check`` does (its
+    first line only is read; an empty file is an empty report)."""
+    with open(path, "rb") as handle:
+        first = handle.readline(1 << 24)
+    return not first or _check_line_fields(first) is not None
 
 
 def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckReport:
