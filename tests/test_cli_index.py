@@ -336,6 +336,28 @@ def test_an_interrupted_check_keeps_its_finished_lines_and_resume_finishes_it(
     ]
 
 
+def _signalled_check(
+    index_dir: Path, queries: Path, out: Path, *, jobs: int, after_lines: int, signum: int
+) -> tuple[int, bytes]:
+    """Run ``unspin check`` in its own process and send it ``signum`` once its
+    FILE.partial holds ``after_lines`` lines; return its exit status and stderr."""
+    partial = out.with_name(out.name + ".partial")
+    command = [sys.executable, "-m", "unspin", "check", str(index_dir), str(queries)]
+    command += ["-o", str(out), "-j", str(jobs)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not (partial.exists() and partial.read_bytes().count(b"\n") >= after_lines):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.005)
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return process.returncode, stderr
+
+
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
 def test_kill_9_mid_check_loses_no_finished_line_and_resume_completes(
     tmp_path: Path, index_dir: Path
@@ -345,20 +367,10 @@ def test_kill_9_mid_check_loses_no_finished_line_and_resume_completes(
     for seed in range(120):
         (queries / f"{seed:03d}.txt").write_text(news_article(seed, paragraphs=2))
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
-    command = [sys.executable, "-m", "unspin", "check", str(index_dir), str(queries)]
-    command += ["-o", str(out), "-j", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 120
-        while not (partial.exists() and partial.read_bytes().count(b"\n") >= 5):
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.005)
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert process.returncode == -signal.SIGKILL and not out.exists()
+    returncode, _ = _signalled_check(
+        index_dir, queries, out, jobs=1, after_lines=5, signum=signal.SIGKILL
+    )
+    assert returncode == -signal.SIGKILL and not out.exists()
     left = partial.read_bytes().count(b"\n")
     assert 5 <= left < 120
     resumed = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
@@ -760,24 +772,14 @@ def test_a_killed_or_terminated_check_with_workers_can_be_resumed_at_once(
     queries.mkdir()
     for seed in range(80):
         (queries / f"{seed:03d}.txt").write_text(news_article(seed, paragraphs=2))
-    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
-    command = [sys.executable, "-m", "unspin", "check", str(index_dir), str(queries)]
-    command += ["-o", str(out), "-j", "2"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    try:
-        deadline = time.monotonic() + 120
-        while not (partial.exists() and partial.read_bytes().count(b"\n") >= 3):
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.005)
-        process.send_signal(getattr(signal, how))
-        _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
+    out = tmp_path / "report.jsonl"
+    returncode, stderr = _signalled_check(
+        index_dir, queries, out, jobs=2, after_lines=3, signum=getattr(signal, how)
+    )
     if how == "SIGTERM":  # stopped as Ctrl-C stops it
-        assert process.returncode == 130 and b"--resume finishes it" in stderr
+        assert returncode == 130 and b"--resume finishes it" in stderr
     else:
-        assert process.returncode == -signal.SIGKILL
+        assert returncode == -signal.SIGKILL
     # At once: the workers, orphaned for up to half a second, do not hold the lock.
     resumed = _run("check", index_dir, queries, "-o", out, "-j", "2", "--resume")
     assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
