@@ -1,4 +1,5 @@
-"""Writing output files whole or not at all (private; used by the report writers and the CLI)."""
+"""Output files: written whole or not at all, and never over an input (private; used by
+the report writers and the CLI)."""
 
 from __future__ import annotations
 
