@@ -10,7 +10,12 @@ import pytest
 from conftest import news_article
 from unspin import Document, FormatError, Index, InputError, ReportLockedError
 from unspin.index import check_documents
-from unspin.report import CheckReportWriter, read_check_report, search_result_to_json
+from unspin.report import (
+    CheckReportWriter,
+    is_check_report,
+    read_check_report,
+    search_result_to_json,
+)
 
 # Written for these tests.
 _UNRELATED = (
@@ -127,3 +132,16 @@ def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> N
     path.write_bytes(whole + b'{"schema": "unspin.alignment/1"}\n' + lines[0].encode())
     with pytest.raises(FormatError, match=r"line 4 is not an unspin\.search/1 line"):
         read_check_report(path, unfinished=True)
+
+
+def test_is_check_report_reads_only_how_the_file_begins(tmp_path: Path, index_path: Path) -> None:
+    out = tmp_path / "report.jsonl"
+    with CheckReportWriter(out) as report:
+        for item in check_documents(index_path, _queries(1), jobs=1):
+            report.add(item)
+    assert is_check_report(out)
+    (tmp_path / "empty.jsonl").write_text("")
+    assert is_check_report(tmp_path / "empty.jsonl")
+    data = tmp_path / "data.jsonl"
+    data.write_text('{"id": "a", "text": "' + "word " * 10 + '"}\n')
+    assert not is_check_report(data)

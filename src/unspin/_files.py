@@ -15,6 +15,7 @@ from pathlib import Path
 from unspin._exceptions import InputError, OutputError
 
 __all__ = [
+    "default_directory_mode",
     "default_file_mode",
     "output_kind",
     "refuse_overwriting",
@@ -63,12 +64,21 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 @functools.cache
-def default_file_mode() -> int:
-    """The mode a new file gets under the process's umask (``0o666 & ~umask``)."""
+def _umask() -> int:
     # Read once: reading the umask means setting it, which threads must not race on.
     umask = os.umask(0)
     os.umask(umask)
-    return 0o666 & ~umask
+    return umask
+
+
+def default_file_mode() -> int:
+    """The mode a new file gets under the process's umask (``0o666 & ~umask``)."""
+    return 0o666 & ~_umask()
+
+
+def default_directory_mode() -> int:
+    """The mode a new directory gets under the process's umask (``0o777 & ~umask``)."""
+    return 0o777 & ~_umask()
 
 
 def output_kind(given: Path, shown: Path | str) -> str:

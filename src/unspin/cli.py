@@ -14,6 +14,7 @@ its finished lines for ``check --resume``.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import itertools
 import json
@@ -21,6 +22,7 @@ import os
 import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -42,6 +44,7 @@ from rich.progress import (
 from unspin import __version__
 from unspin._exceptions import InputError, OutputError, UnspinError, WorkerError
 from unspin._files import (
+    default_directory_mode,
     output_kind,
     refuse_overwriting,
     walked_into,
@@ -426,8 +429,13 @@ def evaluate(
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
-        inside = within(output, (truth_dir, detections_dir)) if output is not None else None
-        if output is not None and inside is not None and output.suffix.lower() == ".xml":
+        inside = None
+        if output is not None and output.suffix == ".xml":  # the files read, by rglob
+            located = Path(os.path.realpath(output.expanduser().parent)) / output.name
+            inside = within(output, (truth_dir, detections_dir)) or within(
+                located, (truth_dir, detections_dir)
+            )
+        if inside is not None:
             # every *.xml there is read: the output would be read as truth or detections
             raise InputError(f"{output}: inside {inside}, an input; write the output elsewhere")
         report = evaluate_corpus(truth_dir, detections_dir)
@@ -491,56 +499,55 @@ def simulate_corpus(
         if not data_dir.is_dir():
             what = "not a directory" if data_dir.exists() else "no such directory"
             raise InputError(f"{data_dir}: {what}")
-        if out_dir.exists() and not out_dir.is_dir():
-            raise InputError(f"{out_dir}: exists and is not a directory")
         summary: CorpusSummary
-        # What a failed build takes away again: the directory, if this run made it, or
-        # what it wrote into an empty one; never anything another run wrote.
-        try:
-            out_dir.mkdir(parents=True)
-            made = True
-        except FileExistsError:
-            made = False
-        except OSError as exc:
-            raise OutputError(f"{out_dir}: cannot create ({exc.strerror or exc})") from None
-        was_empty = made or not any(out_dir.iterdir())
-        try:
-            if kind is CorpusKind.BBC:
-                summary = (
-                    build_simulated_corpus(data_dir, out_dir, seed=seed)
-                    if pairs is None
-                    else build_simulated_corpus(data_dir, out_dir, seed=seed, pairs=pairs)
-                )
-            else:
-                summary = (
-                    build_spinbot_corpus(data_dir, out_dir, seed=seed)
-                    if pairs is None
-                    else build_spinbot_corpus(data_dir, out_dir, seed=seed, pairs=pairs)
-                )
-        except BaseException as exc:
-            if not isinstance(exc, FileExistsError):  # that: another run's files are there
-                _remove_half_built_corpus(out_dir, made=made, was_empty=was_empty)
-            if isinstance(exc, ValueError | FileExistsError):
-                # The builders' own checks: no usable articles, too few for N pairs, a
-                # non-empty output directory.
+        with _corpus_directory(out_dir) as building:
+            try:
+                if kind is CorpusKind.BBC:
+                    summary = (
+                        build_simulated_corpus(data_dir, building, seed=seed)
+                        if pairs is None
+                        else build_simulated_corpus(data_dir, building, seed=seed, pairs=pairs)
+                    )
+                else:
+                    summary = (
+                        build_spinbot_corpus(data_dir, building, seed=seed)
+                        if pairs is None
+                        else build_spinbot_corpus(data_dir, building, seed=seed, pairs=pairs)
+                    )
+            except ValueError as exc:  # the builders' checks: no usable articles, too few
                 raise InputError(str(exc)) from None
-            raise
         groups = ", ".join(f"{name} {count}" for name, count in summary.by_group.items())
         typer.echo(f"wrote {summary.pairs} pairs ({groups}), {summary.cases} cases to {out_dir}")
 
 
-def _remove_half_built_corpus(out_dir: Path, *, made: bool, was_empty: bool) -> None:
-    """After a failed ``simulate-corpus``: no half-built corpus to block the next run."""
-    if made:
-        shutil.rmtree(out_dir, ignore_errors=True)
-    elif was_empty:
-        for name in ("src", "susp", "truth", "pairs"):  # what the builders write
-            entry = out_dir / name
-            if entry.is_dir() and not entry.is_symlink():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                with contextlib.suppress(OSError):
-                    entry.unlink()
+@contextlib.contextmanager
+def _corpus_directory(out_dir: Path) -> Iterator[Path]:
+    """A new directory beside ``out_dir`` to build a corpus in, renamed to ``out_dir``
+    (absent or empty) when the build succeeds and removed when it fails: a failed run
+    leaves nothing behind, and nothing another run or the user wrote is ever removed."""
+    try:
+        if out_dir.is_symlink():  # renaming the corpus into place would replace the link
+            raise InputError(f"{out_dir}: a symbolic link; give the directory itself")
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError(f"{out_dir}: exists and is not a directory")
+        if out_dir.exists() and any(out_dir.iterdir()):
+            raise InputError(f"{out_dir}: output directory is not empty")
+        out_dir.absolute().parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(dir=out_dir.absolute().parent, prefix=f".{out_dir.name}."))
+    except OSError as exc:
+        raise OutputError(f"{out_dir}: cannot create ({exc.strerror or exc})") from None
+    try:
+        yield building
+        os.chmod(building, default_directory_mode())  # mkdtemp makes it private
+        try:
+            os.rename(building, out_dir)  # over an empty directory, or where there is none
+        except OSError as exc:
+            if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
+                raise InputError(f"{out_dir}: output directory is not empty") from None
+            raise OutputError(f"{out_dir}: cannot create ({exc.strerror or exc})") from None
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
 
 
 # --- index ------------------------------------------------------------------------------
@@ -1157,10 +1164,12 @@ def _interrupted_report(report: CheckReportWriter, out: Path) -> str:
             f"the report so far is kept in {report.partial} (the same command with "
             "--resume finishes it)"
         )
-    elif report.extending or report.path.exists():  # an earlier report, not replaced
+    elif report.extending:
         saved = f"{out} is as it was"
     elif report.partial.exists():  # interrupted before it was resumed from
-        saved = f"{report.partial} is as it was"
+        saved = f"{report.partial} is as it was (the same command with --resume finishes it)"
+    elif report.path.exists():  # an earlier report, not replaced
+        saved = f"{out} is as it was"
     else:
         saved = f"no report written to {out}"
     if report.html_dir is None:

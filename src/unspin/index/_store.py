@@ -203,9 +203,14 @@ def _readable_connection(database: Path) -> sqlite3.Connection:
         connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
     except sqlite3.OperationalError:
         connection.close()
+        advice = (
+            "it has a -wal file but no -shm (copied while it was written?): open it once "
+            "where it can be written, or search a copy"
+            if read_only_mount
+            else "SQLite shares a -shm file with any writer: search a copy, or mount it read-only"
+        )
         raise IndexStoreError(
-            f"{database.parent}: cannot read the index without writing to it (SQLite "
-            "shares a -shm file with any writer); search a copy, or mount it read-only"
+            f"{database.parent}: cannot read the index without writing to it ({advice})"
         ) from None
     return connection
 

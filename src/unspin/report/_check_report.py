@@ -81,11 +81,16 @@ def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
 
 
 def is_check_report(path: str | Path) -> bool:
-    """Whether the file at ``path`` starts as a report of ``unspin check`` does (its
-    first line only is read; an empty file is an empty report)."""
+    """Whether the file at ``path`` starts as a report of ``unspin check`` does: its first
+    bytes only are read (a line can hold megabytes of passages), and an empty file is an
+    empty report. :func:`read_check_report` checks every line."""
     with open(path, "rb") as handle:
-        first = handle.readline(1 << 24)
-    return not first or _check_line_fields(first) is not None
+        start = handle.read(len(_REPORT_START))
+    return not start or start == _REPORT_START
+
+
+# How every line the writer makes begins (json.dumps of search_result_to_dict).
+_REPORT_START = json.dumps({"schema": SEARCH_SCHEMA_VERSION})[:-1].encode() + b","
 
 
 def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckReport:
