@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -269,6 +269,20 @@ def test_check_exclude_self_finds_the_other_copies_in_an_indexed_collection(
     assert [Path(s["id"]).name for s in data["sources"]] == ["original.txt"]
 
 
+def _query_dir(
+    tmp_path: Path, seeds: Iterable[int], *, name: str = "{}.txt", paragraphs: int | None = None
+) -> Path:
+    """``tmp_path/queries``, one generated news article per seed, named ``name``."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    for seed in seeds:
+        text = (
+            news_article(seed) if paragraphs is None else news_article(seed, paragraphs=paragraphs)
+        )
+        (queries / name.format(seed)).write_text(text)
+    return queries
+
+
 def _interrupt_check_after(monkeypatch: pytest.MonkeyPatch, documents: int) -> None:
     """Make ``unspin check`` see Ctrl-C while it searches document ``documents + 1``."""
     real = unspin.cli.check_documents
@@ -289,10 +303,7 @@ def _report_names(path: Path) -> list[str]:
 def test_an_interrupted_check_keeps_its_finished_lines_and_resume_finishes_it(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in (1, 2, 3, 4):
-        (queries / f"{seed}.txt").write_text(news_article(seed))
+    queries = _query_dir(tmp_path, (1, 2, 3, 4))
     out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
     partial = tmp_path / "report.jsonl.partial"
     command = ("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
@@ -362,10 +373,7 @@ def _signalled_check(
 def test_kill_9_mid_check_loses_no_finished_line_and_resume_completes(
     tmp_path: Path, index_dir: Path
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in range(120):
-        (queries / f"{seed:03d}.txt").write_text(news_article(seed, paragraphs=2))
+    queries = _query_dir(tmp_path, range(120), name="{:03d}.txt", paragraphs=2)
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
     returncode, _ = _signalled_check(
         index_dir, queries, out, jobs=1, after_lines=5, signum=signal.SIGKILL
@@ -395,10 +403,7 @@ def test_an_interruption_before_the_first_line_is_written_leaves_no_file(
 def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     tmp_path: Path, index_dir: Path
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in (1, 2, 3):
-        (queries / f"{seed}.txt").write_text(news_article(seed))
+    queries = _query_dir(tmp_path, (1, 2, 3))
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
     assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
     whole = out.read_text()
@@ -434,10 +439,7 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
 def test_each_line_is_on_disk_as_soon_as_its_document_is_checked(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in range(6):
-        (queries / f"{seed}.txt").write_text(news_article(seed, paragraphs=2))
+    queries = _query_dir(tmp_path, range(6), paragraphs=2)
     partial = tmp_path / "report.jsonl.partial"
     real = unspin.cli.check_documents
     on_disk: list[int] = []
@@ -456,10 +458,7 @@ def test_each_line_is_on_disk_as_soon_as_its_document_is_checked(
 def test_a_line_names_its_html_report_only_once_the_report_is_on_disk(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in range(8):
-        (queries / f"{seed}.txt").write_text(news_article(seed, paragraphs=2))
+    queries = _query_dir(tmp_path, range(8), paragraphs=2)
     out, reports = tmp_path / "report.jsonl", tmp_path / "reports"
     partial = tmp_path / "report.jsonl.partial"
     command = ("check", index_dir, queries, "-o", out, "--html-dir", reports, "-j", "1")
@@ -566,10 +565,7 @@ def test_html_report_names_that_collide_across_an_interruption_stay_apart(
 def test_an_interrupted_extension_leaves_the_finished_report_as_it_was(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in (1, 2):
-        (queries / f"{seed}.txt").write_text(news_article(seed))
+    queries = _query_dir(tmp_path, (1, 2))
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
     assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
     whole = out.read_bytes()
@@ -607,10 +603,7 @@ def test_an_interrupted_extension_leaves_the_finished_report_as_it_was(
 def test_resume_keeps_a_whole_last_line_without_its_newline_and_warns_of_unknown_ids(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in (1, 2):
-        (queries / f"{seed}.txt").write_text(news_article(seed))
+    queries = _query_dir(tmp_path, (1, 2))
     out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
     assert _run("check", index_dir, queries, "-o", out, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
     whole = out.read_text()
@@ -723,10 +716,7 @@ def test_min_coverage_reaches_search_and_check(tmp_path: Path, index_dir: Path) 
 def test_a_report_inside_an_input_directory_is_not_read_as_an_input(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in (1, 2, 3):
-        (queries / f"{seed}.txt").write_text(news_article(seed))
+    queries = _query_dir(tmp_path, (1, 2, 3))
     out = queries / "report.jsonl"
     command = ("check", index_dir, queries, "-o", out, "-j", "1")
     with monkeypatch.context() as patch:
@@ -744,10 +734,7 @@ def test_a_report_inside_an_input_directory_is_not_read_as_an_input(
 def test_a_worker_that_dies_is_one_line_and_the_report_so_far_is_kept(
     tmp_path: Path, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in range(6):
-        (queries / f"{seed}.txt").write_text(news_article(seed, paragraphs=2))
+    queries = _query_dir(tmp_path, range(6), paragraphs=2)
     real = unspin.index._check._search
 
     def dies_on_the_fifth(index: object, document: Document, *args: object, **kw: object) -> object:
@@ -768,10 +755,7 @@ def test_a_worker_that_dies_is_one_line_and_the_report_so_far_is_kept(
 def test_a_killed_or_terminated_check_with_workers_can_be_resumed_at_once(
     tmp_path: Path, index_dir: Path, how: str
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in range(80):
-        (queries / f"{seed:03d}.txt").write_text(news_article(seed, paragraphs=2))
+    queries = _query_dir(tmp_path, range(80), name="{:03d}.txt", paragraphs=2)
     out = tmp_path / "report.jsonl"
     returncode, stderr = _signalled_check(
         index_dir, queries, out, jobs=2, after_lines=3, signum=getattr(signal, how)
@@ -801,10 +785,7 @@ def test_index_add_says_when_an_id_is_given_twice(tmp_path: Path) -> None:
 def test_check_refuses_outputs_that_would_overwrite_or_feed_its_inputs(
     tmp_path: Path, index_dir: Path
 ) -> None:
-    queries = tmp_path / "queries"
-    queries.mkdir()
-    for seed in (1, 2):
-        (queries / f"{seed}.txt").write_text(news_article(seed))
+    queries = _query_dir(tmp_path, (1, 2))
     # a report path that is an input found by walking the directory
     _one_line_error(
         _run("check", index_dir, queries, "-o", queries / "1.txt"), 2, "is also an input"
