@@ -69,6 +69,11 @@ _SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
 _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN, _SQLITE_NOTADB = 11, 13, 14, 26
 
 
+def _result_code(exc: sqlite3.Error) -> int:
+    """SQLite's primary result code of ``exc`` (0 when the driver gives none)."""
+    return (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+
+
 @contextlib.contextmanager
 def store_errors(path: str | Path) -> Iterator[None]:
     """Turn the storage's own failures into the library's one-line errors naming the
@@ -81,7 +86,7 @@ def store_errors(path: str | Path) -> Iterator[None]:
     except sqlite3.ProgrammingError:
         raise
     except sqlite3.DatabaseError as exc:
-        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        code = _result_code(exc)
         if code == _SQLITE_FULL:
             raise OutputError(f"{path}: cannot write (no space left on device)") from None
         if code in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
@@ -188,7 +193,7 @@ def _readable_connection(database: Path) -> sqlite3.Connection:
         connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
         return connection
     except sqlite3.OperationalError as exc:
-        code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+        code = _result_code(exc)
         if code not in (_SQLITE_READONLY, _SQLITE_CANTOPEN, _SQLITE_PERM):
             return connection  # not a permission problem: _read_meta reports it
     connection.close()
