@@ -16,6 +16,8 @@ from unspin import (
     Passage,
     Rewrite,
     RewriteKind,
+    SearchResult,
+    SourceMatch,
     Span,
     Verdict,
     align,
@@ -30,6 +32,7 @@ from unspin.report import (
     parse_pan_xml,
     read_pan_xml,
     render_alignment,
+    render_search,
     write_pan_xml,
 )
 
@@ -265,6 +268,26 @@ def test_terminal_view_of_no_copy() -> None:
     nothing = Alignment((), 0.0, 0.0, 0.0, Verdict.NO_COPY)
     output = _render(nothing, "a", "b")
     assert "no copy found" in output and "0 passages" in output
+
+
+def test_names_with_control_characters_stay_on_one_line() -> None:
+    # An id from a JSONL file may hold a newline or an escape code; shown raw, it would
+    # break the view's lines or recolour the terminal.
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None)
+    render_alignment(
+        _hand_made(), SUSPICIOUS, SOURCE, console=console, suspicious_name="a\nb\x1b[2J"
+    )
+    output = buffer.getvalue()
+    assert "a\\nb\\x1b[2J vs source: spun copy" in output
+    assert "\x1b" not in output
+    match = SourceMatch("first\nsecond", 0.75, Verdict.SPUN_COPY, 0.9, 0.95, 12.0, 8, _hand_made())
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None)
+    render_search(SearchResult((match,), 0.9, ()), SUSPICIOUS, console=console, query_name="q\tx")
+    lines = buffer.getvalue().splitlines()
+    assert lines[0].startswith("q\\tx: 1 source")
+    assert any(line.startswith("1. first\\nsecond  ·  spun copy") for line in lines)
 
 
 def test_long_passages_are_shortened_unless_full() -> None:

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.console import Console
-from rich.markup import escape
 
 from unspin.index._types import SearchResult
 from unspin.report._terminal import (
     _LEGEND,
     _VERDICT_STYLE,
     _VERDICT_TEXT,
+    _name,
     _passage_body,
     _passage_header,
     _percent,
@@ -43,13 +43,13 @@ def render_search(
     if not count:
         _print(
             console,
-            f"[bold]{escape(query_name)}[/]: "
+            f"[bold]{_name(query_name)}[/]: "
             f"[{_VERDICT_STYLE[result.verdict]}]no source found in the index[/]",
         )
         return
     _print(
         console,
-        f"[bold]{escape(query_name)}[/]: {count} source{'s' if count != 1 else ''}  ·  "
+        f"[bold]{_name(query_name)}[/]: {count} source{'s' if count != 1 else ''}  ·  "
         f"{_percent(result.query_coverage)} of the query covered",
     )
     if any(p.rewrites for m in result.matches for p in m.alignment.passages):
@@ -60,7 +60,7 @@ def render_search(
         passages = len(match.alignment.passages)
         _print(
             console,
-            f"[bold]{rank}. {escape(match.id)}[/]  ·  "
+            f"[bold]{rank}. {_name(match.id)}[/]  ·  "
             f"[{_VERDICT_STYLE[match.verdict]}]{_VERDICT_TEXT[match.verdict]}[/]  ·  "
             f"score {match.score:.2f}  ·  covers {_percent(match.query_coverage)} of the query, "
             f"{_percent(match.source_coverage)} of the source  ·  "

@@ -49,6 +49,17 @@ def _percent(share: float) -> str:
     return f"{share * 100:.1f}%"
 
 
+def _name(name: str) -> str:
+    """A document's name or id as one line of markup: characters that would break the
+    line or the terminal (newlines, escape codes) are written as escapes (``\\n``)."""
+    if not name.isprintable():
+        name = "".join(
+            char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+            for char in name
+        )
+    return escape(name)
+
+
 def _print(console: Console, markup: str) -> None:
     console.print(markup, highlight=False, emoji=False, soft_wrap=False)
 
@@ -73,15 +84,15 @@ def render_alignment(
     verdict = alignment.verdict
     _print(
         console,
-        f"[bold]{escape(suspicious_name)}[/] vs [bold]{escape(source_name)}[/]: "
+        f"[bold]{_name(suspicious_name)}[/] vs [bold]{_name(source_name)}[/]: "
         f"[{_VERDICT_STYLE[verdict]}]{_VERDICT_TEXT[verdict]}[/]",
     )
     count = len(alignment.passages)
     _print(
         console,
         f"score {alignment.score:.2f}  ·  covered: "
-        f"{_percent(alignment.suspicious_coverage)} of {escape(suspicious_name)}, "
-        f"{_percent(alignment.source_coverage)} of {escape(source_name)}  ·  "
+        f"{_percent(alignment.suspicious_coverage)} of {_name(suspicious_name)}, "
+        f"{_percent(alignment.source_coverage)} of {_name(source_name)}  ·  "
         f"{count} passage{'s' if count != 1 else ''}",
     )
     if not count:
