@@ -82,7 +82,7 @@ def test_index_add_reports_counts_and_skips(tmp_path: Path, corpus: Path) -> Non
     result = _run("index", "add", tmp_path / "idx", corpus)
     output = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0, output  # type: ignore[attr-defined]
-    assert "added 12, replaced 0, unchanged 0, skipped 2 unreadable" in output
+    assert "added 12, replaced 0, unchanged 0, skipped 2" in output
     assert "12 documents in" in output
     assert "warning: skipped" in output and "logo.png" in output and "empty.txt" in output
     again = _run("index", "add", tmp_path / "idx", corpus)
@@ -204,7 +204,7 @@ def test_check_writes_one_json_line_per_document(tmp_path: Path, index_dir: Path
     result = _run("check", index_dir, queries, "-o", out, "--jobs", "2", "--html-dir", reports)
     output = result.output  # type: ignore[attr-defined]
     assert result.exit_code == 0, output  # type: ignore[attr-defined]
-    assert "checked 2 documents: 1 with sources, skipped 1 unreadable" in output
+    assert "checked 2 documents: 1 with sources, skipped 1" in output
     assert f"1 HTML report in {reports}" in output
     report = reports / (queries / "copy.txt").as_posix().strip("/").replace("/", "_")
     assert [p.name for p in reports.iterdir()] == [report.name + ".html"]

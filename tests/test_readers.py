@@ -47,6 +47,25 @@ def test_a_directory_is_walked_recursively_in_sorted_order(tmp_path: Path) -> No
     assert [Path(d.id).name for d in flat] == ["a.txt"]
 
 
+def test_a_symlinked_directory_is_not_followed_but_named(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "real").mkdir(parents=True)
+    (tree / "real" / "a.txt").write_text("alpha " + TEXT)
+    (tree / "loop").symlink_to(tree)  # followed, it would never end
+    (tree / "real" / "link.txt").symlink_to(tree / "real" / "a.txt")
+    documents, skipped = _collect(tree)
+    assert [Path(d.id).relative_to(tree).as_posix() for d in documents] == [
+        "real/a.txt",
+        "real/link.txt",
+    ]
+    assert skipped == [
+        SkippedInput((tree / "loop").as_posix(), "a symbolic link to a directory, not followed")
+    ]
+    # Named on the command line, a symlinked directory is read.
+    linked, skipped = _collect(tree / "loop" / "real")
+    assert len(linked) == 2 and skipped == []
+
+
 def test_binary_empty_and_unreadable_files_in_a_directory_are_skipped(tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(TEXT)
     (tmp_path / "image.png").write_bytes(_PNG)

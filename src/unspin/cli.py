@@ -637,7 +637,7 @@ class _Skips:
             typer.echo(f"unspin: warning: skipped {skipped.where}: {skipped.reason}", err=True)
 
     def summary(self) -> str:
-        return f", skipped {self.count} unreadable" if self.count else ""
+        return f", skipped {self.count}" if self.count else ""
 
 
 def _documents(

@@ -110,14 +110,16 @@ def input_files(
     *,
     recursive: bool = True,
     exclude: Iterable[str | Path] = (),
+    on_skip: Callable[[SkippedInput], None] | None = None,
 ) -> list[tuple[Path, str]]:
     """The files the inputs name, each with its display name, in a stable order.
 
     Directories are walked (recursively unless ``recursive=False``) in sorted order,
     hidden files and directories (``.name``) and symlinks to directories left out, and
     so are the files of ``exclude`` (a run's own output, written inside the directory
-    it reads). Raise :class:`~unspin.InputNotFoundError` for an
-    input path that does not exist.
+    it reads). A walk does not follow a symbolic link to a directory (it could loop, or
+    lead out of the tree); ``on_skip`` is called for each one it passes over. Raise
+    :class:`~unspin.InputNotFoundError` for an input path that does not exist.
     """
     exclude = list(exclude)
     excluded = {os.path.realpath(path) for path in exclude}
@@ -142,6 +144,13 @@ def input_files(
         if recursive:
             for root, dirs, names in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                if on_skip is not None:
+                    for name in dirs:
+                        if os.path.islink(os.path.join(root, name)):
+                            shown = shown_path((Path(root) / name).as_posix())
+                            on_skip(
+                                SkippedInput(shown, "a symbolic link to a directory, not followed")
+                            )
                 for name in sorted(names):
                     if not name.startswith("."):
                         file = Path(root) / name
@@ -181,13 +190,14 @@ def read_documents(
     :class:`~unspin.InputNotFoundError` before anything is read.
     """
     chosen = InputFormat(input_format)
-    files = input_files(inputs, recursive=recursive, exclude=exclude)
+    skip = on_skip or (lambda _: None)
+    files = input_files(inputs, recursive=recursive, exclude=exclude, on_skip=skip)
     return _read_all(
         files,
         chosen,
         _Fields(id_field, text_field),
         max_bytes,
-        on_skip or (lambda _: None),
+        skip,
         on_progress or (lambda _: None),
     )
 
