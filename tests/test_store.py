@@ -205,6 +205,23 @@ def test_a_damaged_database_page_is_a_one_line_error_naming_the_index(tmp_path: 
     _one_line(caught.value, "idx", "damaged")
 
 
+def test_writing_to_an_index_whose_segments_are_gone_is_refused(tmp_path: Path) -> None:
+    _index(tmp_path / "idx", _docs(3)).close()
+    shutil.rmtree(tmp_path / "idx" / "segments")
+    (tmp_path / "idx" / "segments").mkdir()
+    with Index.open(tmp_path / "idx") as index:
+        for write in (
+            lambda: index.add(_docs(2, start=10)),
+            lambda: index.remove(["doc-0"]),
+        ):
+            with pytest.raises(CorruptIndexError) as caught:
+                write()
+            _one_line(caught.value, "segment file is missing")
+        # Nothing was written on top of the damage.
+        assert sorted(index.ids()) == ["doc-0", "doc-1", "doc-2"]
+    assert list((tmp_path / "idx" / "segments").iterdir()) == []
+
+
 def test_an_index_that_cannot_be_created_is_an_output_error(tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("not a directory")
     with pytest.raises(OutputError) as caught:

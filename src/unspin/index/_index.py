@@ -245,6 +245,9 @@ class Index:
         with contextlib.ExitStack() as held:
             with store_errors(self.path):  # taking the lock; not the caller's block
                 store = held.enter_context(self._store.writer(wait=wait))
+                # Writing on top of missing or damaged segments would only bury the
+                # damage under new ones: say so before anything is written.
+                self.verify()
             writer = IndexWriter(self, store, batch_size)
             yield writer
             writer.flush()
