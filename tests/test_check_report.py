@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from conftest import news_article
 from unspin import Document, FormatError, Index, InputError, ReportLockedError
-from unspin.index import check_documents
+from unspin.index import SearchOptions, check_documents
 from unspin.report import (
     CheckReportWriter,
     is_check_report,
@@ -100,6 +101,49 @@ def test_extending_a_finished_report_touches_it_only_when_a_line_comes(
     # is as it was.
     assert extension.kept == 1 and out.stat().st_mtime_ns == before.st_mtime_ns
     assert _names(tmp_path / "report.jsonl.partial") == ["q1", "q2"]
+
+
+def test_a_report_is_carried_on_only_with_the_settings_it_was_checked_with(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out = tmp_path / "report.jsonl"
+    narrow = SearchOptions(top=2, min_coverage=0.2)
+    with CheckReportWriter(out, index=index_path, options=narrow) as report:
+        for item in check_documents(index_path, _queries(1), jobs=1, options=narrow):
+            report.add(item)
+    recorded = read_check_report(out).settings
+    assert recorded == {
+        "index": str(index_path.resolve()),
+        "exclude_self": False,
+        "options": {"top": 2, "min_coverage": 0.2},  # only what differs from the defaults
+    }
+    other_index = tmp_path / "other"
+    shutil.copytree(index_path, other_index)
+    for changed, difference in (
+        ({"options": SearchOptions(top=2)}, "min_coverage 0.2 then, 0.0 now"),
+        ({"options": narrow, "exclude_self": True}, "exclude_self False then, True now"),
+        ({"options": narrow, "index": other_index}, f"index {index_path.resolve()} then"),
+    ):
+        settings = {"index": index_path, **changed}
+        with pytest.raises(InputError) as caught:
+            CheckReportWriter(out, resume=True, **settings).__enter__()  # type: ignore[arg-type]
+        assert difference in str(caught.value) and "\n" not in str(caught.value)
+    before = out.read_bytes()
+    assert not (tmp_path / "report.jsonl.partial").exists()
+    # The same settings, with the index named another way, carry on.
+    same = {"index": tmp_path / "." / "idx", "options": narrow}
+    with CheckReportWriter(out, resume=True, **same) as again:  # type: ignore[arg-type]
+        for item in check_documents(index_path, _queries(1, 2), jobs=1, skip=again.skip):
+            again.add(item)
+    assert again.lines == 1 and out.read_bytes().startswith(before)
+    # A report whose lines record no settings (a library caller's) is not compared.
+    plain = tmp_path / "plain.jsonl"
+    with CheckReportWriter(plain) as report:
+        for item in check_documents(index_path, _queries(1), jobs=1):
+            report.add(item)
+    assert read_check_report(plain).settings is None
+    with CheckReportWriter(plain, resume=True, index=index_path, options=narrow) as carried:
+        assert carried.skip == {"q1": 1}
 
 
 def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> None:

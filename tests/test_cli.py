@@ -549,3 +549,21 @@ def test_a_failed_simulate_corpus_leaves_no_half_built_corpus(tmp_path: Path) ->
         assert out.is_dir() == made and (not made or not any(out.iterdir()))
         retry = _run("simulate-corpus", "spinbot", source, out, "-n", "4")
         assert retry.exit_code == 0, retry.output
+
+
+@pytest.mark.parametrize("signal_name", ["SIGINT", "SIGTERM"])
+def test_a_signal_after_the_command_is_done_keeps_its_exit_code(signal_name: str) -> None:
+    # Sent while the interpreter shuts down (atexit), after the summary was printed: the
+    # run finished, so its code stands (not 130, nor death by the signal, -2 or -15).
+    code = (
+        "import atexit, os, signal, sys, time\n"
+        "from unspin.cli import run\n"
+        f"atexit.register(lambda: (os.kill(os.getpid(), signal.{signal_name}), time.sleep(0.2)))\n"
+        "sys.argv = ['unspin', '--version']\n"
+        "run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("unspin ") and result.stderr == ""

@@ -420,8 +420,14 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     assert "checked 1 document (and 3 documents reported before)" in extended.output  # type: ignore[attr-defined]
     assert out.read_text().startswith(whole)
     assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
-    # With nothing new, the finished report is not touched at all.
+    # Other options would mix two questions' answers in one report: refused, untouched.
     before = os.stat(out)
+    _one_line_error(
+        _run("check", index_dir, queries, "-o", out, "--top", "3", "--resume"),
+        2,
+        "other settings (top 10 then, 3 now)",
+    )
+    # With nothing new, the finished report is not touched at all.
     again = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")
     assert "checked 0 documents (and 4 documents reported before)" in again.output  # type: ignore[attr-defined]
     assert os.stat(out).st_ino == before.st_ino and os.stat(out).st_mtime_ns == before.st_mtime_ns

@@ -1,8 +1,6 @@
 """``python -m unspin``: the same as the ``unspin`` command."""
 
-import sys
-
-from unspin.cli import main
+from unspin.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -99,7 +99,7 @@ from unspin.report import (
     search_result_to_json,
 )
 
-__all__ = ["app", "main"]
+__all__ = ["app", "main", "run"]
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -1023,7 +1023,14 @@ def check(
     with _guarded():
         stderr = _stderr_console()
         options = SearchOptions(top=top, min_coverage=min_coverage)
-        report = CheckReportWriter(out, resume=resume, html_dir=html_dir, options=options)
+        report = CheckReportWriter(
+            out,
+            resume=resume,
+            html_dir=html_dir,
+            options=options,
+            index=index_dir,
+            exclude_self=exclude_self,
+        )
         refuse_overwriting(out, inputs)
         _refuse_outputs_among_inputs(out, html_dir, inputs, recursive=recursive)
         # its own files, when the report is written inside an input directory
@@ -1292,11 +1299,32 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
+    return _signalled_main(argv, exiting=False)
+
+
+def run() -> NoReturn:
+    """The ``unspin`` console script (and ``python -m unspin``): :func:`main`, then exit
+    with its code. Once the command is done, Ctrl-C and SIGTERM are ignored: a signal in
+    the process's last moments (the interpreter shutting down) would otherwise turn a
+    finished run's exit code into the signal's."""
+    try:
+        code = _signalled_main(None, exiting=True)
+    except KeyboardInterrupt:  # in the instant between the command's end and the ignoring
+        code = EXIT_INTERRUPTED
+    sys.exit(code)
+
+
+def _signalled_main(argv: list[str] | None, *, exiting: bool) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminated)
     try:
-        return _main(argv)
+        code = _main(argv)
+        if exiting and previous is not None:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+            previous = None
+        return code
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
@@ -1330,4 +1358,4 @@ def _main(argv: list[str] | None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

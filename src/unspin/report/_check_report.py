@@ -7,7 +7,7 @@ written, and renames it to ``FILE`` when the run ends; with ``resume=True`` it c
 from the ``FILE.partial`` an earlier run left (or extends a finished ``FILE``), and
 :attr:`CheckReportWriter.skip` says which documents the report holds already::
 
-    with CheckReportWriter("report.jsonl", resume=True) as report:
+    with CheckReportWriter("report.jsonl", resume=True, index="news.idx") as report:
         for item in check_documents("news.idx", documents, skip=report.skip):
             report.add(item)
 
@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import TracebackType
-from typing import IO, NamedTuple, Self
+from typing import IO, Any, NamedTuple, Self
 
 from unspin._exceptions import FormatError, InputError, OutputError, ReportLockedError
 from unspin._files import default_file_mode, output_kind, write_atomically
@@ -49,14 +49,17 @@ class CheckReport(NamedTuple):
     """What a JSON-lines report of ``unspin check`` holds, as far as resuming it needs:
     how many lines name each query, how many of them have a source, the file names of
     their HTML reports, the length in bytes of its whole lines (a run killed while
-    writing can leave a torn last line after them), and whether the last whole line
-    lacks its newline (to be added before anything is appended)."""
+    writing can leave a torn last line after them), whether the last whole line
+    lacks its newline (to be added before anything is appended), and the settings the
+    lines were checked with (see :class:`CheckReportWriter`)."""
 
     names: collections.Counter[str]
     with_sources: int
     html_reports: tuple[str, ...]
     length: int
     unterminated: bool = False
+    #: The ``check`` settings its last line records (``None``: none recorded).
+    settings: Mapping[str, Any] | None = None
 
     @property
     def lines(self) -> int:
@@ -64,9 +67,16 @@ class CheckReport(NamedTuple):
         return self.names.total()
 
 
-def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
-    """The query name, whether it has a source, and the HTML report name of one report
-    line; ``None`` when it is not an :data:`SEARCH_SCHEMA_VERSION` line."""
+class _LineFields(NamedTuple):
+    name: str
+    has_source: bool
+    html_report: str | None
+    settings: Mapping[str, Any] | None
+
+
+def _check_line_fields(line: bytes) -> _LineFields | None:
+    """The query name, whether it has a source, the HTML report name and the settings of
+    one report line; ``None`` when it is not an :data:`SEARCH_SCHEMA_VERSION` line."""
     try:
         data = json.loads(line)
         if data.get("schema") != SEARCH_SCHEMA_VERSION:
@@ -77,7 +87,13 @@ def _check_line_fields(line: bytes) -> tuple[str, bool, str | None] | None:
     if not isinstance(name, str) or not isinstance(sources, list):
         return None
     html_report = data.get("html_report")
-    return name, bool(sources), Path(html_report).name if isinstance(html_report, str) else None
+    settings = data.get("check")
+    return _LineFields(
+        name,
+        bool(sources),
+        Path(html_report).name if isinstance(html_report, str) else None,
+        settings if isinstance(settings, dict) else None,
+    )
 
 
 def is_check_report(path: str | Path) -> bool:
@@ -107,6 +123,7 @@ def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckRep
     with_sources = length = 0
     html_reports: list[str] = []
     unterminated = False
+    settings: Mapping[str, Any] | None = None
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             fields = _check_line_fields(line)
@@ -116,13 +133,13 @@ def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckRep
                 unterminated = True
             if fields is None:
                 raise FormatError(f"{path}: line {number} is not an {SEARCH_SCHEMA_VERSION} line")
-            name, has_source, html_report = fields
-            names[name] += 1
-            with_sources += has_source
-            if html_report is not None:
-                html_reports.append(html_report)
+            names[fields.name] += 1
+            with_sources += fields.has_source
+            if fields.html_report is not None:
+                html_reports.append(fields.html_report)
+            settings = fields.settings
             length += len(line)
-    return CheckReport(names, with_sources, tuple(html_reports), length, unterminated)
+    return CheckReport(names, with_sources, tuple(html_reports), length, unterminated, settings)
 
 
 class _HtmlPages:
@@ -189,6 +206,13 @@ class CheckReportWriter:
     :class:`~unspin.ReportLockedError`; a report that is not one raises
     :class:`~unspin.FormatError`; a file that cannot be written,
     :class:`~unspin.OutputError`.
+
+    ``index`` (the index directory searched) and ``exclude_self``, with the search
+    ``options`` that differ from the defaults, are recorded in each line as its
+    ``check`` settings. A report is only carried on with the settings its lines were
+    checked with: resuming one checked otherwise (another index, ``top``,
+    ``min_coverage``...) raises :class:`~unspin.InputError`, so one report never mixes
+    answers to two questions.
     """
 
     _IN_FLIGHT = 32  # lines waiting for their HTML pages
@@ -200,6 +224,8 @@ class CheckReportWriter:
         resume: bool = False,
         html_dir: str | Path | None = None,
         options: SearchOptions | None = None,
+        index: str | Path | None = None,
+        exclude_self: bool = False,
     ) -> None:
         given = Path(path).expanduser()
         if not given.name or given.name in (".", ".."):
@@ -211,6 +237,10 @@ class CheckReportWriter:
         self.html_dir = Path(html_dir) if html_dir is not None else None
         self._resume = resume
         self._options = options if options is not None else SearchOptions()
+        #: What each line records as its ``check`` settings (``None``: no index given).
+        self.settings = (
+            None if index is None else _check_settings(index, self._options, exclude_self)
+        )
         #: What the report resumed or extended holds (``None``: a new report).
         self.earlier: CheckReport | None = None
         #: The file it was read from: :attr:`partial`, :attr:`path` or ``None``.
@@ -262,6 +292,7 @@ class CheckReportWriter:
                 raise refusal
             if self._resume:
                 self.earlier, self.origin = _resumed_report(self.path, self.partial)
+                self._refuse_other_settings()
             if self.html_dir is not None:
                 taken = self.earlier.html_reports if self.earlier is not None else ()
                 self._pages = _HtmlPages(self.html_dir, self._options, taken=taken)
@@ -277,6 +308,24 @@ class CheckReportWriter:
                     raise self._failure(exc) from None
             self._held = held.pop_all()
         return self
+
+    def _refuse_other_settings(self) -> None:
+        earlier = self.earlier.settings if self.earlier is not None else None
+        if earlier is None or self.settings is None:
+            return  # a report from before settings were recorded cannot be compared
+        then, now = _flat(earlier), _flat(self.settings)
+        if then == now:
+            return
+        changed = sorted(set(then) | set(now), key=lambda key: (key != "index", key))
+        differences = "; ".join(
+            f"{key} {then.get(key)} then, {now.get(key)} now"
+            for key in changed
+            if then.get(key) != now.get(key)
+        )
+        raise InputError(
+            f"{self.origin}: was checked with other settings ({differences}); resume it "
+            "with the same index and options, or write a new report"
+        )
 
     def _check_paths(self) -> None:
         """Refuse, before anything is written, a FILE or FILE.partial that is not a plain
@@ -306,7 +355,7 @@ class CheckReportWriter:
         if item.result is None:
             return
         page = self._pages.write(item) if self._pages is not None else None
-        line = _check_line(item, page[0] if page is not None else None)
+        line = _check_line(item, page[0] if page is not None else None, self.settings)
         self._pending.append((page[1] if page is not None else None, line))
         self._write_ready(wait_for_first=len(self._pending) > self._IN_FLIGHT)
 
@@ -404,7 +453,40 @@ class CheckReportWriter:
                     self._handle.close()
 
 
-def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
+def _check_settings(
+    index: str | Path, options: SearchOptions, exclude_self: bool = False
+) -> dict[str, Any]:
+    """The ``check`` settings a report line records: the index searched (its real path),
+    whether each document's own entry was left out, and the search options that differ
+    from the defaults (field -> value)."""
+    defaults = SearchOptions()
+    settings = {
+        "index": os.path.realpath(Path(index).expanduser()),
+        "exclude_self": exclude_self,
+        "options": {
+            field: value
+            for field, value in options._asdict().items()
+            if value != getattr(defaults, field)
+        },
+    }
+    # as a report line reads back (a tuple becomes a list), so the two compare equal
+    return dict(json.loads(json.dumps(settings)))
+
+
+def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """``settings`` as one level of keys, every search option by its own name, those not
+    recorded at their defaults (for messages)."""
+    flat = {key: value for key, value in settings.items() if key != "options"}
+    flat.update(json.loads(json.dumps(SearchOptions()._asdict())))
+    options = settings.get("options")
+    if isinstance(options, dict):
+        flat.update(options)
+    return flat
+
+
+def _check_line(
+    item: CheckedDocument, html_report: Path | None, settings: Mapping[str, Any] | None
+) -> str:
     assert item.result is not None
     data = search_result_to_dict(
         item.result,
@@ -415,6 +497,8 @@ def _check_line(item: CheckedDocument, html_report: Path | None) -> str:
     )
     if html_report is not None:
         data["html_report"] = str(html_report)
+    if settings is not None:
+        data["check"] = settings
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 

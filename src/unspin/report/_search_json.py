@@ -28,7 +28,9 @@ full :mod:`unspin.alignment/1 <unspin.report._json>` report with the query as th
 side: its passages' spans index the query and the source's stored text (``text`` fields
 present when the texts were given). ``candidates`` (optional) are what retrieval proposed,
 by evidence, and what verification made of them. ``unspin check`` writes one such object
-per line (``--out report.jsonl``), with ``"query": {"name": ..., "path": ..., "length": ...}``.
+per line (``--out report.jsonl``), with ``"query": {"name": ..., "path": ..., "length": ...}``
+and, last, the ``"check"`` settings the line was checked with (see
+:class:`~unspin.report.CheckReportWriter`).
 """
 
 from __future__ import annotations
