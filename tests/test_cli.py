@@ -567,3 +567,26 @@ def test_a_signal_after_the_command_is_done_keeps_its_exit_code(signal_name: str
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("unspin ") and result.stderr == ""
+
+
+def test_a_ctrl_c_while_the_command_line_loads_is_one_line() -> None:
+    # The console script's module imports nothing of the package, so the interruption
+    # is caught wherever the loading was (here: as numpy is imported).
+    code = (
+        "import sys\n"
+        "import _unspin_console\n"
+        "assert 'unspin' not in sys.modules\n"
+        "class Interrupting:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'numpy':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.modules.pop('numpy', None)\n"
+        "sys.meta_path.insert(0, Interrupting())\n"
+        "sys.argv = ['unspin', '--version']\n"
+        "_unspin_console.run()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 130, result.stderr
+    assert result.stderr == "unspin: interrupted\n" and result.stdout == ""
