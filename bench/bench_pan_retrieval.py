@@ -145,6 +145,18 @@ def _query_line(
                 s for s in reported if s not in listed and judged.get((susp, s), False)
             ],
             "retrieved": [c.id for c in result.candidates],
+            # what the ranking of the reported sources rests on, to study it offline
+            "matches": [
+                {
+                    "id": m.id,
+                    "score": round(m.score, 4),
+                    "query_coverage": round(m.query_coverage, 4),
+                    "source_coverage": round(m.source_coverage, 4),
+                    "evidence": round(m.evidence, 1),
+                    "support": m.support,
+                }
+                for m in result.matches
+            ],
         }
     )
 
