@@ -6,9 +6,10 @@ traceback; here it is caught like any other interruption: one line and exit code
 """
 
 import sys
+from typing import NoReturn
 
 
-def run() -> None:
+def run() -> NoReturn:
     """Load the command line and run it (see :func:`unspin.cli.run`)."""
     try:
         from unspin.cli import run as run_command

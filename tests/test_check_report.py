@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import news_article
-from unspin import Document, FormatError, Index, InputError, ReportLockedError
+from unspin import AlignOptions, Document, FormatError, Index, InputError, ReportLockedError
 from unspin.index import SearchOptions, check_documents
 from unspin.report import (
     CheckReportWriter,
@@ -103,47 +103,81 @@ def test_extending_a_finished_report_touches_it_only_when_a_line_comes(
     assert _names(tmp_path / "report.jsonl.partial") == ["q1", "q2"]
 
 
+def _check(
+    out: Path, index: Path, queries: list[Document], options: SearchOptions, **writer: object
+) -> CheckReportWriter:
+    with CheckReportWriter(out, index=index, options=options, **writer) as report:  # type: ignore[arg-type]
+        for item in check_documents(index, queries, jobs=1, options=options, skip=report.skip):
+            report.add(item)
+    return report
+
+
 def test_a_report_is_carried_on_only_with_the_settings_it_was_checked_with(
     tmp_path: Path, index_path: Path
 ) -> None:
     out = tmp_path / "report.jsonl"
-    narrow = SearchOptions(top=2, min_coverage=0.2)
-    with CheckReportWriter(out, index=index_path, options=narrow) as report:
-        for item in check_documents(index_path, _queries(1), jobs=1, options=narrow):
-            report.add(item)
-    recorded = read_check_report(out).settings
-    assert recorded == {
-        "index": str(index_path.resolve()),
-        "exclude_self": False,
-        "options": {"top": 2, "min_coverage": 0.2},  # only what differs from the defaults
-    }
+    narrow = SearchOptions(top=2, min_coverage=0.2, align=AlignOptions(min_pair_words=12))
+    _check(out, index_path, _queries(1), narrow)
+    assert read_check_report(out).settings == (
+        {
+            "index": str(index_path.resolve()),
+            "exclude_self": False,
+            # only what differs from the defaults, nested options by name
+            "options": {"top": 2, "min_coverage": 0.2, "align": {"min_pair_words": 12}},
+        },
+    )
     other_index = tmp_path / "other"
     shutil.copytree(index_path, other_index)
-    for changed, difference in (
-        ({"options": SearchOptions(top=2)}, "min_coverage 0.2 then, 0.0 now"),
-        ({"options": narrow, "exclude_self": True}, "exclude_self False then, True now"),
-        ({"options": narrow, "index": other_index}, f"index {index_path.resolve()} then"),
+    wider = narrow._replace(min_coverage=0.0)
+    for index, options, exclude_self, difference in (
+        (index_path, wider, False, "min_coverage 0.2 then, 0.0 now"),
+        (index_path, narrow, True, "exclude_self false then, true now"),
+        (other_index, narrow, False, f'index "{index_path.resolve()}" then'),
+        (index_path, SearchOptions(top=2, min_coverage=0.2), False, "align.min_pair_words 12"),
     ):
-        settings = {"index": index_path, **changed}
         with pytest.raises(InputError) as caught:
-            CheckReportWriter(out, resume=True, **settings).__enter__()  # type: ignore[arg-type]
+            CheckReportWriter(
+                out, resume=True, index=index, options=options, exclude_self=exclude_self
+            ).__enter__()
         assert difference in str(caught.value) and "\n" not in str(caught.value)
+        assert "write this run to another file" in str(caught.value)
     before = out.read_bytes()
     assert not (tmp_path / "report.jsonl.partial").exists()
-    # The same settings, with the index named another way, carry on.
-    same = {"index": tmp_path / "." / "idx", "options": narrow}
-    with CheckReportWriter(out, resume=True, **same) as again:  # type: ignore[arg-type]
-        for item in check_documents(index_path, _queries(1, 2), jobs=1, skip=again.skip):
-            again.add(item)
+    # The same settings, with the index named another way (a symbolic link), carry on.
+    (tmp_path / "link").symlink_to(index_path)
+    again = _check(out, tmp_path / "link", _queries(1, 2), narrow, resume=True)
     assert again.lines == 1 and out.read_bytes().startswith(before)
-    # A report whose lines record no settings (a library caller's) is not compared.
-    plain = tmp_path / "plain.jsonl"
-    with CheckReportWriter(plain) as report:
-        for item in check_documents(index_path, _queries(1), jobs=1):
-            report.add(item)
-    assert read_check_report(plain).settings is None
-    with CheckReportWriter(plain, resume=True, index=index_path, options=narrow) as carried:
-        assert carried.skip == {"q1": 1}
+
+
+def test_a_refused_resume_leaves_the_partial_report_as_it_was(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out, partial = tmp_path / "report.jsonl", tmp_path / "report.jsonl.partial"
+    _check(out, index_path, _queries(1, 2), SearchOptions())
+    torn = out.read_bytes()[:-50]  # a killed run was writing the second line
+    partial.write_bytes(torn)
+    out.unlink()
+    with pytest.raises(InputError, match=r"top 10 then, 3 now.*delete it to start over"):
+        CheckReportWriter(
+            partial.with_suffix(""), resume=True, index=index_path, options=SearchOptions(top=3)
+        ).__enter__()
+    assert partial.read_bytes() == torn
+
+
+def test_lines_that_record_no_settings_neither_hide_nor_block_those_that_do(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out = tmp_path / "report.jsonl"
+    narrow = SearchOptions(top=3)
+    _check(out, index_path, _queries(1), narrow)
+    with CheckReportWriter(out, resume=True) as library:  # no index: records nothing
+        for item in check_documents(index_path, _queries(1, 2), jobs=1, skip=library.skip):
+            library.add(item)
+    report = read_check_report(out)
+    assert report.lines == 2 and report.unrecorded == 1 and len(report.settings) == 1
+    with pytest.raises(InputError, match="top 3 then, 10 now"):
+        CheckReportWriter(out, resume=True, index=index_path).__enter__()
+    assert _check(out, index_path, _queries(1, 2, 3), narrow, resume=True).lines == 1
 
 
 def test_a_check_report_is_read_back_up_to_a_torn_last_line(tmp_path: Path) -> None:

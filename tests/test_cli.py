@@ -590,3 +590,17 @@ def test_a_ctrl_c_while_the_command_line_loads_is_one_line() -> None:
     )
     assert result.returncode == 130, result.stderr
     assert result.stderr == "unspin: interrupted\n" and result.stdout == ""
+
+
+def test_a_ctrl_c_while_the_arguments_are_parsed_is_told(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # typer turns it into a bare exit code 130, with nothing said.
+    import typer.core
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(typer.core.TyperGroup, "make_context", interrupted)
+    assert unspin.cli.main(["--version"]) == 130
+    assert capsys.readouterr().err == "unspin: interrupted\n"

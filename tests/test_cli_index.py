@@ -87,6 +87,12 @@ def test_index_add_reports_counts_and_skips(tmp_path: Path, corpus: Path) -> Non
     assert "warning: skipped" in output and "logo.png" in output and "empty.txt" in output
     again = _run("index", "add", tmp_path / "idx", corpus)
     assert "added 0, replaced 0, unchanged 12" in again.output  # type: ignore[attr-defined]
+    # Linked directories are counted apart and leave the bad files their warnings.
+    for number in range(6):
+        (corpus / f"link{number}").symlink_to(corpus / "a")
+    linked = _run("index", "add", tmp_path / "idx", corpus).output  # type: ignore[attr-defined]
+    assert "skipped 2, 6 linked directories not followed" in linked
+    assert "logo.png" in linked and "empty.txt" in linked
 
 
 def test_index_info_text_and_json(index_dir: Path) -> None:
@@ -440,6 +446,17 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     (queries / "5.txt").write_text(news_article(5))
     assert _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume").exit_code == 0  # type: ignore[attr-defined]
     assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt", "5.txt"]
+    # Lines of an older unspin record no settings: carried on, with a warning.
+    older = [json.loads(line) for line in out.read_text().splitlines()]
+    assert all("check" in line for line in older)
+    out.write_text(
+        "".join(
+            json.dumps({k: v for k, v in line.items() if k != "check"}) + "\n" for line in older
+        )
+    )
+    warned = _run("check", index_dir, queries, "-o", out, "--top", "3", "--resume")
+    assert warned.exit_code == 0  # type: ignore[attr-defined]
+    assert "5 of the 5 lines in" in warned.output and "record no settings" in warned.output  # type: ignore[attr-defined]
 
 
 def test_each_line_is_on_disk_as_soon_as_its_document_is_checked(

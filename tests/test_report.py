@@ -281,12 +281,19 @@ def test_names_with_control_characters_stay_on_one_line() -> None:
     output = buffer.getvalue()
     assert "a\\nb\\x1b[2J vs source: spun copy" in output
     assert "\x1b" not in output
+    # Nor can the text of a passage drive the terminal.
+    escaping = SUSPICIOUS.replace("certainly", "certainl\x1b")
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=200, color_system=None)
+    render_alignment(_hand_made(), escaping, SOURCE, console=console)
+    assert "certainl\\x1b[+]" in buffer.getvalue() and "\x1b" not in buffer.getvalue()
     match = SourceMatch("first\nsecond", 0.75, Verdict.SPUN_COPY, 0.9, 0.95, 12.0, 8, _hand_made())
     buffer = io.StringIO()
     console = Console(file=buffer, width=200, color_system=None)
     render_search(SearchResult((match,), 0.9, ()), SUSPICIOUS, console=console, query_name="q\tx")
     lines = buffer.getvalue().splitlines()
     assert lines[0].startswith("q\\tx: 1 source")
+    assert "\x1b" not in buffer.getvalue()
     assert any(line.startswith("1. first\\nsecond  ·  spun copy") for line in lines)
 
 

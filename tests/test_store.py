@@ -207,9 +207,10 @@ def test_a_damaged_database_page_is_a_one_line_error_naming_the_index(tmp_path: 
 
 def test_writing_to_an_index_whose_segments_are_gone_is_refused(tmp_path: Path) -> None:
     _index(tmp_path / "idx", _docs(3)).close()
-    shutil.rmtree(tmp_path / "idx" / "segments")
-    (tmp_path / "idx" / "segments").mkdir()
     with Index.open(tmp_path / "idx") as index:
+        assert index.search(_docs(1)[0].text).matches  # its segments mapped, then deleted
+        shutil.rmtree(tmp_path / "idx" / "segments")
+        (tmp_path / "idx" / "segments").mkdir()
         for write in (
             lambda: index.add(_docs(2, start=10)),
             lambda: index.remove(["doc-0"]),

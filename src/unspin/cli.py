@@ -51,6 +51,7 @@ from unspin._files import (
     within,
     write_atomically,
 )
+from unspin._shown import one_line
 from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
@@ -145,9 +146,22 @@ class CorpusKind(StrEnum):
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    one_line = " ".join(message.split("\n"))
-    typer.echo(f"unspin: error: {one_line}", err=True)
+    joined = " ".join(message.split("\n"))  # a library's message may run over lines
+    typer.echo(f"unspin: error: {one_line(joined)}", err=True)
     raise typer.Exit(code)
+
+
+class _Interruption:
+    """Whether the running command has told of its interruption: typer turns a Ctrl-C
+    while it parses the arguments into a silent exit code 130, which main() then tells."""
+
+    told = False
+
+
+def _stop_interrupted(message: str) -> NoReturn:
+    typer.echo(message, err=True)
+    _Interruption.told = True
+    raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
 @contextlib.contextmanager
@@ -162,8 +176,7 @@ def _guarded() -> Iterator[None]:
     except UnspinError as exc:
         _fail(str(exc), EXIT_BAD_INPUT)
     except KeyboardInterrupt:
-        typer.echo("unspin: interrupted", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        _stop_interrupted("unspin: interrupted")
     except Exception as exc:
         if os.environ.get("UNSPIN_DEBUG"):
             raise
@@ -384,7 +397,7 @@ def pan(
         seconds = time.perf_counter() - started
         failed = [outcome for outcome in outcomes if outcome.error is not None]
         for outcome in failed[:5]:
-            typer.echo(f"unspin: warning: {outcome.error}", err=True)
+            typer.echo(f"unspin: warning: {one_line(str(outcome.error))}", err=True)
         if failed:
             more = f" ({len(failed) - 5} more not shown)" if len(failed) > 5 else ""
             typer.echo(
@@ -625,19 +638,34 @@ def _byte_progress(label: str, total: int, console: Console) -> Progress:
 
 
 class _Skips:
-    """Collects skipped inputs; prints the first few as warnings and a count at the end."""
+    """Collects skipped inputs; prints the first few as warnings and a count at the end.
+    Directories the walk did not enter are counted apart, so they neither pass for
+    skipped documents nor use up the warnings a bad file would get."""
 
     def __init__(self, shown: int = 5) -> None:
         self.count = 0
+        self.directories = 0
         self._shown = shown
 
     def __call__(self, skipped: SkippedInput) -> None:
-        self.count += 1
-        if self.count <= self._shown:
-            typer.echo(f"unspin: warning: skipped {skipped.where}: {skipped.reason}", err=True)
+        if skipped.directory:
+            self.directories += 1
+            seen = self.directories
+        else:
+            self.count += 1
+            seen = self.count
+        if seen <= self._shown:
+            typer.echo(
+                f"unspin: warning: skipped {one_line(skipped.where)}: {one_line(skipped.reason)}",
+                err=True,
+            )
 
     def summary(self) -> str:
-        return f", skipped {self.count}" if self.count else ""
+        parts = [f"skipped {self.count}"] if self.count else []
+        if self.directories:
+            plural = "y" if self.directories == 1 else "ies"
+            parts.append(f"{self.directories} linked director{plural} not followed")
+        return "".join(", " + part for part in parts)
 
 
 def _documents(
@@ -782,12 +810,10 @@ def index_add(
                         progress.update(task, documents=seen)
                 except KeyboardInterrupt:
                     done = writer.counts if writer is not None else IngestCounts()
-                    typer.echo(
+                    _stop_interrupted(
                         f"unspin: interrupted after committing {done.added + done.replaced} "
-                        "documents; run the same command again to add the rest",
-                        err=True,
+                        "documents; run the same command again to add the rest"
                     )
-                    raise typer.Exit(EXIT_INTERRUPTED) from None
                 counts = writer.counts
             documents_now = len(index)
         repeated = ""
@@ -810,7 +836,7 @@ def index_remove(
         removed = index.remove(ids, wait=wait)
         missing = [doc_id for doc_id in dict.fromkeys(ids) if doc_id not in set(removed)]
         for doc_id in missing[:5]:
-            typer.echo(f"unspin: warning: {doc_id}: not in the index", err=True)
+            typer.echo(f"unspin: warning: {one_line(doc_id)}: not in the index", err=True)
         typer.echo(
             f"removed {len(removed)}, not found {len(missing)}  ·  "
             f"{_count(len(index), 'document')} in {index_dir}"
@@ -1010,7 +1036,8 @@ def check(
             "--resume",
             help="Carry on from the report an interrupted or killed run left in "
             "FILE.partial, or extend a finished FILE with the inputs it lacks: documents "
-            "already reported are not searched again.",
+            "already reported are not searched again. The index and options must be "
+            "those the report was checked with.",
         ),
     ] = False,
 ) -> None:
@@ -1051,6 +1078,14 @@ def check(
 
         try:
             with report, _byte_progress("checking", total, stderr) as progress:
+                if report.earlier is not None and report.earlier.unrecorded:
+                    typer.echo(
+                        f"unspin: warning: {report.earlier.unrecorded} of the "
+                        f"{_count(report.earlier.lines, 'line')} in {report.origin} record no "
+                        "settings (an older unspin wrote them), so they could not be "
+                        "compared with this run's",
+                        err=True,
+                    )
                 task = progress.add_task("read", total=total or None, documents=0)
                 documents = _documents(
                     inputs,
@@ -1079,7 +1114,9 @@ def check(
                         first_error = first_error or f"{item.document.id}: {item.error}"
                         if failed <= _SHOWN_FAILURES:
                             typer.echo(
-                                f"unspin: warning: {item.document.id}: {item.error}", err=True
+                                f"unspin: warning: {one_line(item.document.id)}: "
+                                + one_line(str(item.error)),
+                                err=True,
                             )
                         continue
                     with_sources += bool(item.result.matches)
@@ -1092,12 +1129,10 @@ def check(
         except _EverySearchFailed as exc:  # not a finished report: FILE is left as it was
             raise InputError(f"{exc}: {_interrupted_report(report, out)}") from None
         except KeyboardInterrupt:
-            typer.echo(
+            _stop_interrupted(
                 f"unspin: interrupted after checking {_count(checked, 'document')}: "
-                + _interrupted_report(report, out),
-                err=True,
+                + _interrupted_report(report, out)
             )
-            raise typer.Exit(EXIT_INTERRUPTED) from None
         except WorkerError as exc:
             raise WorkerError(f"{exc}: {_interrupted_report(report, out)}") from None
         if failed > _SHOWN_FAILURES:
@@ -1307,19 +1342,25 @@ def run() -> NoReturn:
     with its code. Once the command is done, Ctrl-C and SIGTERM are ignored: a signal in
     the process's last moments (the interpreter shutting down) would otherwise turn a
     finished run's exit code into the signal's."""
+    outcome: list[int] = []
     try:
-        code = _signalled_main(None, exiting=True)
+        _signalled_main(None, exiting=True, outcome=outcome)
     except KeyboardInterrupt:  # in the instant between the command's end and the ignoring
-        code = EXIT_INTERRUPTED
-    sys.exit(code)
+        if not outcome:
+            typer.echo("unspin: interrupted", err=True)
+    sys.exit(outcome[0] if outcome else EXIT_INTERRUPTED)
 
 
-def _signalled_main(argv: list[str] | None, *, exiting: bool) -> int:
+def _signalled_main(
+    argv: list[str] | None, *, exiting: bool, outcome: list[int] | None = None
+) -> int:
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         code = _main(argv)
+        if outcome is not None:
+            outcome.append(code)  # the command's code stands whatever comes now
         if exiting and previous is not None:
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -1331,6 +1372,7 @@ def _signalled_main(argv: list[str] | None, *, exiting: bool) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    _Interruption.told = False
     try:
         # Not standalone, so that a usage error reaches us and is told in one line.
         result = app(args=argv, prog_name="unspin", standalone_mode=False)
@@ -1354,6 +1396,8 @@ def _main(argv: list[str] | None) -> int:
     except KeyboardInterrupt:
         typer.echo("unspin: interrupted", err=True)
         return EXIT_INTERRUPTED
+    if result == EXIT_INTERRUPTED and not _Interruption.told:
+        typer.echo("unspin: interrupted", err=True)  # typer's own, untold
     return result if isinstance(result, int) else EXIT_OK
 
 

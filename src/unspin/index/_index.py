@@ -236,6 +236,10 @@ class Index:
     ) -> Iterator[IndexWriter]:
         """Write to the index in batches (see :class:`IndexWriter`).
 
+        Once it holds the write lock it calls :meth:`verify`: writing on top of a missing
+        or damaged segment raises :class:`~unspin.CorruptIndexError` before anything is
+        written.
+
         ``wait``: how many seconds to wait for another process's writer to finish
         (``None``, the default: as long as it takes; ``0``: raise
         :class:`~unspin.IndexLockedError` at once).
@@ -333,9 +337,12 @@ class Index:
 
     @_store_errors
     def verify(self) -> None:
-        """Open every segment, as the first search would: raise
-        :class:`~unspin.CorruptIndexError` now for one that is missing or damaged."""
-        self._current()
+        """Open every segment afresh, as the first search would: raise
+        :class:`~unspin.CorruptIndexError` now for one that is missing or damaged (the
+        segments an earlier search mapped would hide a file deleted since)."""
+        with self._lock:
+            self._invalidate()
+            self._current()
 
     def _current(self) -> _Snapshot:
         snapshot = self._snapshot

@@ -70,10 +70,12 @@ class InputFormat(StrEnum):
 
 
 class SkippedInput(NamedTuple):
-    """Something inside the inputs that was not read: where it is and why."""
+    """Something inside the inputs that was not read: where it is and why, and whether
+    it is a directory the walk did not enter (rather than a file or record)."""
 
     where: str
     reason: str
+    directory: bool = False
 
 
 _RECORD_FORMATS = frozenset({InputFormat.JSONL, InputFormat.CSV, InputFormat.TSV})
@@ -96,6 +98,9 @@ def _without_surrogates(text: str) -> str:
     """``text`` with each lone surrogate made U+FFFD: one character for one, so the
     offsets into it stand."""
     return _LONE_SURROGATE.sub("\ufffd", text) if _LONE_SURROGATE.search(text) else text
+
+
+_NOT_FOLLOWED = "a symbolic link to a directory, not followed (name it as an input to read it)"
 
 
 def _format_of(path: Path) -> InputFormat:
@@ -148,9 +153,7 @@ def input_files(
                     for name in dirs:
                         if os.path.islink(os.path.join(root, name)):
                             shown = shown_path((Path(root) / name).as_posix())
-                            on_skip(
-                                SkippedInput(shown, "a symbolic link to a directory, not followed")
-                            )
+                            on_skip(SkippedInput(shown, _NOT_FOLLOWED, directory=True))
                 for name in sorted(names):
                     if not name.startswith("."):
                         file = Path(root) / name

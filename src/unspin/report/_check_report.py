@@ -58,8 +58,11 @@ class CheckReport(NamedTuple):
     html_reports: tuple[str, ...]
     length: int
     unterminated: bool = False
-    #: The ``check`` settings its last line records (``None``: none recorded).
-    settings: Mapping[str, Any] | None = None
+    #: The distinct ``check`` settings its lines record, in the order they first come.
+    settings: tuple[Mapping[str, Any], ...] = ()
+    #: How many of its lines record no settings (an older unspin's, or a library
+    #: writer's given no index).
+    unrecorded: int = 0
 
     @property
     def lines(self) -> int:
@@ -123,7 +126,8 @@ def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckRep
     with_sources = length = 0
     html_reports: list[str] = []
     unterminated = False
-    settings: Mapping[str, Any] | None = None
+    settings: list[Mapping[str, Any]] = []
+    unrecorded = 0
     with open(path, "rb") as handle:
         for number, line in enumerate(handle, start=1):
             fields = _check_line_fields(line)
@@ -137,9 +141,14 @@ def read_check_report(path: str | Path, *, unfinished: bool = False) -> CheckRep
             with_sources += fields.has_source
             if fields.html_report is not None:
                 html_reports.append(fields.html_report)
-            settings = fields.settings
+            if fields.settings is None:
+                unrecorded += 1
+            elif fields.settings not in settings:
+                settings.append(fields.settings)
             length += len(line)
-    return CheckReport(names, with_sources, tuple(html_reports), length, unterminated, settings)
+    return CheckReport(
+        names, with_sources, tuple(html_reports), length, unterminated, tuple(settings), unrecorded
+    )
 
 
 class _HtmlPages:
@@ -292,7 +301,9 @@ class CheckReportWriter:
                 raise refusal
             if self._resume:
                 self.earlier, self.origin = _resumed_report(self.path, self.partial)
-                self._refuse_other_settings()
+                self._refuse_other_settings()  # before the partial report is touched
+                if self.origin == self.partial and self.earlier is not None:
+                    _ready_to_append(self.partial, self.earlier)
             if self.html_dir is not None:
                 taken = self.earlier.html_reports if self.earlier is not None else ()
                 self._pages = _HtmlPages(self.html_dir, self._options, taken=taken)
@@ -310,22 +321,26 @@ class CheckReportWriter:
         return self
 
     def _refuse_other_settings(self) -> None:
-        earlier = self.earlier.settings if self.earlier is not None else None
-        if earlier is None or self.settings is None:
-            return  # a report from before settings were recorded cannot be compared
-        then, now = _flat(earlier), _flat(self.settings)
-        if then == now:
-            return
-        changed = sorted(set(then) | set(now), key=lambda key: (key != "index", key))
-        differences = "; ".join(
-            f"{key} {then.get(key)} then, {now.get(key)} now"
-            for key in changed
-            if then.get(key) != now.get(key)
-        )
-        raise InputError(
-            f"{self.origin}: was checked with other settings ({differences}); resume it "
-            "with the same index and options, or write a new report"
-        )
+        if self.earlier is None or self.settings is None:
+            return  # a writer given no index records nothing to compare
+        now = _flat(self.settings)
+        for earlier in self.earlier.settings:
+            then = _flat(earlier)
+            if then == now:
+                continue
+            differences = "; ".join(
+                f"{key} {_shown(then.get(key))} then, {_shown(now.get(key))} now"
+                for key in sorted(set(then) | set(now), key=lambda key: (key != "index", key))
+                if then.get(key) != now.get(key)
+            )
+            advice = (
+                "give the same settings to finish it, or delete it to start over"
+                if self.origin == self.partial
+                else "give the same settings to extend it, or write this run to another file"
+            )
+            raise InputError(
+                f"{self.origin}: was checked with other settings ({differences}); {advice}"
+            )
 
     def _check_paths(self) -> None:
         """Refuse, before anything is written, a FILE or FILE.partial that is not a plain
@@ -459,29 +474,63 @@ def _check_settings(
     """The ``check`` settings a report line records: the index searched (its real path),
     whether each document's own entry was left out, and the search options that differ
     from the defaults (field -> value)."""
-    defaults = SearchOptions()
     settings = {
         "index": os.path.realpath(Path(index).expanduser()),
         "exclude_self": exclude_self,
-        "options": {
-            field: value
-            for field, value in options._asdict().items()
-            if value != getattr(defaults, field)
-        },
+        "options": _differences(options, SearchOptions()),
     }
     # as a report line reads back (a tuple becomes a list), so the two compare equal
     return dict(json.loads(json.dumps(settings)))
 
 
+def _differences(options: Any, defaults: Any) -> dict[str, Any]:
+    """The fields of the named tuple ``options`` that differ from ``defaults``, field ->
+    value; a nested named tuple (``align``) as its own differences, by name."""
+    found: dict[str, Any] = {}
+    for field, value in options._asdict().items():
+        default = getattr(defaults, field)
+        if value == default:
+            continue
+        nested = hasattr(value, "_asdict") and type(value) is type(default)
+        found[field] = _differences(value, default) if nested else value
+    return found
+
+
+def _shown(value: Any) -> str:
+    return "none" if value is None else json.dumps(value)
+
+
 def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
-    """``settings`` as one level of keys, every search option by its own name, those not
-    recorded at their defaults (for messages)."""
+    """``settings`` as one level of keys, every search option by its own name (a nested
+    one as ``align.name``), those not recorded at their defaults: for comparing, and for
+    telling what differs."""
     flat = {key: value for key, value in settings.items() if key != "options"}
-    flat.update(json.loads(json.dumps(SearchOptions()._asdict())))
+    flat.update(_DEFAULT_OPTIONS)
     options = settings.get("options")
     if isinstance(options, dict):
-        flat.update(options)
+        flat.update(_flat_options(options))
     return flat
+
+
+def _flat_options(options: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in options.items():
+        if isinstance(value, dict):
+            flat.update(_flat_options(value, f"{prefix}{key}."))
+        else:
+            flat[prefix + key] = value
+    return flat
+
+
+def _all_fields(options: Any) -> dict[str, Any]:
+    return {
+        field: _all_fields(value) if hasattr(value, "_asdict") else value
+        for field, value in options._asdict().items()
+    }
+
+
+# Every search option at its default, as a report line would record it.
+_DEFAULT_OPTIONS = _flat_options(json.loads(json.dumps(_all_fields(SearchOptions()))))
 
 
 def _check_line(
@@ -554,20 +603,26 @@ def _report_lock(target: Path, path: Path) -> Iterator[None]:
 def _resumed_report(target: Path, partial: Path) -> tuple[CheckReport | None, Path | None]:
     """What the report to carry on from (the partial one of an interrupted run, else a
     finished one) holds, and which file it is (``None`` for both when there is neither).
-    A partial report is made ready to append to."""
+    Nothing is changed."""
     origin = partial if partial.exists() else target if target.exists() else None
     if origin is None:
         return None, None
     try:
         earlier = read_check_report(origin, unfinished=origin == partial)
-        if origin == partial:
-            os.truncate(partial, earlier.length)  # a line torn by a killed run goes
-            if earlier.unterminated:
-                with open(partial, "ab") as handle:
-                    handle.write(b"\n")
     except OSError as exc:
         raise OutputError(f"{origin}: cannot resume from it ({exc.strerror or exc})") from None
     return earlier, origin
+
+
+def _ready_to_append(partial: Path, earlier: CheckReport) -> None:
+    """Drop a line torn by a killed run from ``partial``, and end its last line."""
+    try:
+        os.truncate(partial, earlier.length)
+        if earlier.unterminated:
+            with open(partial, "ab") as handle:
+                handle.write(b"\n")
+    except OSError as exc:
+        raise OutputError(f"{partial}: cannot resume from it ({exc.strerror or exc})") from None
 
 
 def _copy_report(target: Path, partial: Path, earlier: CheckReport) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
+from unspin._shown import one_line
 from unspin.align._types import Alignment, Passage, Rewrite, RewriteKind, Verdict
 from unspin.report._model import VERDICT_LABELS
 
@@ -50,14 +51,14 @@ def _percent(share: float) -> str:
 
 
 def _name(name: str) -> str:
-    """A document's name or id as one line of markup: characters that would break the
-    line or the terminal (newlines, escape codes) are written as escapes (``\\n``)."""
-    if not name.isprintable():
-        name = "".join(
-            char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-            for char in name
-        )
-    return escape(name)
+    """A document's name or id as one line of markup (see :func:`unspin._shown.one_line`)."""
+    return escape(one_line(name))
+
+
+def _text(text: str) -> str:
+    """Document text as markup: escape codes and other controls written as escapes, so
+    a document cannot drive the terminal (its line breaks and tabs stay)."""
+    return escape(one_line(text, keep="\n\r\t"))
 
 
 def _print(console: Console, markup: str) -> None:
@@ -169,20 +170,20 @@ def _markup_range(text: str, rewrites: list[Rewrite], start: int, end: int) -> t
         inside = start <= r_start < end or (r_start == end and r_end == r_start)
         if not inside or r_start < cursor:
             continue
-        pieces.append(escape(text[cursor:r_start]))
+        pieces.append(_text(text[cursor:r_start]))
         pieces.append(_rewrite_markup(rewrite, text[r_start:r_end]))
         cursor = max(cursor, r_end)
     if cursor < end:
-        pieces.append(escape(text[cursor:end]))
+        pieces.append(_text(text[cursor:end]))
         cursor = end
     return "".join(pieces), cursor
 
 
 def _rewrite_markup(rewrite: Rewrite, shown: str) -> str:
     if rewrite.kind is RewriteKind.DELETION:
-        return f"[{_DELETED}]{escape(f'[-{rewrite.source_text}]')}[/]"
+        return f"[{_DELETED}]{_text(f'[-{rewrite.source_text}]')}[/]"
     if rewrite.kind is RewriteKind.INSERTION:
-        return f"[{_INSERTED}]{escape(shown)}[/][{_ORIGINAL}]{escape('[+]')}[/]"
+        return f"[{_INSERTED}]{_text(shown)}[/][{_ORIGINAL}]{_text('[+]')}[/]"
     style = _SYNONYM if rewrite.synonym else _SUBSTITUTED
-    original = escape(f"[{rewrite.source_text}]")
-    return f"[{style}]{escape(shown)}[/][{_ORIGINAL}]{original}[/]"
+    original = _text(f"[{rewrite.source_text}]")
+    return f"[{style}]{_text(shown)}[/][{_ORIGINAL}]{original}[/]"
