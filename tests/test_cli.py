@@ -569,17 +569,20 @@ def test_a_signal_after_the_command_is_done_keeps_its_exit_code(signal_name: str
     assert result.stdout.startswith("unspin ") and result.stderr == ""
 
 
-def test_a_ctrl_c_while_the_command_line_loads_is_one_line() -> None:
-    # The console script's module imports nothing of the package, so the interruption
-    # is caught wherever the loading was (here: as numpy is imported).
+@pytest.mark.parametrize(
+    "interrupt", ["raise KeyboardInterrupt", "os.kill(os.getpid(), signal.SIGTERM)"]
+)
+def test_an_interruption_while_the_command_line_loads_is_one_line(interrupt: str) -> None:
+    # The console script's module imports nothing of the package, so a Ctrl-C or a
+    # SIGTERM is caught wherever the loading was (here: as numpy is imported).
     code = (
-        "import sys\n"
+        "import os, signal, sys\n"
         "import _unspin_console\n"
         "assert 'unspin' not in sys.modules\n"
         "class Interrupting:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
         "        if name == 'numpy':\n"
-        "            raise KeyboardInterrupt\n"
+        f"            {interrupt}\n"
         "sys.modules.pop('numpy', None)\n"
         "sys.meta_path.insert(0, Interrupting())\n"
         "sys.argv = ['unspin', '--version']\n"
