@@ -1334,7 +1334,7 @@ def _terminated(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code (the console script exits with it)."""
-    return _signalled_main(argv, exiting=False)
+    return _signalled_main(argv)
 
 
 def run() -> NoReturn:
@@ -1344,16 +1344,16 @@ def run() -> NoReturn:
     finished run's exit code into the signal's."""
     outcome: list[int] = []
     try:
-        _signalled_main(None, exiting=True, outcome=outcome)
+        _signalled_main(None, outcome=outcome)
     except KeyboardInterrupt:  # in the instant between the command's end and the ignoring
         if not outcome:
             typer.echo("unspin: interrupted", err=True)
     sys.exit(outcome[0] if outcome else EXIT_INTERRUPTED)
 
 
-def _signalled_main(
-    argv: list[str] | None, *, exiting: bool, outcome: list[int] | None = None
-) -> int:
+def _signalled_main(argv: list[str] | None, *, outcome: list[int] | None = None) -> int:
+    """:func:`main`; given ``outcome`` (the process exits next), the exit code is put
+    there and Ctrl-C and SIGTERM are ignored from then on."""
     previous = None
     if threading.current_thread() is threading.main_thread():
         previous = signal.signal(signal.SIGTERM, _terminated)
@@ -1361,10 +1361,10 @@ def _signalled_main(
         code = _main(argv)
         if outcome is not None:
             outcome.append(code)  # the command's code stands whatever comes now
-        if exiting and previous is not None:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_IGN)
-            previous = None
+            if previous is not None:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+                signal.signal(signal.SIGTERM, signal.SIG_IGN)
+                previous = None
         return code
     finally:
         if previous is not None:
