@@ -9,7 +9,16 @@ from pathlib import Path
 import pytest
 
 from conftest import news_article
-from unspin import AlignOptions, Document, FormatError, Index, InputError, ReportLockedError
+from unspin import (
+    AlignOptions,
+    Document,
+    FormatError,
+    Index,
+    InputError,
+    ReportLockedError,
+    ReportSettingsError,
+    SettingDifference,
+)
 from unspin.index import SearchOptions, check_documents
 from unspin.report import (
     CheckReportWriter,
@@ -141,12 +150,51 @@ def test_a_report_is_carried_on_only_with_the_settings_it_was_checked_with(
             ).__enter__()
         assert difference in str(caught.value) and "\n" not in str(caught.value)
         assert "write this run to another file" in str(caught.value)
+        assert isinstance(caught.value, ReportSettingsError)
+        assert caught.value.report == str(out) and len(caught.value.differences) == 1
     before = out.read_bytes()
     assert not (tmp_path / "report.jsonl.partial").exists()
     # The same settings, with the index named another way (a symbolic link), carry on.
     (tmp_path / "link").symlink_to(index_path)
     again = _check(out, tmp_path / "link", _queries(1, 2), narrow, resume=True)
     assert again.lines == 1 and out.read_bytes().startswith(before)
+
+
+def test_the_html_directory_is_a_setting_and_a_refusal_names_settings_as_asked(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out, pages = tmp_path / "report.jsonl", tmp_path / "pages"
+    _check(out, index_path, _queries(1), SearchOptions(), html_dir=pages)
+    assert read_check_report(out).settings[0]["html_dir"] == str(pages.resolve())
+    # named another way (a symbolic link), the same directory carries on
+    (tmp_path / "link").symlink_to(pages)
+    assert (
+        _check(
+            out,
+            index_path,
+            _queries(1, 2),
+            SearchOptions(),
+            html_dir=tmp_path / "link",
+            resume=True,
+        ).lines
+        == 1
+    )
+    for html_dir, now in ((tmp_path / "other", str((tmp_path / "other").resolve())), (None, None)):
+        with pytest.raises(ReportSettingsError) as caught:
+            CheckReportWriter(
+                out, resume=True, index=index_path, html_dir=html_dir, options=SearchOptions(top=3)
+            ).__enter__()
+        assert caught.value.differences == (
+            SettingDifference("html_dir", str(pages.resolve()), now),
+            SettingDifference("top", 10, 3),
+        )
+        told = caught.value.describe({"top": "--top"})
+        assert "; --top 10 then, 3 now)" in told and told.startswith(f"{out}: was checked")
+        assert "; top 10 then, 3 now)" in str(caught.value)
+    # a report begun without pages records no directory, as before
+    plain = tmp_path / "plain.jsonl"
+    _check(plain, index_path, _queries(1), SearchOptions())
+    assert "html_dir" not in read_check_report(plain).settings[0]
 
 
 def test_a_refused_resume_leaves_the_partial_report_as_it_was(

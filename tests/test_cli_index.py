@@ -335,6 +335,21 @@ def test_an_interrupted_check_keeps_its_finished_lines_and_resume_finishes_it(
         searched.append(text)
         return real(self, text, **kwargs)  # type: ignore[arg-type]
 
+    # The earlier lines name pages in reports: resuming with other pages, or none, would
+    # leave one report naming pages in two places, or some documents without theirs.
+    elsewhere = tmp_path / "elsewhere"
+    _one_line_error(
+        _run(*command[:-4], "--html-dir", elsewhere, "-j", "1", "--resume"),
+        2,
+        f'other settings (--html-dir "{reports.resolve()}" then, "{elsewhere.resolve()}" now)',
+        "delete it to start over",
+    )
+    _one_line_error(
+        _run(*command[:-4], "-j", "1", "--resume"),
+        2,
+        f'(--html-dir "{reports.resolve()}" then, none now)',
+    )
+    assert _report_names(partial) == ["1.txt", "2.txt"] and not elsewhere.exists()
     monkeypatch.setattr(unspin.index.Index, "search", spy)
     resumed = _run(*command, "--resume")
     assert resumed.exit_code == 0, resumed.output  # type: ignore[attr-defined]
@@ -348,6 +363,7 @@ def test_an_interrupted_check_keeps_its_finished_lines_and_resume_finishes_it(
     # A straight run writes the same report.
     straight = tmp_path / "straight.jsonl"
     assert _run("check", index_dir, queries, "-o", straight, "-j", "1").exit_code == 0  # type: ignore[attr-defined]
+    assert all(line["check"].pop("html_dir") == str(reports.resolve()) for line in lines)
     assert [{k: v for k, v in line.items() if k != "html_report"} for line in lines] == [
         json.loads(line) for line in straight.read_text().splitlines()
     ]
@@ -431,7 +447,7 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     _one_line_error(
         _run("check", index_dir, queries, "-o", out, "--top", "3", "--resume"),
         2,
-        "other settings (top 10 then, 3 now)",
+        "other settings (--top 10 then, 3 now)",
     )
     # With nothing new, the finished report is not touched at all.
     again = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")

@@ -9,7 +9,8 @@ caller (and the CLI) can catch one class and show its one-line message::
     │   ├── NotAFileError           a directory (or device) where a file is expected
     │   ├── EmptyInputError         no text at all (empty or whitespace only)
     │   ├── BinaryInputError        bytes that are not text (NUL bytes, control noise)
-    │   └── InputTooLargeError      larger than the configured limit
+    │   ├── InputTooLargeError      larger than the configured limit
+    │   └── ReportSettingsError     a check report resumed with other settings
     ├── FormatError           a file in a format unspin reads (PAN XML, pairs list) is malformed
     ├── LexiconError          the packaged lexicon is missing or damaged
     ├── OutputError           an output file or directory cannot be written
@@ -22,6 +23,10 @@ caller (and the CLI) can catch one class and show its one-line message::
 """
 
 from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, NamedTuple
 
 __all__ = [
     "BinaryInputError",
@@ -38,6 +43,8 @@ __all__ = [
     "NotAFileError",
     "OutputError",
     "ReportLockedError",
+    "ReportSettingsError",
+    "SettingDifference",
     "UnspinError",
     "WorkerError",
 ]
@@ -69,6 +76,41 @@ class BinaryInputError(InputError):
 
 class InputTooLargeError(InputError):
     """The input is larger than the allowed maximum."""
+
+
+class SettingDifference(NamedTuple):
+    """One setting a report was checked with, then and now (``None``: not set)."""
+
+    name: str
+    then: Any
+    now: Any
+
+
+class ReportSettingsError(InputError):
+    """A check report would be carried on with other settings than its lines were checked
+    with. ``report`` is the file, ``differences`` each setting that differs (by its
+    field name: ``index``, ``top``, ``align.min_pair_words``...), ``advice`` what to do;
+    :meth:`describe` tells it with other names for the settings (the CLI's flags)."""
+
+    def __init__(self, report: str, differences: Sequence[SettingDifference], advice: str) -> None:
+        self.report = report
+        self.differences = tuple(differences)
+        self.advice = advice
+        super().__init__(self.describe())
+
+    def describe(self, names: Mapping[str, str] | None = None) -> str:
+        """The one-line message, each setting shown as ``names`` calls it (else by its
+        field name)."""
+        names = names or {}
+        differences = "; ".join(
+            f"{names.get(name, name)} {_shown(then)} then, {_shown(now)} now"
+            for name, then, now in self.differences
+        )
+        return f"{self.report}: was checked with other settings ({differences}); {self.advice}"
+
+
+def _shown(value: Any) -> str:
+    return "none" if value is None else json.dumps(value)
 
 
 class FormatError(UnspinError):

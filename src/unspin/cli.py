@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Final, NoReturn
 
 import typer
 from rich.console import Console
@@ -42,7 +42,13 @@ from rich.progress import (
 )
 
 from unspin import __version__
-from unspin._exceptions import InputError, OutputError, UnspinError, WorkerError
+from unspin._exceptions import (
+    InputError,
+    OutputError,
+    ReportSettingsError,
+    UnspinError,
+    WorkerError,
+)
 from unspin._files import (
     default_directory_mode,
     output_kind,
@@ -1036,8 +1042,8 @@ def check(
             "--resume",
             help="Carry on from the report an interrupted or killed run left in "
             "FILE.partial, or extend a finished FILE with the inputs it lacks: documents "
-            "already reported are not searched again. The index and options must be "
-            "those the report was checked with.",
+            "already reported are not searched again. The index, the options and "
+            "--html-dir must be those the report was checked with.",
         ),
     ] = False,
 ) -> None:
@@ -1126,6 +1132,8 @@ def check(
                 if failed and failed == checked:  # a damaged index, most likely
                     which = "the one search" if failed == 1 else f"all {failed} searches"
                     raise _EverySearchFailed(f"{which} failed ({first_error})")
+        except ReportSettingsError as exc:  # told with the flags that set them
+            raise InputError(exc.describe(_CHECK_SETTING_FLAGS)) from None
         except _EverySearchFailed as exc:  # not a finished report: FILE is left as it was
             raise InputError(f"{exc}: {_interrupted_report(report, out)}") from None
         except KeyboardInterrupt:
@@ -1165,6 +1173,15 @@ def check(
 
 
 _SHOWN_FAILURES = 5  # failed searches named one by one; the rest are counted
+
+# The check settings a report line records, by the arguments of `check` that set them.
+_CHECK_SETTING_FLAGS: Final = {
+    "index": "INDEX_DIR",
+    "exclude_self": "--exclude-self",
+    "html_dir": "--html-dir",
+    "top": "--top",
+    "min_coverage": "--min-coverage",
+}
 
 
 class _EverySearchFailed(Exception):

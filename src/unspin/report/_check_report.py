@@ -33,7 +33,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, NamedTuple, Self
 
-from unspin._exceptions import FormatError, InputError, OutputError, ReportLockedError
+from unspin._exceptions import (
+    FormatError,
+    InputError,
+    OutputError,
+    ReportLockedError,
+    ReportSettingsError,
+    SettingDifference,
+)
 from unspin._files import default_file_mode, output_kind, write_atomically
 from unspin.index._check import CheckedDocument
 from unspin.index._types import SearchOptions
@@ -217,11 +224,12 @@ class CheckReportWriter:
     :class:`~unspin.OutputError`.
 
     ``index`` (the index directory searched) and ``exclude_self``, with the search
-    ``options`` that differ from the defaults, are recorded in each line as its
-    ``check`` settings. A report is only carried on with the settings its lines were
-    checked with: resuming one checked otherwise (another index, ``top``,
-    ``min_coverage``...) raises :class:`~unspin.InputError`, so one report never mixes
-    answers to two questions.
+    ``options`` that differ from the defaults and ``html_dir`` when given, are recorded
+    in each line as its ``check`` settings. A report is only carried on with the
+    settings its lines were checked with: resuming one checked otherwise (another index,
+    ``top``, ``min_coverage``, another or no HTML directory...) raises
+    :class:`~unspin.ReportSettingsError` (an :class:`~unspin.InputError`), so one report
+    never mixes answers to two questions, nor names pages in two places.
     """
 
     _IN_FLIGHT = 32  # lines waiting for their HTML pages
@@ -248,7 +256,9 @@ class CheckReportWriter:
         self._options = options if options is not None else SearchOptions()
         #: What each line records as its ``check`` settings (``None``: no index given).
         self.settings = (
-            None if index is None else _check_settings(index, self._options, exclude_self)
+            None
+            if index is None
+            else _check_settings(index, self._options, exclude_self, self.html_dir)
         )
         #: What the report resumed or extended holds (``None``: a new report).
         self.earlier: CheckReport | None = None
@@ -328,19 +338,17 @@ class CheckReportWriter:
             then = _flat(earlier)
             if then == now:
                 continue
-            differences = "; ".join(
-                f"{key} {_shown(then.get(key))} then, {_shown(now.get(key))} now"
+            differences = [
+                SettingDifference(key, then.get(key), now.get(key))
                 for key in sorted(set(then) | set(now), key=lambda key: (key != "index", key))
                 if then.get(key) != now.get(key)
-            )
+            ]
             advice = (
                 "give the same settings to finish it, or delete it to start over"
                 if self.origin == self.partial
                 else "give the same settings to extend it, or write this run to another file"
             )
-            raise InputError(
-                f"{self.origin}: was checked with other settings ({differences}); {advice}"
-            )
+            raise ReportSettingsError(str(self.origin), differences, advice)
 
     def _check_paths(self) -> None:
         """Refuse, before anything is written, a FILE or FILE.partial that is not a plain
@@ -469,16 +477,22 @@ class CheckReportWriter:
 
 
 def _check_settings(
-    index: str | Path, options: SearchOptions, exclude_self: bool = False
+    index: str | Path,
+    options: SearchOptions,
+    exclude_self: bool = False,
+    html_dir: Path | None = None,
 ) -> dict[str, Any]:
     """The ``check`` settings a report line records: the index searched (its real path),
-    whether each document's own entry was left out, and the search options that differ
-    from the defaults (field -> value)."""
-    settings = {
+    whether each document's own entry was left out, the search options that differ
+    from the defaults (field -> value), and the directory of the HTML reports (its real
+    path) when there is one: the pages the earlier lines name are there."""
+    settings: dict[str, Any] = {
         "index": os.path.realpath(Path(index).expanduser()),
         "exclude_self": exclude_self,
         "options": _differences(options, SearchOptions()),
     }
+    if html_dir is not None:
+        settings["html_dir"] = os.path.realpath(html_dir.expanduser())
     # as a report line reads back (a tuple becomes a list), so the two compare equal
     return dict(json.loads(json.dumps(settings)))
 
@@ -494,10 +508,6 @@ def _differences(options: Any, defaults: Any) -> dict[str, Any]:
         nested = hasattr(value, "_asdict") and type(value) is type(default)
         found[field] = _differences(value, default) if nested else value
     return found
-
-
-def _shown(value: Any) -> str:
-    return "none" if value is None else json.dumps(value)
 
 
 def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
