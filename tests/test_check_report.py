@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from pathlib import Path
 
@@ -127,7 +129,9 @@ def test_a_report_is_carried_on_only_with_the_settings_it_was_checked_with(
     out = tmp_path / "report.jsonl"
     narrow = SearchOptions(top=2, min_coverage=0.2, align=AlignOptions(min_pair_words=12))
     _check(out, index_path, _queries(1), narrow)
-    assert read_check_report(out).settings == (
+    (recorded,) = read_check_report(out).settings
+    assert re.fullmatch("[0-9a-f]{16}", recorded["defaults"])  # which defaults, in short
+    assert ({k: v for k, v in recorded.items() if k != "defaults"},) == (
         {
             "index": str(index_path.resolve()),
             "exclude_self": False,
@@ -195,6 +199,26 @@ def test_the_html_directory_is_a_setting_and_a_refusal_names_settings_as_asked(
     plain = tmp_path / "plain.jsonl"
     _check(plain, index_path, _queries(1), SearchOptions())
     assert "html_dir" not in read_check_report(plain).settings[0]
+
+
+def test_lines_checked_under_other_defaults_are_told_not_refused(
+    tmp_path: Path, index_path: Path
+) -> None:
+    out = tmp_path / "report.jsonl"
+    _check(out, index_path, _queries(1), SearchOptions(top=3))
+    with CheckReportWriter(
+        out, resume=True, index=index_path, options=SearchOptions(top=3)
+    ) as same:
+        assert not same.other_defaults
+    # as another version of unspin, whose defaults differ, would have written it
+    line = json.loads(out.read_text())
+    line["check"]["defaults"] = "0123456789abcdef"
+    out.write_text(json.dumps(line) + "\n")
+    again = _check(out, index_path, _queries(1, 2), SearchOptions(top=3), resume=True)
+    assert again.other_defaults and again.lines == 1
+    # the settings given are still compared
+    with pytest.raises(ReportSettingsError, match="top 3 then, 10 now"):
+        CheckReportWriter(out, resume=True, index=index_path).__enter__()
 
 
 def test_a_refused_resume_leaves_the_partial_report_as_it_was(

@@ -473,6 +473,15 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     warned = _run("check", index_dir, queries, "-o", out, "--top", "3", "--resume")
     assert warned.exit_code == 0  # type: ignore[attr-defined]
     assert "5 of the 5 lines in" in warned.output and "record no settings" in warned.output  # type: ignore[attr-defined]
+    # Lines another version wrote under other defaults are told of, and carried on.
+    (queries / "6.txt").write_text(news_article(6))
+    fresh.write_text(
+        "".join(line.replace('"defaults": "', '"defaults": "0') for line in fresh.open())
+    )
+    told = _run("check", index_dir, queries, "-o", fresh, "-j", "1", "--resume")
+    assert told.exit_code == 0, told.output  # type: ignore[attr-defined]
+    assert "checked by an unspin with other default settings" in told.output  # type: ignore[attr-defined]
+    assert "checked 2 documents (and 4 documents reported before)" in told.output  # type: ignore[attr-defined]
 
 
 def test_each_line_is_on_disk_as_soon_as_its_document_is_checked(

@@ -1092,6 +1092,13 @@ def check(
                         "compared with this run's",
                         err=True,
                     )
+                if report.other_defaults:
+                    typer.echo(
+                        f"unspin: warning: some lines in {report.origin} were checked by an "
+                        "unspin with other default settings (another version), so their "
+                        "answers may differ from this run's",
+                        err=True,
+                    )
                 task = progress.add_task("read", total=total or None, documents=0)
                 documents = _documents(
                     inputs,

@@ -22,6 +22,7 @@ import collections
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -279,6 +280,18 @@ class CheckReportWriter:
         return self.origin is not None and self.origin == self.path
 
     @property
+    def other_defaults(self) -> bool:
+        """Whether some lines of the report resumed or extended were checked by an unspin
+        with other defaults than this one's (another version): the options they record
+        matched this run's, but what they left at the defaults may have meant otherwise."""
+        if self.earlier is None:
+            return False
+        return any(
+            settings.get("defaults", _DEFAULTS_DIGEST) != _DEFAULTS_DIGEST
+            for settings in self.earlier.settings
+        )
+
+    @property
     def skip(self) -> Mapping[str, int]:
         """Documents the report holds already, id -> count."""
         return self.earlier.names if self.earlier is not None else collections.Counter()
@@ -493,6 +506,7 @@ def _check_settings(
     }
     if html_dir is not None:
         settings["html_dir"] = os.path.realpath(html_dir.expanduser())
+    settings["defaults"] = _DEFAULTS_DIGEST
     # as a report line reads back (a tuple becomes a list), so the two compare equal
     return dict(json.loads(json.dumps(settings)))
 
@@ -514,7 +528,7 @@ def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
     """``settings`` as one level of keys, every search option by its own name (a nested
     one as ``align.name``), those not recorded at their defaults: for comparing, and for
     telling what differs."""
-    flat = {key: value for key, value in settings.items() if key != "options"}
+    flat = {key: value for key, value in settings.items() if key not in ("options", "defaults")}
     flat.update(_DEFAULT_OPTIONS)
     options = settings.get("options")
     if isinstance(options, dict):
@@ -541,6 +555,11 @@ def _all_fields(options: Any) -> dict[str, Any]:
 
 # Every search option at its default, as a report line would record it.
 _DEFAULT_OPTIONS = _flat_options(json.loads(json.dumps(_all_fields(SearchOptions()))))
+# Lines record only the options that differ from the defaults, so each also records which
+# defaults those were: another unspin's (one that changed or added an option) are told.
+_DEFAULTS_DIGEST = hashlib.blake2b(
+    json.dumps(_DEFAULT_OPTIONS, sort_keys=True).encode(), digest_size=8
+).hexdigest()
 
 
 def _check_line(
