@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 import re
 import shutil
 from pathlib import Path
@@ -24,6 +25,7 @@ from unspin import (
 from unspin.index import SearchOptions, check_documents
 from unspin.report import (
     CheckReportWriter,
+    _check_report,
     is_check_report,
     read_check_report,
     search_result_to_json,
@@ -219,6 +221,44 @@ def test_lines_checked_under_other_defaults_are_told_not_refused(
     # the settings given are still compared
     with pytest.raises(ReportSettingsError, match="top 3 then, 10 now"):
         CheckReportWriter(out, resume=True, index=index_path).__enter__()
+
+
+def test_lines_of_the_first_settings_format_carry_on_with_their_html_directory(
+    tmp_path: Path, index_path: Path
+) -> None:
+    # As the unspin before the digest wrote them: no "defaults", no "html_dir".
+    out, pages = tmp_path / "report.jsonl", tmp_path / "pages"
+    _check(out, index_path, _queries(1), SearchOptions(), html_dir=pages)
+    line = json.loads(out.read_text())
+    del line["check"]["defaults"], line["check"]["html_dir"]
+    out.write_text(json.dumps(line) + "\n")
+    again = _check(out, index_path, _queries(1, 2), SearchOptions(), html_dir=pages, resume=True)
+    assert again.lines == 1 and not again.other_defaults
+    # their options are still compared
+    with pytest.raises(ReportSettingsError, match="top 10 then, 3 now"):
+        CheckReportWriter(
+            out, resume=True, index=index_path, html_dir=pages, options=SearchOptions(top=3)
+        ).__enter__()
+
+
+def test_the_defaults_digest_changes_only_with_the_search_defaults() -> None:
+    # Changing a search default changes what every report line means: when this fails,
+    # the change was deliberate, so update the digest here and in the README.
+    assert _check_report._DEFAULTS_DIGEST == "da913584b649e2fe"
+    assert _check_report._FIRST_DEFAULTS_DIGEST == "da913584b649e2fe"  # fixed for good
+
+
+def test_a_settings_refusal_pickles_and_shows_names_as_they_are() -> None:
+    error = ReportSettingsError(
+        "r.jsonl", [SettingDifference("html_dir", "/tmp/pagés", None)], "start over"
+    )
+    assert str(error) == (
+        'r.jsonl: was checked with other settings (html_dir "/tmp/pagés" then, none now); '
+        "start over"
+    )
+    copy = pickle.loads(pickle.dumps(error))
+    assert isinstance(copy, ReportSettingsError) and str(copy) == str(error)
+    assert copy.differences == error.differences and copy.report == "r.jsonl"
 
 
 def test_a_refused_resume_leaves_the_partial_report_as_it_was(

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -444,10 +445,18 @@ def test_resume_drops_a_line_torn_by_a_killed_run_and_extends_a_finished_report(
     assert _report_names(out) == ["1.txt", "2.txt", "3.txt", "4.txt"]
     # Other options would mix two questions' answers in one report: refused, untouched.
     before = os.stat(out)
+    other_index = tmp_path / "other.idx"
+    shutil.copytree(index_dir, other_index)
+    for changed, told in (
+        (("--top", "3"), "(--top 10 then, 3 now)"),
+        (("--min-coverage", "0.3"), "(--min-coverage 0.0 then, 0.3 now)"),
+        (("--exclude-self",), "(--exclude-self false then, true now)"),
+    ):
+        _one_line_error(_run("check", index_dir, queries, "-o", out, *changed, "--resume"), 2, told)
     _one_line_error(
-        _run("check", index_dir, queries, "-o", out, "--top", "3", "--resume"),
+        _run("check", other_index, queries, "-o", out, "--resume"),
         2,
-        "other settings (--top 10 then, 3 now)",
+        f'(INDEX_DIR "{index_dir.resolve()}" then, "{other_index.resolve()}" now)',
     )
     # With nothing new, the finished report is not touched at all.
     again = _run("check", index_dir, queries, "-o", out, "-j", "1", "--resume")

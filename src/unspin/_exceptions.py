@@ -98,6 +98,11 @@ class ReportSettingsError(InputError):
         self.advice = advice
         super().__init__(self.describe())
 
+    def __reduce__(
+        self,
+    ) -> tuple[type[ReportSettingsError], tuple[str, tuple[SettingDifference, ...], str]]:
+        return type(self), (self.report, self.differences, self.advice)
+
     def describe(self, names: Mapping[str, str] | None = None) -> str:
         """The one-line message, each setting shown as ``names`` calls it (else by its
         field name)."""
@@ -110,7 +115,7 @@ class ReportSettingsError(InputError):
 
 
 def _shown(value: Any) -> str:
-    return "none" if value is None else json.dumps(value)
+    return "none" if value is None else json.dumps(value, ensure_ascii=False)
 
 
 class FormatError(UnspinError):

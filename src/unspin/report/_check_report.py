@@ -287,7 +287,7 @@ class CheckReportWriter:
         if self.earlier is None:
             return False
         return any(
-            settings.get("defaults", _DEFAULTS_DIGEST) != _DEFAULTS_DIGEST
+            settings.get("defaults", _FIRST_DEFAULTS_DIGEST) != _DEFAULTS_DIGEST
             for settings in self.earlier.settings
         )
 
@@ -346,9 +346,11 @@ class CheckReportWriter:
     def _refuse_other_settings(self) -> None:
         if self.earlier is None or self.settings is None:
             return  # a writer given no index records nothing to compare
-        now = _flat(self.settings)
         for earlier in self.earlier.settings:
-            then = _flat(earlier)
+            now, then = _flat(self.settings), _flat(earlier)
+            if "defaults" not in earlier:
+                # written before lines recorded their HTML directory: not compared
+                now.pop("html_dir", None)
             if then == now:
                 continue
             differences = [
@@ -560,6 +562,9 @@ _DEFAULT_OPTIONS = _flat_options(json.loads(json.dumps(_all_fields(SearchOptions
 _DEFAULTS_DIGEST = hashlib.blake2b(
     json.dumps(_DEFAULT_OPTIONS, sort_keys=True).encode(), digest_size=8
 ).hexdigest()
+# The defaults of the unspin that recorded settings but no digest yet (0.1.0 until
+# 2026-12-07): lines without one were checked under these.
+_FIRST_DEFAULTS_DIGEST = "da913584b649e2fe"
 
 
 def _check_line(
