@@ -52,7 +52,7 @@ from _harness import (
     system_unavailable_reason,
 )
 
-SECTIONS = ("startup", "analysis", "align", "pan")
+SECTIONS = ("startup", "analysis", "fingerprint", "align", "pan")
 
 
 def _median_wall(command: list[str], runs: int = 5) -> float:
@@ -167,6 +167,80 @@ def measure_analysis(corpus_dir: Path, every: int) -> dict[str, object]:
         f"  documents whose analysis differs from the reference: {differing}"
     )
     return results
+
+
+def measure_fingerprint(corpus_dir: Path, every: int) -> dict[str, object]:
+    """Fingerprints of the same documents, as an index build makes them (batches of
+    ``fingerprint_documents``) and as queries do (``fingerprint_query`` per document),
+    each from a word-code table that starts empty: its codes from the packaged form
+    table (the fast path) or from the lexicon's morphology (the reference); the
+    postings of both must be identical."""
+    import numpy as np
+
+    from unspin.index import _fingerprint, fingerprint_documents, fingerprint_query
+    from unspin.io import read_document
+    from unspin.text._forms import form_table
+    from unspin.text._lexicon import Lexicon
+
+    _, paths = _sample_documents(corpus_dir, every)
+    texts = []
+    for path in paths:
+        try:
+            texts.append(read_document(path).text)
+        except Exception:  # binary or empty: not indexed either
+            continue
+    megabytes = sum(len(text.encode("utf-8")) for text in texts) / 1e6
+    form_table()  # loaded once per process by both paths' callers (analysis needs it)
+    batch = 1000
+
+    def cold(fast: bool) -> None:
+        lexicon = Lexicon.default()  # its memos too: the reference starts as cold
+        for memo in (lexicon._concepts_cache, lexicon._lemma_cache, lexicon._base_forms_cache):
+            memo.clear()
+        _fingerprint._tables.clear()
+        tables = _fingerprint._tables_for(None)
+        if not fast:
+            tables.text._forms = None
+
+    def build() -> tuple[float, list[object]]:
+        start = time.process_time()
+        parts = [
+            fingerprint_documents(texts[at : at + batch]) for at in range(0, len(texts), batch)
+        ]
+        return time.process_time() - start, parts
+
+    def queries() -> tuple[float, list[object]]:
+        start = time.process_time()
+        found = [fingerprint_query(text) for text in texts]
+        return time.process_time() - start, found
+
+    figures: dict[str, object] = {"documents": len(texts), "megabytes": megabytes}
+    differing = 0
+    for name, run in (("build", build), ("query", queries)):
+        cold(fast=False)
+        reference_s, reference = run()
+        cold(fast=True)
+        fast_s, fast = run()
+        warm_s, _ = run()
+        differing += sum(
+            not all(np.array_equal(a, b) for a, b in zip(x, y, strict=True))  # type: ignore[call-overload]
+            for x, y in zip(fast, reference, strict=True)
+        )
+        figures[name] = {
+            "reference_cpu_s": reference_s,
+            "fast_cold_cpu_s": fast_s,
+            "fast_warm_cpu_s": warm_s,
+            "speedup_cold": reference_s / fast_s,
+        }
+        print(
+            f"  {name}: reference {megabytes / reference_s:6.2f} MB/s ({reference_s:.2f} s CPU), "
+            f"fast cold {megabytes / fast_s:6.2f} MB/s ({fast_s:.2f} s), "
+            f"x{reference_s / fast_s:.2f}; warm {megabytes / warm_s:6.2f} MB/s ({warm_s:.2f} s)"
+        )
+    cold(fast=True)
+    figures["results_differing_from_reference"] = differing
+    print(f"  batches or queries whose fingerprints differ from the reference: {differing}")
+    return figures
 
 
 def measure_align(corpus_dir: Path, every: int) -> dict[str, float]:
@@ -307,6 +381,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "analysis" in sections:
         print(f"analysis (documents of every {args.every}th pair, one process, CPU time):")
         results["analysis"] = measure_analysis(corpus_dir, args.every)
+    if "fingerprint" in sections:
+        print(f"fingerprints (documents of every {args.every}th pair, one process, CPU time):")
+        results["fingerprint"] = measure_fingerprint(corpus_dir, args.every)
     if "align" in sections:
         print(f"alignment per pair (every {args.every}th pair, documents analysed beforehand):")
         results["align"] = measure_align(corpus_dir, args.every)
@@ -321,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"results: {results_path}")
     analysis = results.get("analysis")
     if isinstance(analysis, dict) and analysis["documents_differing_from_reference"]:
+        return 1
+    fingerprint = results.get("fingerprint")
+    if isinstance(fingerprint, dict) and fingerprint["results_differing_from_reference"]:
         return 1
     return 0
 

@@ -9,7 +9,9 @@ from hypothesis import strategies as st
 
 from conftest import news_article
 from unspin.index import FingerprintOptions, fingerprint_documents, fingerprint_query
-from unspin.index._fingerprint import _two_lowest, _two_lowest_reference
+from unspin.index._fingerprint import _CodeTable, _two_lowest, _two_lowest_reference
+from unspin.text._forms import form_table
+from unspin.text._lexicon import Lexicon
 
 TEXT = (
     "The council approved plans to rebuild the old bridge in Ardmore on Monday, a project "
@@ -187,3 +189,36 @@ def test_two_lowest_matches_its_reference(values: list[int], window: int, few: b
     reference = _two_lowest_reference(array, window)
     assert np.array_equal(fast[0], reference[0])
     assert np.array_equal(fast[1], reference[1])
+
+
+def _code_tables() -> tuple[_CodeTable, _CodeTable]:
+    """A code table on the form table's path, and one on the lexicon's (the reference)."""
+    fast, slow = _CodeTable(Lexicon.default()), _CodeTable(Lexicon.default())
+    assert fast._forms is not None  # the packaged table is there and answers
+    slow._forms = None
+    return fast, slow
+
+
+def test_the_form_table_path_gives_every_code_the_lexicon_gives() -> None:
+    fast, slow = _code_tables()
+    table = form_table()
+    assert table is not None
+    forms = sorted(table.index)[::40]  # every 40th form the table knows (~5,600)
+    forms += ["kesterton", "qwzx", "geese", "meetings", "bigger", "was", "also", "actually"]
+    forms += ["The", "Geese", "ünïcode", "straße", "naïve", "x", "a", "i", "42", "1st", "fifth"]
+    forms += ["snake_case", "under_", "٣", "e\u0301"]  # the lexicon's own path, and marks
+    for form in forms:
+        assert fast._code(form) == slow._code(form), form
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("abcdeilmnorstuyzé_1"), min_size=1, max_size=12))
+def test_any_form_gets_the_same_code_on_both_paths(form: str) -> None:
+    fast, slow = _code_tables()
+    assert fast._code(form) == slow._code(form)
+
+
+def test_a_lexicon_over_its_own_table_never_uses_the_packaged_form_table() -> None:
+    assert _CodeTable(Lexicon(max_senses=3))._forms is None
+    own = Lexicon._over(Lexicon.default()._table)
+    assert _CodeTable(own)._forms is None
