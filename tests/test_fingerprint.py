@@ -4,11 +4,12 @@ document and the query path, and unchanged by the edits spinners make."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import news_article
-from unspin.index import FingerprintOptions, fingerprint_documents, fingerprint_query
+from unspin.index import FingerprintOptions, _fingerprint, fingerprint_documents, fingerprint_query
 from unspin.index._fingerprint import _CodeTable, _two_lowest, _two_lowest_reference
 from unspin.text._forms import form_table
 from unspin.text._lexicon import Lexicon
@@ -222,3 +223,19 @@ def test_a_lexicon_over_its_own_table_never_uses_the_packaged_form_table() -> No
     assert _CodeTable(Lexicon(max_senses=3))._forms is None
     own = Lexicon._over(Lexicon.default()._table)
     assert _CodeTable(own)._forms is None
+
+
+def test_the_code_tables_start_afresh_past_their_bound_and_codes_stay(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = [" ".join(f"w{n}x{k}" for k in range(300)) + " " + TEXT for n in range(4)]
+    before = [fingerprint_documents([text]) for text in texts]
+    monkeypatch.setattr(_fingerprint, "_MAX_CODES", 500)
+    tables = _fingerprint._tables_for(None)
+    after = [fingerprint_documents([text]) for text in texts]
+    # each batch finds the tables over the bound and clears them: they never hold much more
+    assert len(tables.text) + len(tables.ascii) < 2 * 500
+    for a, b in zip(before, after, strict=True):
+        assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
+    first, again = fingerprint_query(texts[0]), fingerprint_query(texts[0])
+    assert np.array_equal(first.fingerprint, again.fingerprint)

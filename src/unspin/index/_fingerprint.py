@@ -211,6 +211,11 @@ _tables: dict[int, _Tables] = {}
 _tables_lock = threading.Lock()
 
 
+# Past this many forms the code tables start afresh, so that a stream of unique strings
+# (ids, typos, a web crawl) cannot grow them without bound; codes do not change.
+_MAX_CODES = 2_000_000
+
+
 def _tables_for(lexicon: Lexicon | None) -> _Tables:
     lexicon = lexicon or Lexicon.default()
     with _tables_lock:
@@ -218,6 +223,9 @@ def _tables_for(lexicon: Lexicon | None) -> _Tables:
         if tables is None:
             text = _CodeTable(lexicon)
             tables = _tables[id(lexicon)] = _Tables(text, _AsciiCodeTable(text))
+        elif len(tables.text) + len(tables.ascii) > _MAX_CODES:
+            tables.ascii.clear()
+            tables.text.clear()
         return tables
 
 
