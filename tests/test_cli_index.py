@@ -839,6 +839,28 @@ def test_index_add_says_when_an_id_is_given_twice(tmp_path: Path) -> None:
     )
 
 
+def test_search_and_check_never_write_inside_the_index(tmp_path: Path, index_dir: Path) -> None:
+    query = tmp_path / "q.txt"
+    query.write_text(news_article(1))
+    database = index_dir / "unspin-index.sqlite"
+    segments = sorted((index_dir / "segments").iterdir())
+    before = {path: path.read_bytes() for path in (database, *segments)}
+    (tmp_path / "link").symlink_to(index_dir)
+    for output in (database, segments[0], index_dir / "new.json", tmp_path / "link" / "x.json"):
+        _one_line_error(
+            _run("search", index_dir, query, "-o", output), 2, "inside the index", str(output)
+        )
+        _one_line_error(_run("check", index_dir, query, "-o", output), 2, "inside the index")
+    _one_line_error(
+        _run("check", index_dir, query, "-o", tmp_path / "r.jsonl", "--html-dir", index_dir),
+        2,
+        "inside the index",
+    )
+    assert {path: path.read_bytes() for path in (database, *segments)} == before
+    assert not (index_dir / "new.json").exists() and not (tmp_path / "r.jsonl").exists()
+    assert _run("index", "info", index_dir).exit_code == 0  # type: ignore[attr-defined]
+
+
 def test_check_refuses_outputs_that_would_overwrite_or_feed_its_inputs(
     tmp_path: Path, index_dir: Path
 ) -> None:

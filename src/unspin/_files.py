@@ -19,6 +19,7 @@ __all__ = [
     "default_file_mode",
     "output_kind",
     "refuse_overwriting",
+    "refuse_writing_into",
     "walked_into",
     "within",
     "write_atomically",
@@ -107,6 +108,17 @@ def refuse_overwriting(output: Path | None, inputs: Iterable[Path]) -> None:
         with contextlib.suppress(OSError):
             if str(given) != "-" and os.path.samefile(given.expanduser(), output.expanduser()):
                 raise InputError(f"{output}: is also an input; write the output elsewhere")
+
+
+def refuse_writing_into(output: Path | None, index_dir: Path) -> None:
+    """Raise :class:`~unspin.InputError` when ``output`` lies inside the index directory
+    ``index_dir`` (by real paths, a link into it too), where writing would damage the
+    index: its database, a segment file."""
+    if output is None or str(output) == "-":
+        return
+    located = Path(os.path.realpath(output.expanduser().parent)) / output.name
+    if within(output, (index_dir,)) or within(located, (index_dir,)):
+        raise InputError(f"{output}: inside the index {index_dir}; write the output elsewhere")
 
 
 def within(path: Path, directories: Iterable[Path]) -> Path | None:

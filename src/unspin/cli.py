@@ -53,6 +53,7 @@ from unspin._files import (
     default_directory_mode,
     output_kind,
     refuse_overwriting,
+    refuse_writing_into,
     walked_into,
     within,
     write_atomically,
@@ -946,6 +947,7 @@ def search(
         if candidates and output_format is not SearchFormat.JSON:
             raise InputError("--candidates: only with --format json")
         refuse_overwriting(output, (document,))
+        refuse_writing_into(output, index_dir)
         query = _read_input(document, max_size)
         options = SearchOptions(top=top, min_coverage=min_coverage)
         with Index.open(index_dir) as index:
@@ -1065,6 +1067,8 @@ def check(
             exclude_self=exclude_self,
         )
         refuse_overwriting(out, inputs)
+        refuse_writing_into(out, index_dir)
+        refuse_writing_into(html_dir, index_dir)
         _refuse_outputs_among_inputs(out, html_dir, inputs, recursive=recursive)
         # its own files, when the report is written inside an input directory
         own = (out, report.path, report.partial, report.lock_path)
