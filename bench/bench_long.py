@@ -1,6 +1,7 @@
 """Long documents: alignment time and memory against document length.
 
     python bench/bench_long.py [--words 12500,25000,50000,100000,200000] [--data DIR]
+    python bench/bench_long.py --words 12500 --letters 40000,200000,1000000,5000000
 
 Builds a source text of N words from BBC News articles (../shared/data/bbc-news, all
 topics, in file order), spins it with unspin's simulator (medium) and aligns the
@@ -42,6 +43,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", default="12500,25000,50000,100000,200000")
     parser.add_argument(
+        "--letters",
+        default="",
+        help="also analyse one run of each of these numbers of letters (e.g. 40000,1000000)",
+    )
+    parser.add_argument(
         "--data", type=Path, default=_REPO_ROOT.parent / "shared" / "data" / "bbc-news"
     )
     args = parser.parse_args()
@@ -65,8 +71,37 @@ def main() -> None:
             f"{len(result.passages):8}  {result.suspicious_coverage:8.3f}  {per_word / base:6.2f}",
             flush=True,
         )
+    if args.letters:
+        _runs_of_letters([int(n) for n in args.letters.split(",")])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak:.0f} MiB")
+
+
+def _runs_of_letters(lengths: list[int]) -> None:
+    """Analysis of one unbroken run of N letters (a scraped blob, an attack on the web
+    app), on the fast path and on the reference one (un-gluing tries each run for two
+    glued words): seconds, and seconds per letter against the shortest run."""
+    from unspin.text._reference import reference_analyse_text
+    from unspin.text._tokenize import split_glued
+
+    print("letters  fast_s  reference_s  fast_s_per_letter_vs_shortest  reference_vs_shortest")
+    bases: list[float] = []
+    for letters in lengths:
+        text = "a" * (letters - 5) + "house"
+        split_glued.cache_clear()
+        started = time.perf_counter()
+        analyse_text(text)
+        fast = time.perf_counter() - started
+        started = time.perf_counter()
+        reference_analyse_text(text)
+        reference = time.perf_counter() - started
+        if not bases:
+            bases = [fast / letters, reference / letters]
+        print(
+            f"{letters:<8} {fast:6.3f}  {reference:11.3f}  "
+            f"{fast / letters / bases[0]:29.2f}  {reference / letters / bases[1]:21.2f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

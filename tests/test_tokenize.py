@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from unspin.text._lexicon import Lexicon
 from unspin.text._tokenize import word_spans
 
 
@@ -227,3 +228,61 @@ def test_lowercasing_is_idempotent_on_every_code_point() -> None:
     for code in range(0x110000):
         lowered = chr(code).lower()
         assert lowered.lower() == lowered, hex(code)
+
+
+def _unbounded_splits(token: str, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+    """The splits of both paths with every cut tried, as before they were bounded."""
+    from unspin.text import _tokenize
+
+    splitter = _splitter()
+    with monkeypatch.context() as patch:
+        patch.setattr(splitter, "_longest_part", 10**9)
+        patch.setattr(_tokenize, "_longest_part", lambda lexicon: 10**9)
+        _tokenize.split_glued.cache_clear()
+        try:
+            return splitter.split(token), _tokenize.split_glued(token)  # type: ignore[attr-defined]
+        finally:
+            _tokenize.split_glued.cache_clear()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["When", "North", "the", "than", "Kesterton", "breakfast", "ing"]),
+            st.sampled_from(["pneumonoultramicroscopicsilicovolcanoconiosis", "Westerby"]),
+            st.from_regex(r"[A-Za-z]{1,12}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=5,
+    ).map("".join)
+)
+def test_trying_only_the_cuts_a_known_right_part_allows_changes_no_split(token: str) -> None:
+    from unspin.text._tokenize import split_glued
+
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        unbounded = _unbounded_splits(token, monkeypatch)
+    assert (_splitter().split(token), split_glued(token)) == unbounded  # type: ignore[attr-defined]
+
+
+def test_one_long_run_of_letters_tries_a_bounded_number_of_cuts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from unspin.text import _tokenize
+
+    splitter = _splitter()
+    tried: list[str] = []
+    real = splitter._is_part  # type: ignore[attr-defined]
+    monkeypatch.setattr(splitter, "_is_part", lambda part: tried.append(part) or real(part))
+    token = "a" * 200_000 + "house"
+    assert splitter.split(token) == ((0, len(token)),)  # type: ignore[attr-defined]
+    assert len(tried) <= 2 * splitter._longest_part  # type: ignore[attr-defined]
+    tried.clear()
+    real_reference = _tokenize._is_part
+    monkeypatch.setattr(
+        _tokenize,
+        "_is_part",
+        lambda lexicon, part: tried.append(part) or real_reference(lexicon, part),
+    )
+    assert _tokenize.split_glued("b" * 100_000 + "street") == ((0, 100_006),)
+    assert len(tried) <= 2 * _tokenize._longest_part(Lexicon.default())

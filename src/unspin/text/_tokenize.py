@@ -84,7 +84,9 @@ def _split_by_lexicon(token: str, start: int, end: int) -> list[tuple[int, int]]
         return [(start, end)]
     best: tuple[int, int] | None = None
     best_rank = (0, 0)
-    for cut in range(1, len(piece)):
+    # Only cuts whose right part could be known: one long run of letters costs a few
+    # dozen cuts, not one per letter (each slicing the whole run).
+    for cut in range(max(1, len(lowered) - _longest_part(lexicon)), len(piece)):
         left, right = lowered[:cut], lowered[cut:]
         rank = _glue_rank(lexicon, left, right, left_capitalized=piece[0].isupper())
         if rank is not None and rank > best_rank:
@@ -153,6 +155,22 @@ def split_rank(
 
 
 _INFLECTION_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly", "er", "est")
+
+
+@lru_cache(maxsize=4)
+def _longest_part(lexicon: Lexicon) -> int:
+    """The longest part :func:`_is_part` can accept: the longest lemma with the longest
+    inflection suffix, or the longest stopword."""
+    longest_lemma = max(
+        (len(lemma) for lemma, _ in lexicon._table.lemma_parts_of_speech()), default=0
+    )
+    return _longest_known(longest_lemma)
+
+
+def _longest_known(longest_lemma: int) -> int:
+    return max(
+        longest_lemma + max(map(len, _INFLECTION_SUFFIXES)), max(map(len, _lexicon._STOPWORDS))
+    )
 
 
 def _quickly_known(lexicon: Lexicon, word: str) -> bool:
@@ -275,6 +293,8 @@ class GlueSplitter:
         self._index = table.index
         self._lemmas = table.lemma_forms
         self._is_word_flag = _is_word_flag()
+        # No right part of a split is longer (see _split_by_lexicon).
+        self._longest_part = _longest_known(max(map(len, table.lemma_forms), default=0))
 
     def split(self, token: str) -> tuple[tuple[int, int], ...]:
         """Relative spans of the words glued together in ``token`` (one span if none)."""
@@ -303,7 +323,7 @@ class GlueSplitter:
         lowered_length = len(lowered)  # lowercasing may lengthen ("İ" -> "i̇")
         best = 0
         best_rank = (0, 0)
-        for cut in range(1, len(piece)):
+        for cut in range(max(1, lowered_length - self._longest_part), len(piece)):
             right = lowered[cut:]
             if not is_part(right):
                 continue  # both kinds of split need a known right part
