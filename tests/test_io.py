@@ -110,6 +110,20 @@ def test_byte_order_marks(tmp_path: Path) -> None:
     assert utf8.text == TEXT
     utf16 = read_document(_write(tmp_path, "bom16.txt", TEXT.encode("utf-16")))
     assert utf16.text == TEXT
+    # UTF-32's little-endian mark begins with UTF-16's: not to be read as UTF-16
+    for name, data in (
+        ("bom32le.txt", TEXT.encode("utf-32")),
+        ("bom32be.txt", codecs.BOM_UTF32_BE + TEXT.encode("utf-32-be")),
+        ("bom16be.txt", codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be")),
+    ):
+        assert read_document(_write(tmp_path, name, data)).text == TEXT, name
+
+
+def test_broken_utf16_and_utf32_are_replaced_not_fatal() -> None:
+    assert decode_text(codecs.BOM_UTF16_LE + "text".encode("utf-16-le") + b"x") == "text\ufffd"
+    lone_surrogate = codecs.BOM_UTF16_LE + b"a\x00\x00\xd8b\x00"
+    assert decode_text(lone_surrogate) == "a\ufffdb"
+    assert decode_text(codecs.BOM_UTF32_LE + "ok".encode("utf-32-le") + b"\x01") == "ok\ufffd"
 
 
 def test_html_is_recognised_by_name_or_content(tmp_path: Path) -> None:

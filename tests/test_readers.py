@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import json
@@ -129,6 +130,21 @@ def test_csv_and_tsv(tmp_path: Path) -> None:
     tsv = tmp_path / "docs.tsv"
     tsv.write_text("id\ttext\nt1\t" + TEXT)
     assert [d.id for d in read_documents([tsv])] == ["t1"]
+
+
+def test_csv_and_jsonl_in_utf16_or_utf32_with_a_byte_order_mark(tmp_path: Path) -> None:
+    table = "id,text\nc1,Caf\u00e9 society meets on Mondays\n"
+    (tmp_path / "a.csv").write_bytes(table.encode("utf-16"))
+    record = json.dumps({"id": "j1", "text": "na\u00efve \U0001f600 text"}, ensure_ascii=False)
+    (tmp_path / "b.jsonl").write_bytes((record + "\n").encode("utf-32"))
+    (tmp_path / "c.jsonl").write_bytes(codecs.BOM_UTF8 + (record + "\n").encode())
+    documents, skipped = _collect(tmp_path / "a.csv", tmp_path / "b.jsonl", tmp_path / "c.jsonl")
+    assert not skipped
+    assert [(d.id, d.text) for d in documents] == [
+        ("c1", "Caf\u00e9 society meets on Mondays"),
+        ("j1", "na\u00efve \U0001f600 text"),
+        ("j1", "na\u00efve \U0001f600 text"),
+    ]
 
 
 def test_csv_without_the_text_column_is_skipped_with_the_columns_named(tmp_path: Path) -> None:

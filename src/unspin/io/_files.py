@@ -57,8 +57,8 @@ def _looks_binary(data: bytes) -> bool:
     sample = data[:_SNIFF_BYTES]
     if not sample:
         return False
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return False  # UTF-16 text is full of NUL bytes
+    if _unicode_bom(sample) is not None:
+        return False  # UTF-16 and UTF-32 text is full of NUL bytes
     # Real text can carry a few stray control bytes (PAN documents do); binary
     # data is full of them.
     nul = sample.count(b"\x00")
@@ -76,14 +76,33 @@ def _looks_binary(data: bytes) -> bool:
     return False
 
 
+# UTF-32's little-endian BOM starts with UTF-16's: it is looked for first.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _unicode_bom(data: bytes) -> str | None:
+    """The codec of the UTF-16 or UTF-32 byte-order mark ``data`` starts with, if any."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return codec
+    return None
+
+
 def decode_text(data: bytes, *, origin: str = "input") -> str:
-    """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 with BOM, else
-    Windows-1252; refuse binary data. Invalid UTF-8 in mostly-UTF-8 text is
-    replaced rather than fatal."""
+    """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM,
+    else Windows-1252; refuse binary data. Invalid UTF-8 in mostly-UTF-8 text, and
+    broken UTF-16 or UTF-32 (an odd length, a lone surrogate), are replaced rather
+    than fatal."""
     if _looks_binary(data):
         raise BinaryInputError(f"{origin}: looks like binary data, not text")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+    codec = _unicode_bom(data)
+    if codec is not None:
+        return data.decode(codec, errors="replace")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -16,7 +16,7 @@ name                      read as
 ``*.csv`` / ``*.tsv``     a header row, then records; ``id_field`` and ``text_field``
 ``*.parquet``             columns ``id_field`` and ``text_field`` (needs pyarrow)
 ``*.html``, ``*.htm``     one document, read as HTML
-anything else             one plain-text document (UTF-8, UTF-16 with BOM, cp1252)
+anything else             one plain-text document (UTF-8, UTF-16/32 with BOM, cp1252)
 ========================  =======================================================
 
 JSONL, CSV and TSV may be gzip-compressed (``*.jsonl.gz``). A file's document id is its path
@@ -43,6 +43,7 @@ from unspin._exceptions import InputError, InputNotFoundError
 from unspin.io._files import (
     DEFAULT_MAX_BYTES,
     Document,
+    _unicode_bom,
     missing_reason,
     read_document,
     shown_path,
@@ -278,8 +279,11 @@ def _open_text(stack: contextlib.ExitStack, path: Path, progress: Callable[[int]
     binary: IO[bytes] = counted
     if path.name.endswith(".gz"):
         binary = cast(IO[bytes], stack.enter_context(gzip.GzipFile(fileobj=counted)))
+    # UTF-8 (its BOM dropped), or UTF-16 or UTF-32 where a byte-order mark says so
+    peek = getattr(binary, "peek", None)
+    encoding = (_unicode_bom(peek(4)[:4]) if peek is not None else None) or "utf-8-sig"
     return stack.enter_context(
-        io.TextIOWrapper(binary, encoding="utf-8-sig", errors="replace", newline="")
+        io.TextIOWrapper(binary, encoding=encoding, errors="replace", newline="")
     )
 
 
