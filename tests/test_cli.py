@@ -494,6 +494,19 @@ def test_pan_refuses_an_output_directory_that_is_a_file_and_a_binary_pairs_file(
     _assert_one_line_error(
         _run("pan", pairs, tmp_path / "src", tmp_path / "susp", tmp_path / "o"), 2, "not UTF-8"
     )
+    # a NUL byte in a name: no such file could exist, nor its output be written
+    pairs.write_bytes(b"sp\x00un.txt original.txt\n")
+    _assert_one_line_error(
+        _run("pan", pairs, tmp_path / "src", tmp_path / "susp", tmp_path / "o"),
+        2,
+        "pairs:1: a file name holds a NUL byte",
+    )
+    assert not (tmp_path / "o").exists()
+    _assert_one_line_error(
+        _run("pan", tmp_path / "src", tmp_path / "src", tmp_path / "susp", tmp_path / "o"),
+        2,
+        "is a directory, expected a pairs file",
+    )
 
 
 def test_a_symbolic_link_that_loops_or_dangles_is_named_as_such(tmp_path: Path) -> None:

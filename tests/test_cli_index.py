@@ -689,14 +689,35 @@ def test_resume_refuses_a_file_that_is_not_a_check_report(tmp_path: Path, index_
 
 def test_remove_and_compact(index_dir: Path, corpus: Path) -> None:
     doc_id = (corpus / "a" / "01.txt").as_posix()
-    result = _run("index", "remove", index_dir, doc_id, "nope")
+    result = _run("index", "remove", index_dir, doc_id, "nope", doc_id, "nope")
     assert result.exit_code == 0  # type: ignore[attr-defined]
-    assert "removed 1, not found 1" in result.output  # type: ignore[attr-defined]
+    assert "removed 1, not found 1" in result.output  # type: ignore[attr-defined]  # each once
     assert "nope: not in the index" in result.output  # type: ignore[attr-defined]
     compact = _run("index", "compact", index_dir)
     assert compact.exit_code == 0 and "segments" in compact.output  # type: ignore[attr-defined]
     info = json.loads(_run("index", "info", index_dir, "-f", "json").output)  # type: ignore[attr-defined]
     assert info["documents"] == 11 and info["tombstones"] == 0
+
+
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses names that are not UTF-8")
+def test_a_file_name_that_is_not_utf8_is_named_on_the_command_line_as_it_was_indexed(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "odd"
+    corpus.mkdir()
+    name = os.fsdecode(b"bad\xffname.txt")  # as the OS hands such an argument over
+    (corpus / name).write_text(news_article(1))
+    index = tmp_path / "idx"
+    assert _run("index", "add", index, corpus).exit_code == 0  # type: ignore[attr-defined]
+    query = tmp_path / "q.txt"
+    query.write_text(news_article(1))
+    given = str(corpus / name)
+    kept = json.loads(_run("search", index, query, "-f", "json").output)  # type: ignore[attr-defined]
+    assert [s["id"] for s in kept["sources"]] == [str(corpus) + "/bad\\xffname.txt"]
+    left_out = _run("search", index, query, "-f", "json", "--exclude", given)
+    assert left_out.exit_code == 0 and not json.loads(left_out.output)["sources"]  # type: ignore[attr-defined]
+    removed = _run("index", "remove", index, given)
+    assert "removed 1, not found 0" in removed.output, removed.output  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(

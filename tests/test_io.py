@@ -198,3 +198,8 @@ def test_document_from_bytes_refuses_bad_input(
 )
 def test_sizes_in_messages_never_round_to_zero(size: int, shown: str) -> None:
     assert format_mib(size) == shown
+
+
+def test_a_name_holding_a_nul_byte_is_no_such_file(tmp_path: Path) -> None:
+    with pytest.raises(InputNotFoundError, match="holds a NUL byte"):
+        read_document(tmp_path / "sp\x00un.txt")

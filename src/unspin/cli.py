@@ -92,6 +92,7 @@ from unspin.io import (
     read_document,
     read_documents,
 )
+from unspin.io._files import shown_path
 from unspin.report import (
     CheckReportWriter,
     alignment_to_json,
@@ -840,6 +841,7 @@ def index_remove(
 ) -> None:
     """Remove documents from INDEX_DIR by id."""
     with _guarded(), Index.open(index_dir) as index:
+        ids = [shown_path(doc_id) for doc_id in ids]  # as `index add` names such files
         removed = index.remove(ids, wait=wait)
         missing = [doc_id for doc_id in dict.fromkeys(ids) if doc_id not in set(removed)]
         for doc_id in missing[:5]:
@@ -952,7 +954,10 @@ def search(
         options = SearchOptions(top=top, min_coverage=min_coverage)
         with Index.open(index_dir) as index:
             result = index.search(
-                query.text, html=query.html, options=options, exclude=exclude or ()
+                query.text,
+                html=query.html,
+                options=options,
+                exclude=[shown_path(doc_id) for doc_id in exclude or ()],
             )
             sources = index.sources(result)
         if output_format in (SearchFormat.HTML, SearchFormat.CSV):

@@ -52,6 +52,8 @@ class PairOutcome(NamedTuple):
 def read_pairs(path: str | Path) -> list[tuple[str, str]]:
     """Read a PAN pairs file: one ``suspicious-file source-file`` per line."""
     file = Path(path)
+    if file.is_dir():
+        raise InputError(f"{file}: is a directory, expected a pairs file")
     if not file.is_file():
         raise InputError(f"{file}: no such pairs file")
     pairs: list[tuple[str, str]] = []
@@ -67,6 +69,8 @@ def read_pairs(path: str | Path) -> list[tuple[str, str]]:
             continue
         if len(fields) != 2:
             raise FormatError(f"{file}:{number}: expected 'suspicious-file source-file'")
+        if "\x00" in line:
+            raise FormatError(f"{file}:{number}: a file name holds a NUL byte")
         pairs.append((fields[0], fields[1]))
     return pairs
 

@@ -126,7 +126,7 @@ class IndexWriter:
     @_store_errors
     def remove(self, ids: Iterable[str]) -> list[str]:
         """Remove documents by id now (after committing what is queued); return the ids
-        that were in the index."""
+        that were in the index, each once."""
         self.flush()
         removed = self._store.remove(list(ids))
         self._index._invalidate()
@@ -272,7 +272,7 @@ class Index:
 
     @_store_errors
     def remove(self, ids: Iterable[str], *, wait: float | None = None) -> list[str]:
-        """Remove documents by id; return the ids that were in the index."""
+        """Remove documents by id; return the ids that were in the index, each once."""
         with self.writer(wait=wait) as writer:
             return writer.remove(ids)
 

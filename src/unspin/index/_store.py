@@ -676,7 +676,8 @@ class StoreWriter:
             raise
 
     def remove(self, ids: Sequence[str]) -> list[str]:
-        """Remove documents by id; return the ids that were in the index."""
+        """Remove documents by id; return the ids that were in the index, each once."""
+        ids = list(dict.fromkeys(ids))
         found = self.existing(ids)
         if not found:
             return []

@@ -127,6 +127,8 @@ def read_document(
     except OSError as exc:  # no permission to look, a link that loops...
         reason = missing_reason(file, f"cannot read ({exc.strerror or exc})")
         raise NotAFileError(f"{file}: {reason}") from None
+    except ValueError:  # a NUL byte: no file has such a name
+        raise InputNotFoundError(f"{file}: no such file (its name holds a NUL byte)") from None
     if stat.S_ISDIR(status.st_mode):
         raise NotAFileError(f"{file}: is a directory, expected a file")
     if not stat.S_ISREG(status.st_mode):
