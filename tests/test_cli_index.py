@@ -860,6 +860,20 @@ def test_index_add_says_when_an_id_is_given_twice(tmp_path: Path) -> None:
     )
 
 
+def test_an_index_inside_an_input_directory_is_not_read_as_documents(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for seed in (1, 2):
+        (corpus / f"{seed}.txt").write_text(news_article(seed))
+    index = corpus / "me.idx"
+    first = _run("index", "add", index, corpus)
+    assert "added 2," in first.output, first.output  # type: ignore[attr-defined]
+    again = _run("index", "add", index, corpus)
+    assert again.exit_code == 0  # type: ignore[attr-defined]
+    assert "unchanged 2" in again.output and "skipped" not in again.output, again.output  # type: ignore[attr-defined]
+    assert "warning" not in again.output  # type: ignore[attr-defined]
+
+
 def test_search_and_check_never_write_inside_the_index(tmp_path: Path, index_dir: Path) -> None:
     query = tmp_path / "q.txt"
     query.write_text(news_article(1))

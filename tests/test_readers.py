@@ -153,6 +153,11 @@ def test_csv_without_the_text_column_is_skipped_with_the_columns_named(tmp_path:
     documents, skipped = _collect(path)
     assert documents == []
     assert "no 'text' column" in skipped[0].reason and "'body'" in skipped[0].reason
+    # a header of one huge cell, or of many columns, is named in short
+    path.write_text("x" * 100_000 + "," + ",".join(f"c{n}" for n in range(20)) + "\n1,2\n")
+    _, skipped = _collect(path)
+    assert len(skipped[0].reason) < 500
+    assert "x" * 40 + "…'" in skipped[0].reason and "and 13 more" in skipped[0].reason
 
 
 def test_parquet(tmp_path: Path) -> None:

@@ -762,7 +762,13 @@ def index_add(
     same command again skips documents already there and completes the rest."""
     with _guarded():
         stderr = _stderr_console()
-        total = _input_bytes(inputs, recursive)  # also refuses missing inputs up front
+        # An index inside an input directory: its own files are no documents.
+        own = (
+            [path for path in index_dir.expanduser().rglob("*") if path.is_file()]
+            if (index_dir.expanduser().is_dir())
+            else []
+        )
+        total = _input_bytes(inputs, recursive, own)  # also refuses missing inputs up front
         skips = _Skips()
         counts = IngestCounts()
         # Bytes read before the progress bar starts (the first document), then the bar.
@@ -776,7 +782,7 @@ def index_add(
                 early[0] += done
 
         documents = _documents(
-            inputs, input_format, id_field, text_field, recursive, max_size, skips, progressed
+            inputs, input_format, id_field, text_field, recursive, max_size, skips, progressed, own
         )
         first = next(documents, None)
         if first is None:  # nothing to add: refuse before creating an index

@@ -34,7 +34,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any, NamedTuple, cast
@@ -354,6 +354,17 @@ def _jsonl_records(
             yield result
 
 
+def _listed(columns: Sequence[str], *, shown: int = 8, length: int = 40) -> str:
+    """The first ``shown`` column names for a message, each cut to ``length`` characters
+    (a header can be anything: a file that is not a table at all, one huge cell)."""
+    names = [
+        repr(column if len(column) <= length else column[:length] + "…")
+        for column in columns[:shown]
+    ]
+    more = len(columns) - shown
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
 def _csv_records(
     handle: IO[str],
     name: str,
@@ -373,8 +384,7 @@ def _csv_records(
         skip(SkippedInput(name, "is empty"))
         return
     if fields.text not in header:
-        columns = ", ".join(repr(column) for column in header[:8])
-        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {columns})"))
+        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {_listed(header)})"))
         return
     number = 0
     while True:
@@ -416,8 +426,7 @@ def _read_parquet(
         progress(size)
         return
     if fields.text not in columns:
-        listed = ", ".join(repr(column) for column in columns[:8])
-        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {listed})"))
+        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {_listed(columns)})"))
         progress(size)
         return
     wanted = [fields.text] + ([fields.id] if fields.id in columns else [])
