@@ -153,6 +153,14 @@ def test_csv_without_the_text_column_is_skipped_with_the_columns_named(tmp_path:
     documents, skipped = _collect(path)
     assert documents == []
     assert "no 'text' column" in skipped[0].reason and "'body'" in skipped[0].reason
+    # an id column asked for by name must be there: a misspelt one would give every
+    # row a made-up id (the default "id" may be missing: ids are then FILE:ROW)
+    path.write_text("ID,text\n1,hello\n")
+    documents, skipped = _collect(path, id_field="Id")
+    assert (
+        not documents and "no 'Id' column for the ids (columns: 'ID', 'text')" in skipped[0].reason
+    )
+    assert [d.id for d in _collect(path)[0]] == [f"{path}:1"]
     # a header of one huge cell, or of many columns, is named in short
     path.write_text("x" * 100_000 + "," + ",".join(f"c{n}" for n in range(20)) + "\n1,2\n")
     _, skipped = _collect(path)

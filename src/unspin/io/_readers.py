@@ -79,6 +79,7 @@ class SkippedInput(NamedTuple):
     directory: bool = False
 
 
+_DEFAULT_ID_FIELD = "id"
 _RECORD_FORMATS = frozenset({InputFormat.JSONL, InputFormat.CSV, InputFormat.TSV})
 _SUFFIX_FORMATS = {
     ".jsonl": InputFormat.JSONL,
@@ -176,7 +177,7 @@ def read_documents(
     inputs: Iterable[str | Path],
     *,
     input_format: InputFormat | str = InputFormat.AUTO,
-    id_field: str = "id",
+    id_field: str = _DEFAULT_ID_FIELD,
     text_field: str = "text",
     recursive: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
@@ -354,6 +355,18 @@ def _jsonl_records(
             yield result
 
 
+def _missing_column(fields: _Fields, columns: Sequence[str]) -> str | None:
+    """Why a table cannot be read with ``fields``: no text column, or no column of the
+    id field when one other than the default was asked for (a misspelt name would
+    otherwise give every row a made-up id, and a second copy of each document in an
+    index); ``None`` when it can."""
+    if fields.text not in columns:
+        return f"no {fields.text!r} column (columns: {_listed(columns)})"
+    if fields.id != _DEFAULT_ID_FIELD and fields.id not in columns:
+        return f"no {fields.id!r} column for the ids (columns: {_listed(columns)})"
+    return None
+
+
 def _listed(columns: Sequence[str], *, shown: int = 8, length: int = 40) -> str:
     """The first ``shown`` column names for a message, each cut to ``length`` characters
     (a header can be anything: a file that is not a table at all, one huge cell)."""
@@ -383,8 +396,9 @@ def _csv_records(
     if header is None:
         skip(SkippedInput(name, "is empty"))
         return
-    if fields.text not in header:
-        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {_listed(header)})"))
+    missing = _missing_column(fields, header)
+    if missing is not None:
+        skip(SkippedInput(name, missing))
         return
     number = 0
     while True:
@@ -425,8 +439,9 @@ def _read_parquet(
         skip(SkippedInput(name, f"not a readable Parquet file ({type(exc).__name__})"))
         progress(size)
         return
-    if fields.text not in columns:
-        skip(SkippedInput(name, f"no {fields.text!r} column (columns: {_listed(columns)})"))
+    missing = _missing_column(fields, columns)
+    if missing is not None:
+        skip(SkippedInput(name, missing))
         progress(size)
         return
     wanted = [fields.text] + ([fields.id] if fields.id in columns else [])
