@@ -140,6 +140,17 @@ def test_compare_writes_an_output_file(tmp_path: Path, output_format: str) -> No
     assert [p.name for p in tmp_path.iterdir()] == [target.name]
 
 
+@pytest.mark.parametrize("output_format", ["text", "json", "html", "csv"])
+def test_an_output_of_dash_is_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, output_format: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = _run("compare", SPUN, ORIGINAL, "-f", output_format, "-o", "-")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    assert result.stdout == _run("compare", SPUN, ORIGINAL, "-f", output_format).stdout  # type: ignore[attr-defined]
+    assert "spun" in result.stdout and not (tmp_path / "-").exists()  # type: ignore[attr-defined]
+
+
 def test_an_interrupted_write_leaves_the_old_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

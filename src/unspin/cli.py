@@ -203,6 +203,11 @@ def _emit(text: str, output: Path | None) -> None:
         write_atomically(output, text)
 
 
+def _stdout_if_dash(output: Path | None) -> Path | None:
+    """``-o -`` means stdout, as ``-`` does for an input."""
+    return None if output is not None and str(output) == "-" else output
+
+
 def _count(number: int, noun: str) -> str:
     """``1 document``, ``2 documents``."""
     return f"{number} {noun}{'' if number == 1 else 's'}"
@@ -295,6 +300,7 @@ def compare(
     with _guarded():
         if str(suspicious) == str(source) == "-":
             raise InputError("only one of SUSPICIOUS and SOURCE can be '-' (stdin)")
+        output = _stdout_if_dash(output)
         refuse_overwriting(output, (suspicious, source))
         doc_s = _read_input(suspicious, max_size)
         doc_r = _read_input(source, max_size)
@@ -450,6 +456,7 @@ def evaluate(
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
+        output = _stdout_if_dash(output)
         inside = None
         if output is not None and output.suffix == ".xml":  # the files read, by rglob
             located = Path(os.path.realpath(output.expanduser().parent)) / output.name
@@ -489,6 +496,7 @@ def simulate(
 ) -> None:
     """Spin a text the way article spinners do (a benchmarking tool)."""
     with _guarded():
+        output = _stdout_if_dash(output)
         refuse_overwriting(output, (input_file,))
         document = read_document(input_file, max_bytes=_max_bytes(max_size))
         spun = spin_text(document.text, settings=settings_for(level), seed=seed)
@@ -954,6 +962,7 @@ def search(
     with _guarded():
         if candidates and output_format is not SearchFormat.JSON:
             raise InputError("--candidates: only with --format json")
+        output = _stdout_if_dash(output)
         refuse_overwriting(output, (document,))
         refuse_writing_into(output, index_dir)
         query = _read_input(document, max_size)
@@ -1077,6 +1086,11 @@ def check(
             index=index_dir,
             exclude_self=exclude_self,
         )
+        if str(out) == "-":
+            raise InputError(
+                "-o -: the report is written to a file (renamed into place when "
+                "it is whole), not to stdout; give a file name"
+            )
         refuse_overwriting(out, inputs)
         refuse_writing_into(out, index_dir)
         refuse_writing_into(html_dir, index_dir)
