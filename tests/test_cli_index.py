@@ -900,6 +900,7 @@ def test_check_refuses_outputs_that_would_overwrite_or_feed_its_inputs(
     tmp_path: Path, index_dir: Path
 ) -> None:
     queries = _query_dir(tmp_path, (1, 2))
+    _one_line_error(_run("check", index_dir, queries, "-o", "-"), 2, "not to stdout")
     # a report path that is an input found by walking the directory
     _one_line_error(
         _run("check", index_dir, queries, "-o", queries / "1.txt"), 2, "is also an input"
