@@ -161,6 +161,8 @@ def test_csv_without_the_text_column_is_skipped_with_the_columns_named(tmp_path:
         not documents and "no 'Id' column for the ids (columns: 'ID', 'text')" in skipped[0].reason
     )
     assert [d.id for d in _collect(path)[0]] == [f"{path}:1"]
+    path.write_text("id,text,text\n1,hello,\n")
+    assert "2 columns named 'text'" in _collect(path)[1][0].reason
     # a header of one huge cell, or of many columns, is named in short
     path.write_text("x" * 100_000 + "," + ",".join(f"c{n}" for n in range(20)) + "\n1,2\n")
     _, skipped = _collect(path)
