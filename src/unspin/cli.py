@@ -771,9 +771,10 @@ def index_add(
     with _guarded():
         stderr = _stderr_console()
         # An index inside an input directory: its own files are no documents.
+        index_path = index_dir.expanduser()
         own = (
-            [path for path in index_dir.expanduser().rglob("*") if path.is_file()]
-            if (index_dir.expanduser().is_dir())
+            [path for path in index_path.rglob("*") if path.is_file()]
+            if index_path.is_dir()
             else []
         )
         total = _input_bytes(inputs, recursive, own)  # also refuses missing inputs up front
