@@ -18,6 +18,7 @@ __all__ = [
     "default_directory_mode",
     "default_file_mode",
     "output_kind",
+    "output_within",
     "refuse_overwriting",
     "refuse_writing_into",
     "walked_into",
@@ -116,9 +117,15 @@ def refuse_writing_into(output: Path | None, index_dir: Path) -> None:
     index: its database, a segment file."""
     if output is None or str(output) == "-":
         return
-    located = Path(os.path.realpath(output.expanduser().parent)) / output.name
-    if within(output, (index_dir,)) or within(located, (index_dir,)):
+    if output_within(output, (index_dir,)) is not None:
         raise InputError(f"{output}: inside the index {index_dir}; write the output elsewhere")
+
+
+def output_within(output: Path, directories: Iterable[Path]) -> Path | None:
+    """The first of ``directories`` that holds ``output``, a file to be written: where it
+    lies, or where a symbolic link there points (see :func:`within`)."""
+    located = Path(os.path.realpath(output.expanduser().parent)) / output.name
+    return within(output, directories) or within(located, directories)
 
 
 def within(path: Path, directories: Iterable[Path]) -> Path | None:

@@ -52,10 +52,10 @@ from unspin._exceptions import (
 from unspin._files import (
     default_directory_mode,
     output_kind,
+    output_within,
     refuse_overwriting,
     refuse_writing_into,
     walked_into,
-    within,
     write_atomically,
 )
 from unspin._shown import one_line
@@ -459,10 +459,7 @@ def evaluate(
         output = _stdout_if_dash(output)
         inside = None
         if output is not None and output.suffix == ".xml":  # the files read, by rglob
-            located = Path(os.path.realpath(output.expanduser().parent)) / output.name
-            inside = within(output, (truth_dir, detections_dir)) or within(
-                located, (truth_dir, detections_dir)
-            )
+            inside = output_within(output, (truth_dir, detections_dir))
         if inside is not None:
             # every *.xml there is read: the output would be read as truth or detections
             raise InputError(f"{output}: inside {inside}, an input; write the output elsewhere")

@@ -41,9 +41,8 @@ from typing import Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-import regex
 
-from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table
+from unspin.text._forms import IS_FILLER, IS_STOPWORD, covers, form_table_for
 from unspin.text._lexicon import Lexicon
 from unspin.text._normalize import normalize
 
@@ -136,12 +135,7 @@ class _CodeTable(dict[str, int]):
         super().__init__()
         self._lexicon = lexicon
         self._lock = threading.Lock()
-        forms = form_table()
-        if forms is not None and (
-            lexicon._own_table is not None or lexicon.max_senses != forms.max_senses
-        ):
-            forms = None  # the table answers for the packaged default lexicon only
-        self._forms = forms
+        self._forms = form_table_for(lexicon)
 
     def __missing__(self, form: str) -> int:
         with self._lock:
@@ -157,7 +151,7 @@ class _CodeTable(dict[str, int]):
         if len(form) == 1 and form not in ("a", "i"):
             return _DROPPED  # "s" of "Korea's", "t" of "don't"
         forms = self._forms
-        if forms is None or not _TABLE_FORM.fullmatch(form):
+        if forms is None or not covers(form):
             return _code_from_lexicon(lexicon, form)
         key = form.lower()  # what the lexicon would look up
         value = forms.index.get(key)
@@ -171,10 +165,6 @@ class _CodeTable(dict[str, int]):
         if concepts:
             return _stable_hash(f"c:{concepts[0]}") | _CONTENT
         return _stable_hash("w:" + forms.lemma(value)) | _CONTENT
-
-
-# The forms the form table answers for: runs of letters, marks and digits (its tokens).
-_TABLE_FORM = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 
 
 def _code_from_lexicon(lexicon: Lexicon, form: str) -> int:

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import regex
 
 from unspin.text import _lexicon
-from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table
+from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table_for
 from unspin.text._lexicon import Lexicon, first_senses, link_ids
 from unspin.text._normalize import NormalizedText, normalize
 from unspin.text._tokenize import GlueSplitter, split_glued, word_tokens
@@ -185,11 +185,7 @@ class _Vocabulary:
     def __init__(self, lexicon: Lexicon, options: AnalysisOptions) -> None:
         self._lexicon = lexicon
         self._options = options
-        table = form_table()
-        if table is not None and (
-            lexicon._own_table is not None or lexicon.max_senses != table.max_senses
-        ):
-            table = None  # the table answers for the packaged default lexicon only
+        table = form_table_for(lexicon)
         self._table = table
         self._splitter = GlueSplitter(table) if table is not None and options.unglue else None
         self.lock = threading.Lock()

@@ -56,7 +56,9 @@ __all__ = [
     "IS_WORD",
     "FormTable",
     "build_form_table",
+    "covers",
     "form_table",
+    "form_table_for",
     "lexicon_fingerprint",
 ]
 
@@ -229,6 +231,21 @@ def form_table() -> FormTable | None:
         if not _shared:
             _shared.append(_load())
         return _shared[0]
+
+
+def form_table_for(lexicon: Lexicon) -> FormTable | None:
+    """The packaged table where it answers for ``lexicon`` (the packaged lexicon data, with
+    the table's ``max_senses``), else ``None``: ask the lexicon itself."""
+    table = form_table()
+    if table is None or lexicon._own_table is not None or lexicon.max_senses != table.max_senses:
+        return None
+    return table
+
+
+def covers(form: str) -> bool:
+    """Whether ``form`` is one the table can answer for: a run of letters, marks and
+    digits (a form outside it is answered by :class:`Lexicon` alone)."""
+    return _TOKEN_FORM.fullmatch(form) is not None
 
 
 def _load() -> FormTable | None:
