@@ -38,6 +38,7 @@ sys.path.insert(0, str(BENCH_DIR.parent / "src"))
 sys.path.insert(0, str(BENCH_DIR))
 
 from _harness import PAN13_TRAIN_DIR, SHARED_DIR, new_run_dir  # noqa: E402
+from bench_pan_retrieval import GROUPS  # noqa: E402
 
 from unspin.eval import settings_for, spin_text  # noqa: E402
 from unspin.index import BAG_WINDOW, FingerprintOptions, fingerprint_query  # noqa: E402
@@ -45,12 +46,7 @@ from unspin.report import read_pan_xml  # noqa: E402
 
 SPINBOT_DIR = SHARED_DIR / "data" / "spinbot-wiki-train"
 BBC_DIR = SHARED_DIR / "data" / "bbc-news"
-PAN_GROUPS = {
-    "PAN13 none": "02-no-obfuscation",
-    "PAN13 random": "03-random-obfuscation",
-    "PAN13 translation": "04-translation-obfuscation",
-    "PAN13 summary": "05-summary-obfuscation",
-}
+PAN_GROUPS = {f"PAN13 {group}": folder for folder, group in GROUPS.items()}
 KINDS = ("class pairs", "skeleton n-grams", "bag pairs")
 NO_SKELETON = 1 << 30  # an n-gram longer than any text: no skeleton n-grams
 DEFAULT_SAMPLE = FingerprintOptions().sample
