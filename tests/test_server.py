@@ -424,6 +424,10 @@ def test_serve_bad_options_are_one_line(tmp_path: Path) -> None:
     assert result.output.strip().endswith(
         f"cannot listen on 127.0.0.1:{port} (Address already in use)"
     )
+    # an address it cannot listen on is told alone, without the warning about listening
+    result = runner.invoke(cli_app, ["serve", "--host", "999.1.1.1", "--workers", "1"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+    assert "cannot listen on 999.1.1.1" in result.output and "warning" not in result.output
 
 
 def test_bind_defaults_to_loopback() -> None:

@@ -9,9 +9,15 @@ else, joiners and no-break spaces included, is shown as it is.
 
 from __future__ import annotations
 
+import codecs
+import contextlib
+import sys
 import unicodedata
 
-__all__ = ["one_line"]
+__all__ = ["SHOWN_ERRORS", "one_line", "tolerant_output"]
+
+SHOWN_ERRORS = "unspin-shown"
+"""The encoding error handler of :func:`tolerant_output`."""
 
 # Bidirectional marks, embeddings, overrides and isolates.
 _BIDI_CONTROLS = frozenset(
@@ -35,3 +41,34 @@ def one_line(text: str, *, keep: str = "") -> str:
         else char
         for char in text
     )
+
+
+def _shown_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """A byte of a file name that is not UTF-8 (the OS hands it over as a lone surrogate,
+    U+DC80 to U+DCFF) as ``\\xff``, as ids write it; any other character the stream
+    cannot encode as a backslash escape."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    chars = error.object[error.start : error.end]
+    shown = "".join(
+        f"\\x{ord(char) - 0xDC00:02x}"
+        if "\udc80" <= char <= "\udcff"
+        else char.encode("ascii", "backslashreplace").decode("ascii")
+        for char in chars
+    )
+    return shown, error.end
+
+
+codecs.register_error(SHOWN_ERRORS, _shown_unencodable)
+
+
+def tolerant_output() -> None:
+    """Make stdout and stderr write what they cannot encode as escapes instead of
+    failing: a message that names a file whose name is not UTF-8, or a passage on a
+    terminal that cannot show its characters, must not turn a finished command into an
+    internal error. Streams that already tolerate such characters are left alone."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", None) == "strict":
+            with contextlib.suppress(Exception):  # a stream that cannot be reconfigured
+                reconfigure(errors=SHOWN_ERRORS)

@@ -58,7 +58,7 @@ from unspin._files import (
     walked_into,
     write_atomically,
 )
-from unspin._shown import one_line
+from unspin._shown import one_line, tolerant_output
 from unspin.align import Alignment
 from unspin.align._batch import align_pan_corpus, read_pairs
 from unspin.eval import (
@@ -865,7 +865,8 @@ def index_remove(
 
 
 def _info_dict(info: IndexInfo) -> dict[str, object]:
-    return info._asdict()
+    # a path that is not UTF-8 as ids show one (\xff), not as a lone surrogate
+    return {**info._asdict(), "path": shown_path(str(info.path))}
 
 
 @index_app.command("info")
@@ -884,7 +885,7 @@ def index_info(
             return
         options = ", ".join(f"{k} {v}" for k, v in info.fingerprint_options.items())
         lines = [
-            f"index       {info.path}",
+            f"index       {one_line(shown_path(str(info.path)))}",
             f"documents   {info.documents}",
             f"removed     {info.tombstones} (tombstones until `unspin index compact`)",
             f"segments    {info.segments}",
@@ -1348,19 +1349,17 @@ def serve(
             workers=workers,
             index_dir=index,
         )
-        if host not in _LOOPBACK and token is None:
-            typer.echo(
-                f"unspin: warning: listening on {host} without a --token: anyone who can "
-                "reach this address can use the server",
-                err=True,
-            )
-        run_server(
-            settings,
-            host=host,
-            port=port,
-            access_log=access_log,
-            announce=lambda url: typer.echo(f"unspin: serving on {url} (Ctrl-C to stop)", err=True),
-        )
+
+        def announce(url: str) -> None:  # once listening: an address that fails is told alone
+            if host not in _LOOPBACK and token is None:
+                typer.echo(
+                    f"unspin: warning: listening on {host} without a --token: anyone who can "
+                    "reach this address can use the server",
+                    err=True,
+                )
+            typer.echo(f"unspin: serving on {url} (Ctrl-C to stop)", err=True)
+
+        run_server(settings, host=host, port=port, access_log=access_log, announce=announce)
 
 
 # --- entry point --------------------------------------------------------------------------
@@ -1424,6 +1423,7 @@ def _signalled_main(argv: list[str] | None, *, outcome: list[int] | None = None)
 
 def _main(argv: list[str] | None) -> int:
     _Interruption.told = False
+    tolerant_output()
     try:
         # Not standalone, so that a usage error reaches us and is told in one line.
         result = app(args=argv, prog_name="unspin", standalone_mode=False)
