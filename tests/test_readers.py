@@ -132,6 +132,24 @@ def test_csv_and_tsv(tmp_path: Path) -> None:
     assert [d.id for d in read_documents([tsv])] == ["t1"]
 
 
+def test_jsonl_whose_first_record_lacks_the_id_field_asked_for_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text(
+        json.dumps({"ID": "a", "text": "first text"})
+        + "\n"
+        + json.dumps({"text": "second text"})
+        + "\n"
+    )
+    documents, skipped = _collect(path, id_field="Id")
+    assert not documents
+    assert (
+        "no 'Id' field for the ids in its first record (fields: 'ID', 'text')" in skipped[0].reason
+    )
+    # named right, a later record without one gets FILE:LINE; the default may be missing
+    assert [d.id for d in _collect(path, id_field="ID")[0]] == ["a", f"{path}:2"]
+    assert [d.id for d in _collect(path)[0]] == [f"{path}:1", f"{path}:2"]
+
+
 def test_csv_and_jsonl_in_utf16_or_utf32_with_a_byte_order_mark(tmp_path: Path) -> None:
     table = "id,text\nc1,Caf\u00e9 society meets on Mondays\n"
     (tmp_path / "a.csv").write_bytes(table.encode("utf-16"))

@@ -336,6 +336,7 @@ def _read_records(
 def _jsonl_records(
     handle: IO[str], name: str, fields: _Fields, skip: Callable[[SkippedInput], None]
 ) -> Iterator[Document]:
+    first = True
     for number, line in enumerate(handle, start=1):
         if not line.strip():
             continue
@@ -348,6 +349,15 @@ def _jsonl_records(
                 return
             skip(SkippedInput(where, "not valid JSON"))
             continue
+        if first and isinstance(record, dict):
+            first = False
+            # As for a table's header: an id field asked for by name that the first
+            # record lacks is most likely misspelt (every record would get a made-up id).
+            if fields.id != _DEFAULT_ID_FIELD and fields.id not in record:
+                keys = _listed([str(key) for key in record])
+                reason = f"no {fields.id!r} field for the ids in its first record (fields: {keys})"
+                skip(SkippedInput(name, reason))
+                return
         result = _record_document(record, fields, where, where)
         if isinstance(result, SkippedInput):
             skip(result)
