@@ -115,9 +115,7 @@ def refuse_writing_into(output: Path | None, index_dir: Path) -> None:
     """Raise :class:`~unspin.InputError` when ``output`` lies inside the index directory
     ``index_dir`` (by real paths, a link into it too), where writing would damage the
     index: its database, a segment file."""
-    if output is None or str(output) == "-":
-        return
-    if output_within(output, (index_dir,)) is not None:
+    if output is not None and output_within(output, (index_dir,)) is not None:
         raise InputError(f"{output}: inside the index {index_dir}; write the output elsewhere")
 
 

@@ -375,8 +375,9 @@ def _missing_column(fields: _Fields, columns: Sequence[str]) -> str | None:
     if fields.id != _DEFAULT_ID_FIELD and fields.id not in columns:
         return f"no {fields.id!r} column for the ids (columns: {_listed(columns)})"
     for field in dict.fromkeys(fields):
-        if list(columns).count(field) > 1:  # which one is meant cannot be told
-            return f"{list(columns).count(field)} columns named {field!r}"
+        named = list(columns).count(field)
+        if named > 1:  # which one is meant cannot be told
+            return f"{named} columns named {field!r}"
     return None
 
 
