@@ -631,3 +631,45 @@ def test_a_ctrl_c_while_the_arguments_are_parsed_is_told(
     monkeypatch.setattr(typer.core.TyperGroup, "make_context", interrupted)
     assert unspin.cli.main(["--version"]) == 130
     assert capsys.readouterr().err == "unspin: interrupted\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (("--min-coverage", "nan"), "'--min-coverage': nan: must be at least 0 and at most 1"),
+        (("--min-coverage", "1.5"), "'--min-coverage': 1.5: must be at least 0 and at most 1"),
+        (("--min-coverage", "half"), "'--min-coverage': 'half': not a number"),
+        (("--max-size", "nan"), "'--max-size': nan: must be at least 0.001 and at most 1048576"),
+        (("--max-size", "0"), "'--max-size': 0: must be at least 0.001"),
+    ],
+)
+def test_a_number_out_of_bounds_names_its_bounds(
+    args: tuple[str, ...], fragment: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # nan compares false with every bound: typer's own check named the wrong one.
+    assert unspin.cli.main(["search", str(tmp_path / "index"), str(SPUN), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and fragment in err, err
+
+
+def test_the_wait_takes_no_negative_number(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    index = str(tmp_path / "index")
+    assert unspin.cli.main(["index", "add", index, str(SPUN), "--wait", "-1"]) == 2
+    assert "'--wait': -1: must be at least 0 " in capsys.readouterr().err
+    assert not (tmp_path / "index").exists()
+
+
+@pytest.mark.parametrize("command", ["compare", "check"])
+def test_an_output_named_with_a_trailing_slash_is_refused(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Path drops the slash: `-o out/` wrote a file named `out`.
+    out = f"{tmp_path / 'out'}/"
+    args = [str(SPUN), str(ORIGINAL)] if command == "compare" else [str(tmp_path), str(SPUN)]
+    assert unspin.cli.main([command, *args, "-o", out]) == 2
+    assert f"{out}: ends with a slash; name a file to write" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    assert unspin.cli.main(["compare", str(SPUN), str(ORIGINAL), "-o", str(tmp_path) + "/"]) == 1
+    assert "is a directory, cannot write the output there" in capsys.readouterr().err

@@ -18,6 +18,7 @@ import errno
 import io
 import itertools
 import json
+import math
 import os
 import shutil
 import signal
@@ -253,13 +254,48 @@ def _read_input(path: Path, max_size: float) -> Document:
 
 # --- compare ------------------------------------------------------------------------------
 
+
+def _number(low: float, high: float = math.inf) -> Callable[[str], float]:
+    """A parser of a number from ``low`` to ``high``: typer's own bounds let ``nan``
+    through to a message about the wrong bound."""
+
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise typer.BadParameter(f"{value!r}: not a number") from None
+        if not low <= number <= high:  # nan is neither
+            upper = "" if high == math.inf else f" and at most {high:.15g}"
+            raise typer.BadParameter(f"{value}: must be at least {low:.15g}{upper}")
+        return number
+
+    return parse
+
+
+def _output_file(value: str) -> Path:
+    """An output file's name, kept as given up to here: a ``Path`` would drop the slash
+    of ``-o out/`` and write a file named ``out``."""
+    if value != "-" and value.endswith(("/", os.sep)) and not Path(value).is_dir():
+        raise typer.BadParameter(f"{value}: ends with a slash; name a file to write")
+    return Path(value)
+
+
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        parser=_output_file,
+        help="Write to this file, not stdout ('-': stdout).",
+    ),
+]
 MaxSize = Annotated[
     float,
     typer.Option(
         "--max-size",
         metavar="MB",
-        min=0.001,
-        max=1_048_576,
+        parser=_number(0.001, 1_048_576),
         help="Refuse input files larger than this many MiB.",
     ),
 ]
@@ -285,9 +321,7 @@ def compare(
             "side by side) or csv (one row per passage).",
         ),
     ] = OutputFormat.TEXT,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
+    output: OutputOption = None,
     max_size: MaxSize = DEFAULT_MAX_BYTES / 2**20,
     full: Annotated[
         bool, typer.Option("--full", help="Show long passages whole (text format).")
@@ -450,9 +484,7 @@ def evaluate(
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="text table or json.")
     ] = ReportFormat.TEXT,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Score detections against ground truth: PAN plagdet, recall, precision, granularity."""
     with _guarded():
@@ -482,9 +514,7 @@ def evaluate(
 @app.command()
 def simulate(
     input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="A text file to spin.")],
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
+    output: OutputOption = None,
     level: Annotated[SpinLevel, typer.Option("--level", "-l", help="How hard to spin.")] = (
         SpinLevel.MEDIUM
     ),
@@ -614,7 +644,7 @@ Wait = Annotated[
     typer.Option(
         "--wait",
         metavar="SECONDS",
-        min=0,
+        parser=_number(0),
         help="Wait this long for another process writing the index (default: refuse).",
     ),
 ]
@@ -624,8 +654,7 @@ MinCoverageOption = Annotated[
     typer.Option(
         "--min-coverage",
         metavar="SHARE",
-        min=0.0,
-        max=1.0,
+        parser=_number(0, 1),
         help="Report only sources whose passages cover at least this share of the document "
         "(0 to 1; default 0: every source). For near-duplicate checks, where one shared "
         "sentence is not a copy.",
@@ -718,8 +747,7 @@ SkipSize = Annotated[
     typer.Option(
         "--max-size",
         metavar="MB",
-        min=0.001,
-        max=1_048_576,
+        parser=_number(0.001, 1_048_576),
         help="Skip (with a warning) text and HTML files larger than this many MiB.",
     ),
 ]
@@ -932,9 +960,7 @@ def search(
             "DOC beside each source) or csv (one row per passage).",
         ),
     ] = SearchFormat.TEXT,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")
-    ] = None,
+    output: OutputOption = None,
     candidates: Annotated[
         bool, typer.Option("--candidates", help="JSON: also list the retrieval candidates.")
     ] = False,
@@ -1023,6 +1049,7 @@ def check(
             "--out",
             "-o",
             metavar="FILE",
+            parser=_output_file,
             help="Write the JSON-lines report here (atomically).",
         ),
     ],
@@ -1295,8 +1322,7 @@ def serve(
         typer.Option(
             "--max-request-size",
             metavar="MB",
-            min=0.001,
-            max=1_048_576,
+            parser=_number(0.001, 1_048_576),
             help="Refuse requests larger than this many MiB (413).",
         ),
     ] = 10.0,
