@@ -374,11 +374,7 @@ def _render_text(
 ) -> str | None:
     """Render to the terminal (returns None), or as plain text for a file."""
     buffer = io.StringIO() if to_file else None
-    console = (
-        Console(file=buffer, width=100, color_system=None, force_terminal=False)
-        if buffer is not None
-        else Console()
-    )
+    console = _console_for(buffer)
     render_alignment(
         result,
         suspicious.text,
@@ -660,6 +656,13 @@ MinCoverageOption = Annotated[
         "sentence is not a copy.",
     ),
 ]
+
+
+def _console_for(buffer: io.StringIO | None) -> Console:
+    """The terminal, or plain 100-column text into ``buffer`` (for a file)."""
+    if buffer is None:
+        return Console()
+    return Console(file=buffer, width=100, color_system=None, force_terminal=False)
 
 
 def _stderr_console() -> Console:
@@ -1020,11 +1023,7 @@ def search(
             )
             return
         buffer = io.StringIO() if output is not None else None
-        console = (
-            Console(file=buffer, width=100, color_system=None, force_terminal=False)
-            if buffer is not None
-            else Console()
-        )
+        console = _console_for(buffer)
         render_search(
             result,
             query.text,
