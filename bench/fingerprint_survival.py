@@ -18,6 +18,13 @@ A kind's fingerprints are told apart through the public options alone: the class
 are what is left with skeletons switched off (an n longer than any text), the bag pairs
 what ``bag_window=8`` adds.
 
+A fourth kind is measured that no index holds: **names and numbers** (words with a digit,
+and capitalised words not at a sentence's start, lower-cased), the rare tokens spinners
+keep. For them the table gives the share that survives, the median number a passage
+shares with its original, and the median number of those an index could use, those in no
+more than ``SearchOptions.max_df`` of the collection's documents (the PAN13 sources, the
+SpinBot originals, the BBC articles; at least 2): retrieval drops commoner fingerprints.
+
     python bench/fingerprint_survival.py                 # 150 pairs per PAN group, 60 articles
     python bench/fingerprint_survival.py --pairs 50 --articles 20 --seed 1
 """
@@ -25,13 +32,15 @@ what ``bag_window=8`` adds.
 from __future__ import annotations
 
 import argparse
+import collections
 import json
 import random
+import re
 import statistics
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR.parent / "src"))
@@ -41,7 +50,12 @@ from _harness import PAN13_TRAIN_DIR, SHARED_DIR, new_run_dir  # noqa: E402
 from bench_pan_retrieval import GROUPS  # noqa: E402
 
 from unspin.eval import settings_for, spin_text  # noqa: E402
-from unspin.index import BAG_WINDOW, FingerprintOptions, fingerprint_query  # noqa: E402
+from unspin.index import (  # noqa: E402
+    BAG_WINDOW,
+    FingerprintOptions,
+    SearchOptions,
+    fingerprint_query,
+)
 from unspin.report import read_pan_xml  # noqa: E402
 
 SPINBOT_DIR = SHARED_DIR / "data" / "spinbot-wiki-train"
@@ -51,6 +65,9 @@ KINDS = ("class pairs", "skeleton n-grams", "bag pairs")
 NO_SKELETON = 1 << 30  # an n-gram longer than any text: no skeleton n-grams
 DEFAULT_SAMPLE = FingerprintOptions().sample
 MIN_PARAGRAPH_WORDS = 40
+NAMES = "names and numbers"
+_WORD = re.compile(r"\w+")
+_SENTENCE_BREAK = re.compile(r"[.!?\n]")
 
 
 class Kinds(NamedTuple):
@@ -72,6 +89,40 @@ def kinds(text: str, sample: int = 1) -> Kinds:
     plain = _prints(text, sample)
     with_bags = _prints(text, sample, bag_window=BAG_WINDOW)
     return Kinds(class_pairs, plain - class_pairs, with_bags - plain)
+
+
+def names_and_numbers(text: str) -> set[str]:
+    """The words of ``text`` with a digit, and its capitalised words of two letters or more
+    not at a sentence's start, lower-cased."""
+    found: set[str] = set()
+    previous_end = 0
+    for match in _WORD.finditer(text):
+        word = match.group()
+        opens_sentence = previous_end == 0 or bool(
+            _SENTENCE_BREAK.search(text, previous_end, match.start())
+        )
+        if any(letter.isdigit() for letter in word) or (
+            word[0].isupper() and len(word) > 1 and not opens_sentence
+        ):
+            found.add(word.lower())
+        previous_end = match.end()
+    return found
+
+
+def name_frequencies(texts: Iterator[str]) -> tuple[collections.Counter[str], int]:
+    """In how many of ``texts`` each name or number stands, and the most an index could use
+    (``max_df`` of their number, at least 2)."""
+    frequencies: collections.Counter[str] = collections.Counter()
+    documents = 0
+    for text in texts:
+        frequencies.update(names_and_numbers(text))
+        documents += 1
+    return frequencies, max(2, int(SearchOptions().max_df * documents))
+
+
+def _texts(paths: Iterator[Path]) -> Iterator[str]:
+    for path in paths:
+        yield path.read_text("utf-8", errors="replace")
 
 
 def pan_pairs(folder: str, count: int, rng: random.Random) -> Iterator[tuple[str, str]]:
@@ -113,13 +164,25 @@ def simulator_pairs(count: int, rng: random.Random) -> Iterator[tuple[str, str]]
                 yield rewritten, source
 
 
-def survival(pairs: Iterator[tuple[str, str]]) -> dict[str, object]:
-    """Per kind: share of the passages' fingerprints, share shared, median shared kept."""
+def survival(
+    pairs: Iterator[tuple[str, str]], frequencies: tuple[collections.Counter[str], int]
+) -> dict[str, object]:
+    """Per kind: share of the passages' fingerprints, share shared, median shared kept;
+    for names and numbers, share shared, median shared, median shared and rare enough."""
     totals = {kind: [0, 0] for kind in KINDS}  # fingerprints, shared
     kept_shared: dict[str, list[int]] = {kind: [] for kind in KINDS}
     words: list[int] = []
+    names = [0, 0]  # names, shared
+    names_shared: list[int] = []
+    names_usable: list[int] = []
+    counts, most = frequencies
     for rewritten, source in pairs:
         words.append(len(rewritten.split()))
+        mine, theirs = names_and_numbers(rewritten), names_and_numbers(source)
+        names[0] += len(mine)
+        names[1] += len(mine & theirs)
+        names_shared.append(len(mine & theirs))
+        names_usable.append(sum(1 for name in mine & theirs if counts[name] <= most))
         every = zip(KINDS, kinds(rewritten), kinds(source), strict=True)
         for kind, mine, theirs in every:
             totals[kind][0] += len(mine)
@@ -145,6 +208,12 @@ def survival(pairs: Iterator[tuple[str, str]]) -> dict[str, object]:
             }
             for kind in KINDS
         },
+        NAMES: {
+            "survive": round(names[1] / names[0], 3) if names[0] else 0,
+            "median_shared": statistics.median(names_shared) if names_shared else 0,
+            "median_usable": statistics.median(names_usable) if names_usable else 0,
+            "most_documents": most,
+        },
     }
 
 
@@ -154,21 +223,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=60, help="SpinBot and BBC articles")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    collections: dict[str, Iterator[tuple[str, str]]] = {}
+    # name -> (its pairs, the name frequencies of the documents an index would hold)
+    found: dict[str, tuple[Iterator[tuple[str, str]], Any]] = {}
     if PAN13_TRAIN_DIR.is_dir():
+        sources = name_frequencies(_texts(iter(sorted((PAN13_TRAIN_DIR / "src").glob("*.txt")))))
         for name, folder in PAN_GROUPS.items():
-            collections[name] = pan_pairs(folder, args.pairs, random.Random(args.seed))
+            found[name] = (pan_pairs(folder, args.pairs, random.Random(args.seed)), sources)
     if SPINBOT_DIR.is_dir():
-        collections["SpinBot"] = spinbot_pairs(args.articles, random.Random(args.seed))
+        originals = name_frequencies(_texts(iter(sorted(SPINBOT_DIR.glob("*-ORIG.txt")))))
+        found["SpinBot"] = (spinbot_pairs(args.articles, random.Random(args.seed)), originals)
     if BBC_DIR.is_dir():
-        collections["simulator, heavy"] = simulator_pairs(args.articles, random.Random(args.seed))
-    if not collections:
+        articles = name_frequencies(_texts(iter(sorted(BBC_DIR.glob("*/*.txt")))))
+        spun = simulator_pairs(args.articles, random.Random(args.seed))
+        found["simulator, heavy"] = (spun, articles)
+    if not found:
         print("no corpus found under ../shared/data, nothing measured")
         return 0
-    results = {name: survival(pairs) for name, pairs in collections.items()}
+    results = {name: survival(pairs, counts) for name, (pairs, counts) in found.items()}
     header = ["collection", "passages", "median words"]
     for kind in KINDS:
         header += [f"{kind}: share", f"{kind}: survive", f"{kind}: shared at 1/{DEFAULT_SAMPLE}"]
+    header += [f"{NAMES}: survive", f"{NAMES}: shared", f"{NAMES}: shared and rare"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for name, result in results.items():
@@ -180,6 +255,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"{figures['survive']:.2f}",
                 f"{figures['median_shared_at_default_sample']:g}",
             ]
+        names = result[NAMES]  # type: ignore[index]
+        row += [f"{names['survive']:.2f}", f"{names['median_shared']:g}"]
+        row += [f"{names['median_usable']:g} (df <= {names['most_documents']})"]
         print("| " + " | ".join(row) + " |")
     run_dir = new_run_dir("survival")
     (run_dir / "survival.json").write_text(json.dumps({"args": vars(args), **results}, indent=1))
