@@ -3,6 +3,7 @@ damaged directories, tombstones, replacement and merging."""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -21,7 +22,7 @@ from unspin import (
     CorruptIndexError,
     IndexLockedError,
     IndexNotFoundError,
-    OutputError,
+    IndexStoreError,
     UnspinError,
 )
 from unspin.index import FingerprintOptions, Index, IngestCounts
@@ -223,11 +224,33 @@ def test_writing_to_an_index_whose_segments_are_gone_is_refused(tmp_path: Path) 
     assert list((tmp_path / "idx" / "segments").iterdir()) == []
 
 
-def test_an_index_that_cannot_be_created_is_an_output_error(tmp_path: Path) -> None:
+def test_an_index_that_cannot_be_created_is_a_store_error(tmp_path: Path) -> None:
+    # as one that cannot be written (exit 2 both), not an output file's failure
     (tmp_path / "file.txt").write_text("not a directory")
-    with pytest.raises(OutputError) as caught:
+    with pytest.raises(IndexStoreError) as caught:
         Index.open(tmp_path / "file.txt" / "idx", create=True)
     _one_line(caught.value, "file.txt/idx", "cannot create an index there")
+
+
+def test_an_index_on_a_read_only_filesystem_is_told_so_on_writing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "idx"
+    with Index.open(path, create=True) as index:
+        index.add([Document("a", "Some words to index here.")])
+    real_open = os.open
+
+    def read_only(file: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT):
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(file))
+        return real_open(file, flags, *args)
+
+    monkeypatch.setattr("unspin.index._store.os.open", read_only)
+    with Index.open(path) as index:
+        assert list(index.ids()) == ["a"]  # reading still works
+        with pytest.raises(IndexStoreError) as caught:
+            index.remove(["a"])
+    _one_line(caught.value, "idx: cannot write the index (Read-only file system)")
 
 
 def test_a_database_being_created_by_another_process_is_not_foreign(tmp_path: Path) -> None:

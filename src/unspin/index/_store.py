@@ -285,7 +285,7 @@ class Store:
             (directory / SEGMENT_DIRECTORY).mkdir(exist_ok=True)
         except OSError as exc:
             message = f"{directory}: cannot create an index there ({exc.strerror})"
-            raise OutputError(message) from None
+            raise IndexStoreError(message) from None
         with _exclusive_lock(directory, wait=None):
             database = directory / DATABASE_NAME
             if database.exists():
@@ -515,7 +515,12 @@ def _exclusive_lock(directory: Path, *, wait: float | None) -> Iterator[None]:
     """fcntl lock on ``directory/write.lock``, released when the block ends or the
     process dies (the kernel drops it), so a killed writer never leaves a stale lock.
     A second writer in the same process is refused at once (waiting would deadlock)."""
-    descriptor = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        descriptor = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise
+        raise IndexStoreError(f"{directory}: cannot write the index ({exc.strerror})") from None
     status = os.fstat(descriptor)
     identity = (status.st_dev, status.st_ino)
     if identity in _held_locks:
