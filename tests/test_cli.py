@@ -673,3 +673,18 @@ def test_an_output_named_with_a_trailing_slash_is_refused(
     assert not (tmp_path / "out").exists()
     assert unspin.cli.main(["compare", str(SPUN), str(ORIGINAL), "-o", str(tmp_path) + "/"]) == 1
     assert "is a directory, cannot write the output there" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_stdout_is_a_one_line_output_error() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [sys.executable, "-m", "unspin.cli", "compare", str(SPUN), str(ORIGINAL)],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    assert result.returncode == 1
+    assert result.stderr == "unspin: error: cannot write the output (No space left on device)\n"

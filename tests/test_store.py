@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
 import shutil
 import signal
 import sqlite3
@@ -23,6 +24,7 @@ from unspin import (
     IndexLockedError,
     IndexNotFoundError,
     IndexStoreError,
+    OutputError,
     UnspinError,
 )
 from unspin.index import FingerprintOptions, Index, IngestCounts
@@ -251,6 +253,22 @@ def test_an_index_on_a_read_only_filesystem_is_told_so_on_writing(
         with pytest.raises(IndexStoreError) as caught:
             index.remove(["a"])
     _one_line(caught.value, "idx: cannot write the index (Read-only file system)")
+
+
+def test_a_database_that_fills_its_disk_is_told_as_a_full_disk(tmp_path: Path) -> None:
+    # SQLite rolls a transaction back itself when the disk fills; rolling back again hid
+    # that under "cannot rollback - no transaction is active".
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("a", "Some words to index here and there.")])
+        database = index._store._db
+        pages = database.execute("PRAGMA page_count").fetchone()[0]
+        database.execute(f"PRAGMA max_page_count = {pages}")  # a disk with no room left
+        rng = random.Random(0)
+        words = " ".join("".join(rng.choices("abcdefghijklmnop", k=7)) for _ in range(20000))
+        with pytest.raises(OutputError) as caught:
+            index.add([Document("b", words)])
+        _one_line(caught.value, "idx: cannot write (no space left on device)")
+        assert list(index.ids()) == ["a"]  # what was committed stands
 
 
 def test_a_database_being_created_by_another_process_is_not_foreign(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Final, NoReturn
+from typing import Annotated, Final, NoReturn, TypeGuard
 
 import typer
 from rich.console import Console
@@ -173,6 +173,22 @@ def _stop_interrupted(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
+_STREAM_FULL: Final = frozenset(
+    {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+)
+
+
+def _debugging() -> bool:
+    return bool(os.environ.get("UNSPIN_DEBUG"))
+
+
+def _stream_failed(exc: Exception) -> TypeGuard[OSError]:
+    """Whether ``exc`` is stdout's or stderr's write failing (a full disk under a
+    redirection, ``/dev/full``): output files fail as OutputError, and a write to a
+    stream names no file."""
+    return isinstance(exc, OSError) and exc.filename is None and exc.errno in _STREAM_FULL
+
+
 @contextlib.contextmanager
 def _guarded() -> Iterator[None]:
     """Turn every failure of a command into one line on stderr and an exit code."""
@@ -187,8 +203,10 @@ def _guarded() -> Iterator[None]:
     except KeyboardInterrupt:
         _stop_interrupted("unspin: interrupted")
     except Exception as exc:
-        if os.environ.get("UNSPIN_DEBUG"):
+        if _debugging():
             raise
+        if _stream_failed(exc):
+            _fail(f"cannot write the output ({exc.strerror})", EXIT_FAILURE)
         _fail(
             f"internal error: {type(exc).__name__}: {exc} (set UNSPIN_DEBUG=1 for details)",
             EXIT_FAILURE,

@@ -507,6 +507,14 @@ class Store:
             yield writer
 
 
+def _roll_back(db: sqlite3.Connection) -> None:
+    """Roll back the open transaction, if SQLite has not already: a COMMIT that fails on
+    a full disk rolls back by itself, and a ROLLBACK then would hide that failure under
+    "no transaction is active"."""
+    if db.in_transaction:
+        db.execute("ROLLBACK")
+
+
 _held_locks: set[tuple[int, int]] = set()
 
 
@@ -675,7 +683,7 @@ class StoreWriter:
             self._set_meta("generation", self._meta_int("generation") + 1)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _roll_back(db)
             if new_dictionary is not None:
                 self._cached_compressor = None
             raise
@@ -695,7 +703,7 @@ class StoreWriter:
             self._set_meta("generation", self._meta_int("generation") + 1)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _roll_back(db)
             raise
         return [doc_id for doc_id in ids if doc_id in found]
 
@@ -750,7 +758,7 @@ class StoreWriter:
             self._set_meta("generation", self._meta_int("generation") + 1)
             db.execute("COMMIT")
         except BaseException:
-            db.execute("ROLLBACK")
+            _roll_back(db)
             with contextlib.suppress(FileNotFoundError):
                 (self._segments_dir / name).unlink()
             raise
