@@ -7,6 +7,7 @@ import errno
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -608,3 +609,19 @@ def test_an_index_that_cannot_be_written_is_a_one_line_error_not_damage(tmp_path
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("unspin: error: ")
         assert fragment in lines[0] and "damaged" not in lines[0]
+
+
+def test_an_id_that_is_not_utf8_text_is_refused_at_once_and_matches_nothing(
+    tmp_path: Path,
+) -> None:
+    # A file name that is not UTF-8 decodes to a lone surrogate, which SQLite cannot take:
+    # it failed the whole batch when written, and every look-up by such an id.
+    with Index.open(tmp_path / "idx", create=True) as index:
+        index.add([Document("good", "A perfectly good document to keep in the index.")])
+        for bad, shown in (("bad\udcff", r"bad\udcff"), ("x\ud800", r"x\ud800")):
+            with pytest.raises(ValueError, match=re.escape(f"must be UTF-8 text, not '{shown}'")):
+                index.add([Document(bad, "hello there")])
+            assert index.get(bad) is None and bad not in index
+            assert index.remove([bad]) == []
+            index.search("A perfectly good document to keep in the index.", exclude=[bad])
+        assert list(index.ids()) == ["good"]

@@ -43,6 +43,7 @@ from unspin.index._store import (
     StoredDocument,
     StoreWriter,
     metadata_summary,
+    storable_id,
     store_errors,
 )
 from unspin.index._types import IndexInfo, IngestCounts, SearchOptions, SearchResult
@@ -111,6 +112,9 @@ class IndexWriter:
         """Queue a document; a later one with the same id replaces it (also in the index)."""
         if not isinstance(doc_id, str) or not doc_id:
             raise ValueError("a document id must be a non-empty string")
+        if not storable_id(doc_id):
+            shown = doc_id.encode("utf-8", "backslashreplace").decode("utf-8")
+            raise ValueError(f"a document id must be UTF-8 text, not '{shown}'")
         is_html = looks_like_html(text) if html is None else html
         if self._pending.pop(doc_id, None) is not None:  # insertion order = the last add's
             self.counts = self.counts._replace(repeated=self.counts.repeated + 1)

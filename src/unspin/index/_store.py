@@ -430,7 +430,7 @@ class Store:
 
     def nums_of(self, ids: Iterable[str]) -> list[int]:
         """The numbers of the documents with these ids (ids not held left out)."""
-        wanted = list(dict.fromkeys(ids))
+        wanted = [doc_id for doc_id in dict.fromkeys(ids) if storable_id(doc_id)]
         found: list[int] = []
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
@@ -444,6 +444,8 @@ class Store:
         return found
 
     def document_by_id(self, doc_id: str) -> StoredDocument | None:
+        if not storable_id(doc_id):
+            return None
         row = self._db.execute("SELECT num FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
@@ -505,6 +507,16 @@ class Store:
             writer = StoreWriter(self)
             writer.remove_orphans()
             yield writer
+
+
+def storable_id(doc_id: str) -> bool:
+    """Whether the index can hold ``doc_id``: text that is UTF-8, so not one with a lone
+    surrogate (as a file name that is not UTF-8 decodes to), which no stored id matches."""
+    try:
+        doc_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _roll_back(db: sqlite3.Connection) -> None:
@@ -616,7 +628,7 @@ class StoreWriter:
 
     def existing(self, ids: Iterable[str]) -> dict[str, tuple[int, bytes]]:
         """id -> (num, digest) of the given ids already in the index."""
-        wanted = list(dict.fromkeys(ids))
+        wanted = [doc_id for doc_id in dict.fromkeys(ids) if storable_id(doc_id)]
         found: dict[str, tuple[int, bytes]] = {}
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
