@@ -301,6 +301,43 @@ def test_a_newer_format_is_refused(tmp_path: Path) -> None:
         Index.open(tmp_path / "idx")
 
 
+@pytest.mark.parametrize(
+    ("key", "value", "named"),
+    [
+        ("fingerprint_options", "[]", "fingerprint_options"),
+        ("fingerprint_options", '{"sample": "x"}', "fingerprint_options sample"),
+        ("fingerprint_options", '{"sample": 0}', "fingerprint_options sample"),
+        ("fingerprint_options", '{"bag_window": 1}', "fingerprint_options bag_window"),
+        ("next_num", "-5", "next_num"),
+        ("next_num", "99999999999", "next_num"),  # would size the live array by it
+        ("next_num", "1", "next_num"),  # would number new documents as old ones
+        ("generation", "-1", "generation"),
+    ],
+)
+def test_metadata_out_of_bounds_is_damage_not_an_internal_error(
+    key: str, value: str, named: str, tmp_path: Path
+) -> None:
+    _index(tmp_path / "idx", _docs(3)).close()
+    connection = sqlite3.connect(tmp_path / "idx" / DATABASE_NAME)
+    connection.execute("UPDATE meta SET value = ? WHERE key = ?", (value, key))
+    connection.commit()
+    connection.close()
+    with pytest.raises(CorruptIndexError) as caught:
+        Index.open(tmp_path / "idx")
+    _one_line(caught.value, "idx: damaged index metadata", f"({named})")
+
+
+def test_metadata_of_a_fresh_and_of_an_emptied_index_holds(tmp_path: Path) -> None:
+    Index.open(tmp_path / "fresh", create=True).close()
+    Index.open(tmp_path / "fresh").close()
+    with _index(tmp_path / "idx", _docs(3)) as index:
+        index.remove([doc.id for doc in _docs(3)])
+        index.compact()
+    with Index.open(tmp_path / "idx") as index:  # numbers past every document's
+        index.add(_docs(2))
+        assert len(index) == 2
+
+
 def test_an_index_of_an_older_fingerprint_scheme_is_refused(tmp_path: Path) -> None:
     # Its postings were made by other fingerprints: queries would find nothing in them.
     _index(tmp_path / "idx", _docs(1)).close()

@@ -334,6 +334,8 @@ class Store:
             int(meta["next_num"]), int(meta["generation"]), int(meta["next_segment"])
         except (KeyError, ValueError) as exc:
             raise CorruptIndexError(f"{path}: damaged index metadata ({exc!r})") from None
+        if not isinstance(fingerprint_options, dict):
+            raise CorruptIndexError(f"{path}: damaged index metadata (fingerprint_options)")
         unknown = sorted(set(fingerprint_options) - set(FingerprintOptions._fields))
         if unknown:
             raise CorruptIndexError(
@@ -350,6 +352,9 @@ class Store:
                 f"{path}: built with fingerprint scheme {scheme}, this unspin uses "
                 f"{FINGERPRINT_SCHEME}; rebuild the index"
             )
+        damaged = _damaged_meta(connection, meta, fingerprint_options)
+        if damaged:
+            raise CorruptIndexError(f"{path}: damaged index metadata ({damaged})")
         return meta
 
     def close(self) -> None:
@@ -507,6 +512,31 @@ class Store:
             writer = StoreWriter(self)
             writer.remove_orphans()
             yield writer
+
+
+def _damaged_meta(
+    connection: sqlite3.Connection, meta: dict[str, str], fingerprint_options: dict[str, Any]
+) -> str | None:
+    """What of the metadata is out of its bounds (named), or None. Every batch writes a
+    segment spanning its document numbers, so the next number is one past the last
+    segment's; a smaller one would reuse numbers, a larger one size arrays by it."""
+    for field, value in fingerprint_options.items():
+        least = {"bag_window": 0}.get(field, 1)
+        if type(value) is not int or value < least or (field == "bag_window" and value == 1):
+            return f"fingerprint_options {field}"
+    for key in ("next_num", "generation", "next_segment"):
+        if int(meta[key]) < 0:
+            return key
+    try:
+        (last_segment,) = connection.execute("SELECT max(last_num) FROM segments").fetchone()
+        (last_document,) = connection.execute("SELECT max(num) FROM documents").fetchone()
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    spanned = -1 if last_segment is None else int(last_segment)
+    held = -1 if last_document is None else int(last_document)
+    if not held < int(meta["next_num"]) == spanned + 1:
+        return "next_num"
+    return None
 
 
 def storable_id(doc_id: str) -> bool:
