@@ -720,6 +720,28 @@ def test_a_file_name_that_is_not_utf8_is_named_on_the_command_line_as_it_was_ind
     assert "removed 1, not found 0" in removed.output, removed.output  # type: ignore[attr-defined]
 
 
+@pytest.mark.skipif(sys.platform == "darwin", reason="macOS refuses names that are not UTF-8")
+def test_check_records_an_index_and_pages_directory_that_are_not_utf8_as_escapes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Their real paths, recorded in every line, failed the report's UTF-8 write.
+    index = str(tmp_path / os.fsdecode(b"idx\xff"))
+    pages = str(tmp_path / os.fsdecode(b"pages\xff"))
+    query = tmp_path / "q.txt"
+    query.write_text(news_article(1))
+    assert unspin.cli.main(["index", "add", index, str(query)]) == 0
+    report = tmp_path / "r.jsonl"
+    args = ["check", index, str(query), "-o", str(report), "--html-dir", pages]
+    assert unspin.cli.main(args) == 0
+    (line,) = report.read_text("utf-8").splitlines()
+    settings = json.loads(line)["check"]
+    assert settings["index"] == str(tmp_path) + "/idx\\xff"
+    assert settings["html_dir"] == str(tmp_path) + "/pages\\xff"
+    capsys.readouterr()
+    assert unspin.cli.main([*args, "--resume"]) == 0
+    assert "and 1 document reported before" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize(
     ("args", "fragments"),
     [

@@ -45,6 +45,7 @@ from unspin._exceptions import (
 from unspin._files import default_file_mode, output_kind, write_atomically
 from unspin.index._check import CheckedDocument
 from unspin.index._types import SearchOptions
+from unspin.io._files import shown_path
 from unspin.report._html import report_to_html
 from unspin.report._model import report_from_search
 from unspin.report._names import ReportNames
@@ -497,17 +498,18 @@ def _check_settings(
     exclude_self: bool = False,
     html_dir: Path | None = None,
 ) -> dict[str, Any]:
-    """The ``check`` settings a report line records: the index searched (its real path),
+    """The ``check`` settings a report line records: the index searched (its real path,
+    bytes that are not UTF-8 written ``\\xff``, as ids are),
     whether each document's own entry was left out, the search options that differ
     from the defaults (field -> value), and the directory of the HTML reports (its real
     path) when there is one: the pages the earlier lines name are there."""
     settings: dict[str, Any] = {
-        "index": os.path.realpath(Path(index).expanduser()),
+        "index": shown_path(os.path.realpath(Path(index).expanduser())),
         "exclude_self": exclude_self,
         "options": _differences(options, SearchOptions()),
     }
     if html_dir is not None:
-        settings["html_dir"] = os.path.realpath(html_dir.expanduser())
+        settings["html_dir"] = shown_path(os.path.realpath(html_dir.expanduser()))
     settings["defaults"] = _DEFAULTS_DIGEST
     # as a report line reads back (a tuple becomes a list), so the two compare equal
     return dict(json.loads(json.dumps(settings)))
@@ -579,7 +581,7 @@ def _check_line(
         query_path=item.document.path,
     )
     if html_report is not None:
-        data["html_report"] = str(html_report)
+        data["html_report"] = shown_path(str(html_report))
     if settings is not None:
         data["check"] = settings
     return json.dumps(data, ensure_ascii=False) + "\n"
