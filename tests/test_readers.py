@@ -311,3 +311,62 @@ def test_a_file_name_that_is_not_utf8_gets_an_id_that_can_be_stored(tmp_path: Pa
     assert documents[0].id == f"{tmp_path.as_posix()}/bad\\xff\\xfename.txt"
     assert documents[0].path is not None
     (documents[0].id + documents[0].path).encode("utf-8")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_walk_skips_what_is_not_a_regular_file_whatever_its_name(tmp_path: Path) -> None:
+    # A reader of JSON lines or CSV waited on a FIFO forever, or read /dev/zero forever.
+    (tmp_path / "a.txt").write_text("a document")
+    os.mkfifo(tmp_path / "pipe.jsonl")
+    (tmp_path / "zero.csv").symlink_to("/dev/zero")
+    (tmp_path / "broken.txt").symlink_to(tmp_path / "nowhere")  # the reader tells why
+    skipped: list[SkippedInput] = []
+    files = input_files([tmp_path], on_skip=skipped.append)
+    assert [path.name for path, _ in files] == ["a.txt", "broken.txt"]
+    assert skipped == [
+        SkippedInput(f"{tmp_path.as_posix()}/pipe.jsonl", "not a regular file"),
+        SkippedInput(f"{tmp_path.as_posix()}/zero.csv", "not a regular file"),
+    ]
+    documents = list(read_documents([tmp_path], on_skip=skipped.append))
+    assert [doc.text for doc in documents] == ["a document"]
+
+
+def test_a_directory_that_cannot_be_listed_is_lost_input_and_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("unreadable")
+    (tmp_path / "a.txt").write_text("readable")
+    real_scandir = os.scandir
+
+    def scandir(path: Path) -> object:  # root reads every directory: refuse one
+        if Path(path).name == "sub":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr("unspin.io._readers.os.scandir", scandir)
+    skipped: list[SkippedInput] = []
+    files = input_files([tmp_path], on_skip=skipped.append)
+    assert [path.name for path, _ in files] == ["a.txt"]
+    where = f"{tmp_path.as_posix()}/sub"
+    assert skipped == [SkippedInput(where, "cannot read (Permission denied)")]
+
+
+def test_a_tree_deeper_than_the_stack_is_walked_in_order(tmp_path: Path) -> None:
+    deep = tmp_path / "deep"
+    deep.mkdir()
+    level = deep
+    for _ in range(1200):  # os.walk recursed once a level, past Python's 1000 frames
+        level = level / "a"
+        level.mkdir()
+    (level / "x.txt").write_text("at the bottom")
+    (deep / "b").mkdir()
+    (deep / "b" / "y.txt").write_text("beside")
+    (deep / "z.txt").write_text("on top")
+    names = [path.relative_to(deep).as_posix() for path, _ in input_files([deep])]
+    # a directory's own files first, then its subdirectories', as os.walk gave them
+    assert names == ["z.txt", "/".join(["a"] * 1200) + "/x.txt", "b/y.txt"]
+    (level / "x.txt").unlink()  # rmtree, which pytest's clean-up uses, recurses too
+    while level != deep:
+        level.rmdir()
+        level = level.parent

@@ -72,7 +72,8 @@ class InputFormat(StrEnum):
 
 class SkippedInput(NamedTuple):
     """Something inside the inputs that was not read: where it is and why, and whether
-    it is a directory the walk did not enter (rather than a file or record)."""
+    it is a link to a directory, which the walk does not follow (rather than a file, a
+    record, or a directory that could not be listed: those are lost input)."""
 
     where: str
     reason: str
@@ -148,28 +149,55 @@ def input_files(
         if not path.is_dir():
             files.append((path, shown_path(str(given))))
             continue
-        if recursive:
-            for root, dirs, names in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                if on_skip is not None:
-                    for name in dirs:
-                        if os.path.islink(os.path.join(root, name)):
-                            shown = shown_path((Path(root) / name).as_posix())
-                            on_skip(SkippedInput(shown, _NOT_FOLLOWED, directory=True))
-                for name in sorted(names):
-                    if not name.startswith("."):
-                        file = Path(root) / name
-                        files.append((file, shown_path(file.as_posix())))
-        else:
-            for file in sorted(path.iterdir()):
-                if not file.name.startswith(".") and not file.is_dir():
-                    files.append((file, shown_path(file.as_posix())))
+        files += _walk(path, recursive, on_skip or (lambda _: None))
     if excluded:
         files = [
             (file, name)
             for file, name in files
             if file.name not in excluded_names or os.path.realpath(file) not in excluded
         ]
+    return files
+
+
+def _walk(
+    top: Path, recursive: bool, on_skip: Callable[[SkippedInput], None]
+) -> list[tuple[Path, str]]:
+    """The files under ``top``, depth first in sorted order, as ``input_files`` walks
+    them. Iterative, so that no depth of tree exhausts the stack; a directory that cannot
+    be listed, a link to a directory and a file that is not a regular one (a FIFO or a
+    device, which a reader would wait on or read forever) are told to ``on_skip``."""
+    files: list[tuple[Path, str]] = []
+    pending = [top]
+    while pending:
+        directory = pending.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = sorted(
+                    (entry for entry in listing if not entry.name.startswith(".")),
+                    key=lambda entry: entry.name,
+                )
+        except OSError as exc:
+            where = shown_path(directory.as_posix())
+            on_skip(SkippedInput(where, f"cannot read ({exc.strerror or exc})"))
+            continue
+        below: list[Path] = []
+        for entry in entries:
+            path = directory / entry.name
+            shown = shown_path(path.as_posix())
+            try:
+                is_directory, is_file = entry.is_dir(), entry.is_file()
+            except OSError:  # cannot be looked at: the reader says why
+                is_directory, is_file = False, True
+            if is_directory:
+                if entry.is_symlink():
+                    on_skip(SkippedInput(shown, _NOT_FOLLOWED, directory=True))
+                elif recursive:
+                    below.append(path)
+            elif is_file or not os.path.exists(path):  # a broken link: the reader says so
+                files.append((path, shown))
+            else:
+                on_skip(SkippedInput(shown, "not a regular file"))
+        pending += reversed(below)
     return files
 
 
