@@ -356,17 +356,35 @@ def test_a_tree_deeper_than_the_stack_is_walked_in_order(tmp_path: Path) -> None
     deep = tmp_path / "deep"
     deep.mkdir()
     level = deep
-    for _ in range(1200):  # os.walk recursed once a level, past Python's 1000 frames
-        level = level / "a"
-        level.mkdir()
-    (level / "x.txt").write_text("at the bottom")
-    (deep / "b").mkdir()
-    (deep / "b" / "y.txt").write_text("beside")
-    (deep / "z.txt").write_text("on top")
-    names = [path.relative_to(deep).as_posix() for path, _ in input_files([deep])]
-    # a directory's own files first, then its subdirectories', as os.walk gave them
-    assert names == ["z.txt", "/".join(["a"] * 1200) + "/x.txt", "b/y.txt"]
-    (level / "x.txt").unlink()  # rmtree, which pytest's clean-up uses, recurses too
-    while level != deep:
-        level.rmdir()
-        level = level.parent
+    try:
+        for _ in range(1200):  # os.walk recursed once a level, past Python's 1000 frames
+            level = level / "a"
+            level.mkdir()
+        (level / "x.txt").write_text("at the bottom")
+        (deep / "b").mkdir()
+        (deep / "b" / "y.txt").write_text("beside")
+        (deep / "z.txt").write_text("on top")
+        names = [path.relative_to(deep).as_posix() for path, _ in input_files([deep])]
+        # a directory's own files first, then its subdirectories', as os.walk gave them
+        assert names == ["z.txt", "/".join(["a"] * 1200) + "/x.txt", "b/y.txt"]
+    finally:  # rmtree, which pytest's clean-up uses, recurses too
+        (level / "x.txt").unlink(missing_ok=True)
+        while level != deep:
+            level.rmdir()
+            level = level.parent
+
+
+def test_a_json_line_over_the_size_limit_is_skipped_without_being_held(tmp_path: Path) -> None:
+    path = tmp_path / "records.jsonl.gz"
+    with gzip.open(path, "wt") as handle:  # a gzip bomb is one endless line
+        handle.write(json.dumps({"id": "huge", "text": "x" * 50_000}) + "\n")
+        handle.write(json.dumps({"id": "small", "text": "a small record"}) + "\n")
+        handle.write(json.dumps({"id": "last", "text": "y" * 50_000}))  # no final newline
+    documents, skipped = _collect(path, max_bytes=2**20 // 100)
+    assert [doc.id for doc in documents] == ["small"]
+    reason = "a line over the 0.01 MiB limit (raise it with --max-size)"
+    assert [(s.where.rsplit("/", 1)[-1], s.reason) for s in skipped] == [
+        ("records.jsonl.gz:1", reason),
+        ("records.jsonl.gz:3", reason),
+    ]
+    assert [doc.id for doc in _collect(path)[0]] == ["huge", "small", "last"]

@@ -44,6 +44,7 @@ from unspin.io._files import (
     DEFAULT_MAX_BYTES,
     Document,
     _unicode_bom,
+    format_mib,
     missing_reason,
     read_document,
     shown_path,
@@ -217,7 +218,8 @@ def read_documents(
 
     ``on_skip`` is called for each file or record that is skipped; ``on_progress`` with
     the number of bytes of input consumed since its last call (for a progress bar over
-    the total of :func:`input_files` sizes). ``max_bytes`` limits single text/HTML files;
+    the total of :func:`input_files` sizes). ``max_bytes`` limits single text/HTML files
+    and single lines of JSON lines (in characters);
     record files (JSONL, CSV, Parquet) may be of any size. ``exclude``: files never read
     (as for :func:`input_files`). Missing input paths raise
     :class:`~unspin.InputNotFoundError` before anything is read.
@@ -256,7 +258,7 @@ def _read_all(
             skip(SkippedInput(name, f"cannot read ({exc.strerror})"))
             continue
         if file_format in _RECORD_FORMATS:
-            yield from _read_records(path, name, file_format, fields, skip, progress)
+            yield from _read_records(path, name, file_format, fields, skip, progress, max_bytes)
         elif file_format is InputFormat.PARQUET:
             yield from _read_parquet(path, name, fields, skip, progress, size)
         else:
@@ -344,6 +346,7 @@ def _read_records(
     fields: _Fields,
     skip: Callable[[SkippedInput], None],
     progress: Callable[[int], None],
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document]:
     with contextlib.ExitStack() as stack:
         try:
@@ -353,7 +356,7 @@ def _read_records(
             return
         try:
             if file_format is InputFormat.JSONL:
-                yield from _jsonl_records(handle, name, fields, skip)
+                yield from _jsonl_records(handle, name, fields, skip, max_bytes)
             else:
                 yield from _csv_records(handle, name, file_format, fields, skip)
         except (OSError, EOFError, UnicodeError) as exc:
@@ -361,14 +364,37 @@ def _read_records(
             skip(SkippedInput(name, f"cannot read further ({exc})"))
 
 
+def _bounded_lines(handle: IO[str], limit: int) -> Iterator[str | None]:
+    """The lines of ``handle``, ``None`` for each one longer than ``limit`` characters
+    (read past, never held whole: a gzip bomb or ``/dev/zero`` is one endless line)."""
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith("\n"):
+            yield line
+            continue
+        while line and not line.endswith("\n"):
+            line = handle.readline(1 << 20)
+        yield None
+
+
 def _jsonl_records(
-    handle: IO[str], name: str, fields: _Fields, skip: Callable[[SkippedInput], None]
+    handle: IO[str],
+    name: str,
+    fields: _Fields,
+    skip: Callable[[SkippedInput], None],
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document]:
     first = True
-    for number, line in enumerate(handle, start=1):
+    for number, line in enumerate(_bounded_lines(handle, max_bytes), start=1):
+        where = f"{name}:{number}"
+        if line is None:
+            limit = f"{format_mib(max_bytes)} MiB"
+            skip(SkippedInput(where, f"a line over the {limit} limit (raise it with --max-size)"))
+            continue
         if not line.strip():
             continue
-        where = f"{name}:{number}"
         try:
             record = json.loads(line)
         except (ValueError, RecursionError):  # RecursionError: nested too deep to read
