@@ -338,6 +338,25 @@ def test_api_search_renders_html_and_csv(searching: TestClient, output: str) -> 
         assert "page.unspin.csv" in response.headers["content-disposition"]
 
 
+def test_an_index_directory_replaced_while_the_app_runs_is_opened_anew(tmp_path: Path) -> None:
+    # The open index went on reading the deleted database (and its deleted segments).
+    path = tmp_path / "live.idx"
+    with Index.open(path, create=True) as index:
+        index.add(Document("original.txt", ORIGINAL))
+    body = {"suspicious": {"text": SPUN}}
+    with _client(index_dir=path) as app:
+        found = app.post("/api/search", json=body).json()["sources"]
+        assert [source["id"] for source in found] == ["original.txt"]
+        rebuilt = tmp_path / "rebuilt.idx"
+        with Index.open(rebuilt, create=True) as index:
+            index.add(Document("restored.txt", ORIGINAL))
+        shutil.rmtree(path)
+        rebuilt.rename(path)
+        response = app.post("/api/search", json=body)
+        assert response.status_code == 200, response.text
+        assert [source["id"] for source in response.json()["sources"]] == ["restored.txt"]
+
+
 def test_search_form_and_errors(searching: TestClient, index_dir: Path) -> None:
     page = searching.post("/search", data={"suspicious_text": SPUN, "top": "1"})
     assert page.status_code == 200 and "against 1 source" in page.text

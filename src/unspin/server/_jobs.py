@@ -10,10 +10,13 @@ sees the batches committed since the last one.
 from __future__ import annotations
 
 import collections
+import os
 import threading
+from pathlib import Path
 from typing import NamedTuple
 
 from unspin.index import Index, SearchOptions
+from unspin.index._store import DATABASE_NAME
 from unspin.io import Document
 from unspin.report import (
     Report,
@@ -67,19 +70,36 @@ def compare_job(suspicious: Document, source: Document, output: OutputFormat) ->
     return render(compare_documents(suspicious, source), output)
 
 
-_indexes: dict[str, Index] = {}
+class _Opened(NamedTuple):
+    handle: Index  # (a field named index would hide tuple.index)
+    database: tuple[int, int] | None  # (device, inode) of its database when opened
+
+
+_indexes: dict[str, _Opened] = {}
 _holders: collections.Counter[str] = collections.Counter()
 _indexes_lock = threading.Lock()
 
 
+def _database_identity(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(Path(path) / DATABASE_NAME)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino
+
+
 def _index(path: str) -> Index:
     """This process's open index at ``path`` (an :class:`Index` is safe to share
-    between threads: they take turns)."""
+    between threads: they take turns). An index directory replaced while the server
+    runs (restored from a backup, rebuilt and moved into place) is opened anew: the
+    open one would go on reading the deleted files, or failing on them, for good. The
+    replaced one is left to close when the searches still using it let go."""
+    identity = _database_identity(path)
     with _indexes_lock:
-        index = _indexes.get(path)
-        if index is None:
-            index = _indexes[path] = Index.open(path)
-        return index
+        opened = _indexes.get(path)
+        if opened is None or opened.database != identity:
+            opened = _indexes[path] = _Opened(Index.open(path), identity)
+        return opened.handle
 
 
 def hold_index(path: str) -> None:
@@ -95,9 +115,9 @@ def release_index(path: str) -> None:
         _holders[path] -= 1
         if _holders[path] <= 0:
             del _holders[path]
-            index = _indexes.pop(path, None)
-            if index is not None:
-                index.close()
+            opened = _indexes.pop(path, None)
+            if opened is not None:
+                opened.handle.close()
 
 
 def search_job(
