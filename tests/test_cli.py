@@ -688,3 +688,27 @@ def test_a_full_disk_under_stdout_is_a_one_line_output_error() -> None:
         )
     assert result.returncode == 1
     assert result.stderr == "unspin: error: cannot write the output (No space left on device)\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["compare", "", "{original}"], "'SUSPICIOUS'"),
+        (["compare", "{spun}", "{original}", "-o", ""], "'--output' / '-o'"),
+        (["index", "add", "{tmp}/idx", ""], "'INPUT...'"),
+        (["index", "add", "", "{original}"], "'INDEX_DIR'"),
+        (["check", "{tmp}/idx", "{spun}", "-o", "{tmp}/r.jsonl", "--html-dir", ""], "'--html-dir'"),
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_directory(
+    args: list[str],
+    named: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)  # where "" led: `index add IDX ""` read all of it
+    given = [a.format(original=ORIGINAL, spun=SPUN, tmp=tmp_path) for a in args]
+    assert unspin.cli.main(given) == 2
+    assert f"Invalid value for {named}: an empty path" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

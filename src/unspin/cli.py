@@ -290,12 +290,20 @@ def _number(low: float, high: float = math.inf) -> Callable[[str], float]:
     return parse
 
 
+def _given_path(value: str) -> Path:
+    """A path argument as given: an empty one is refused, where ``Path("")`` would be
+    the current directory (``index add IDX ""`` read all of it)."""
+    if not value:
+        raise typer.BadParameter("an empty path")
+    return Path(value)
+
+
 def _output_file(value: str) -> Path:
     """An output file's name, kept as given up to here: a ``Path`` would drop the slash
     of ``-o out/`` and write a file named ``out``."""
     if value != "-" and value.endswith(("/", os.sep)) and not Path(value).is_dir():
         raise typer.BadParameter(f"{value}: ends with a slash; name a file to write")
-    return Path(value)
+    return _given_path(value)
 
 
 OutputOption = Annotated[
@@ -324,11 +332,16 @@ def compare(
     suspicious: Annotated[
         Path,
         typer.Argument(
-            metavar="SUSPICIOUS", help="The text suspected of being a copy ('-': stdin)."
+            parser=_given_path,
+            metavar="SUSPICIOUS",
+            help="The text suspected of being a copy ('-': stdin).",
         ),
     ],
     source: Annotated[
-        Path, typer.Argument(metavar="SOURCE", help="The possible source ('-': stdin).")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="SOURCE", help="The possible source ('-': stdin)."
+        ),
     ],
     output_format: Annotated[
         OutputFormat,
@@ -412,16 +425,28 @@ def _render_text(
 @app.command()
 def pan(
     pairs: Annotated[
-        Path, typer.Argument(metavar="PAIRS", help="Pairs file: 'susp-file src-file' per line.")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="PAIRS", help="Pairs file: 'susp-file src-file' per line."
+        ),
     ],
     src_dir: Annotated[
-        Path, typer.Argument(metavar="SRC_DIR", help="Directory of source documents.")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="SRC_DIR", help="Directory of source documents."
+        ),
     ],
     susp_dir: Annotated[
-        Path, typer.Argument(metavar="SUSP_DIR", help="Directory of suspicious documents.")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="SUSP_DIR", help="Directory of suspicious documents."
+        ),
     ],
     out_dir: Annotated[
-        Path, typer.Argument(metavar="OUT_DIR", help="Where to write <susp>-<src>.xml files.")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="OUT_DIR", help="Where to write <susp>-<src>.xml files."
+        ),
     ],
     jobs: Annotated[
         int | None,
@@ -490,10 +515,16 @@ def _percentiles_ms(seconds: list[float], percents: tuple[int, ...]) -> list[flo
 @app.command("eval")
 def evaluate(
     truth_dir: Annotated[
-        Path, typer.Argument(metavar="TRUTH_DIR", help="Ground-truth PAN XML files (recursive).")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="TRUTH_DIR", help="Ground-truth PAN XML files (recursive)."
+        ),
     ],
     detections_dir: Annotated[
-        Path, typer.Argument(metavar="DETECTIONS_DIR", help="Detection PAN XML files.")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="DETECTIONS_DIR", help="Detection PAN XML files."
+        ),
     ],
     output_format: Annotated[
         ReportFormat, typer.Option("--format", "-f", help="text table or json.")
@@ -527,7 +558,9 @@ def evaluate(
 
 @app.command()
 def simulate(
-    input_file: Annotated[Path, typer.Argument(metavar="INPUT", help="A text file to spin.")],
+    input_file: Annotated[
+        Path, typer.Argument(parser=_given_path, metavar="INPUT", help="A text file to spin.")
+    ],
     output: OutputOption = None,
     level: Annotated[SpinLevel, typer.Option("--level", "-l", help="How hard to spin.")] = (
         SpinLevel.MEDIUM
@@ -554,10 +587,14 @@ def simulate_corpus(
         ),
     ],
     data_dir: Annotated[
-        Path, typer.Argument(metavar="DATA_DIR", help="The articles to build from.")
+        Path,
+        typer.Argument(parser=_given_path, metavar="DATA_DIR", help="The articles to build from."),
     ],
     out_dir: Annotated[
-        Path, typer.Argument(metavar="OUT_DIR", help="An absent or empty output directory.")
+        Path,
+        typer.Argument(
+            parser=_given_path, metavar="OUT_DIR", help="An absent or empty output directory."
+        ),
     ],
     pairs: Annotated[
         int | None, typer.Option("--pairs", "-n", min=1, help="Number of document pairs.")
@@ -632,10 +669,13 @@ index_app = typer.Typer(
 )
 app.add_typer(index_app)
 
-IndexDir = Annotated[Path, typer.Argument(metavar="INDEX_DIR", help="The index directory.")]
+IndexDir = Annotated[
+    Path, typer.Argument(parser=_given_path, metavar="INDEX_DIR", help="The index directory.")
+]
 Inputs = Annotated[
     list[Path],
     typer.Argument(
+        parser=_given_path,
         metavar="INPUT...",
         help="Files and directories: text, HTML, JSONL, CSV/TSV, Parquet (by name).",
     ),
@@ -969,7 +1009,8 @@ def index_compact(index_dir: IndexDir, wait: Wait = 0.0) -> None:
 def search(
     index_dir: IndexDir,
     document: Annotated[
-        Path, typer.Argument(metavar="DOC", help="The suspicious text ('-': stdin).")
+        Path,
+        typer.Argument(parser=_given_path, metavar="DOC", help="The suspicious text ('-': stdin)."),
     ],
     top: TopOption = 10,
     min_coverage: MinCoverageOption = 0.0,
@@ -1075,6 +1116,7 @@ def check(
         Path | None,
         typer.Option(
             "--html-dir",
+            parser=_given_path,
             metavar="DIR",
             help="Also write an HTML report for each document with a source into DIR "
             "(created if absent).",
@@ -1328,7 +1370,10 @@ def serve(
     index: Annotated[
         Path | None,
         typer.Option(
-            "--index", metavar="INDEX_DIR", help="A source index to search (enables search)."
+            "--index",
+            parser=_given_path,
+            metavar="INDEX_DIR",
+            help="A source index to search (enables search).",
         ),
     ] = None,
     host: Annotated[
