@@ -894,6 +894,11 @@ def test_an_index_inside_an_input_directory_is_not_read_as_documents(tmp_path: P
     assert again.exit_code == 0  # type: ignore[attr-defined]
     assert "unchanged 2" in again.output and "skipped" not in again.output, again.output  # type: ignore[attr-defined]
     assert "warning" not in again.output  # type: ignore[attr-defined]
+    # nor by check, which read each of its files as a document and warned of most
+    report = tmp_path / "r.jsonl"
+    checked = _run("check", index, corpus, "-o", report)
+    assert "checked 2 documents: 2 with sources" in checked.output, checked.output  # type: ignore[attr-defined]
+    assert "warning" not in checked.output  # type: ignore[attr-defined]
 
 
 def test_search_and_check_never_write_inside_the_index(tmp_path: Path, index_dir: Path) -> None:

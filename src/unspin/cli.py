@@ -795,6 +795,15 @@ def _documents(
     )
 
 
+def _index_files(index_dir: Path) -> list[Path]:
+    """The files of the index at ``index_dir``: inside an input directory, they are no
+    documents."""
+    index_path = index_dir.expanduser()
+    if not index_path.is_dir():
+        return []
+    return [path for path in index_path.rglob("*") if path.is_file()]
+
+
 def _input_bytes(inputs: list[Path], recursive: bool, exclude: Iterable[Path] = ()) -> int:
     total = 0
     for path, _ in input_files(inputs, recursive=recursive, exclude=exclude):
@@ -857,13 +866,7 @@ def index_add(
     same command again skips documents already there and completes the rest."""
     with _guarded():
         stderr = _stderr_console()
-        # An index inside an input directory: its own files are no documents.
-        index_path = index_dir.expanduser()
-        own = (
-            [path for path in index_path.rglob("*") if path.is_file()]
-            if index_path.is_dir()
-            else []
-        )
+        own = _index_files(index_dir)
         total = _input_bytes(inputs, recursive, own)  # also refuses missing inputs up front
         skips = _Skips()
         counts = IngestCounts()
@@ -1181,8 +1184,9 @@ def check(
         refuse_writing_into(out, index_dir)
         refuse_writing_into(html_dir, index_dir)
         _refuse_outputs_among_inputs(out, html_dir, inputs, recursive=recursive)
-        # its own files, when the report is written inside an input directory
-        own = (out, report.path, report.partial, report.lock_path)
+        # its own files, when the report is written inside an input directory, and the
+        # index's, when it is inside one
+        own = [out, report.path, report.partial, report.lock_path, *_index_files(index_dir)]
         total = _input_bytes(inputs, recursive, own)
         skips = _Skips()
         with Index.open(index_dir) as index:  # a missing or damaged index fails before any work
