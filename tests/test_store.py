@@ -272,6 +272,19 @@ def test_a_database_that_fills_its_disk_is_told_as_a_full_disk(tmp_path: Path) -
         assert list(index.ids()) == ["a"]  # what was committed stands
 
 
+def test_an_index_whose_database_is_gone_is_not_created_anew_over_its_segments(
+    tmp_path: Path,
+) -> None:
+    # Creating one there deleted the segments of what was left as orphans.
+    _index(tmp_path / "idx", _docs(3)).close()
+    (tmp_path / "idx" / DATABASE_NAME).unlink()
+    segments = sorted((tmp_path / "idx" / "segments").iterdir())
+    with pytest.raises(CorruptIndexError) as caught:
+        Index.open(tmp_path / "idx", create=True)
+    _one_line(caught.value, f"damaged ({DATABASE_NAME} is missing", "remove the directory")
+    assert sorted((tmp_path / "idx" / "segments").iterdir()) == segments
+
+
 def test_a_database_being_created_by_another_process_is_not_foreign(tmp_path: Path) -> None:
     (tmp_path / "idx" / "segments").mkdir(parents=True)
     (tmp_path / "idx" / (DATABASE_NAME + ".new")).write_bytes(b"")  # its creator died there

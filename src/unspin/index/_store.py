@@ -263,6 +263,12 @@ class Store:
                 raise CorruptIndexError(
                     f"{path}: not an unspin index, and not empty: refusing to create one there"
                 )
+            segments = directory / SEGMENT_DIRECTORY
+            if segments.is_dir() and any(segments.iterdir()):  # made after the database
+                raise CorruptIndexError(
+                    f"{path}: damaged ({DATABASE_NAME} is missing, its segments are there); "
+                    "refusing to create an index over it: remove the directory to start over"
+                )
             cls._create(directory, fingerprint_options or FingerprintOptions())
         connection = _readable_connection(database)
         try:
