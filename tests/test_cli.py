@@ -712,3 +712,24 @@ def test_an_empty_path_is_refused_not_read_as_the_current_directory(
     assert unspin.cli.main(given) == 2
     assert f"Invalid value for {named}: an empty path" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_closed_stdout_is_a_one_line_output_error_and_a_closed_stderr_keeps_the_code() -> None:
+    # Python makes a stream it was started without None: some writes skipped it
+    # silently (exit 0, the output lost), others failed as internal errors.
+    command = [sys.executable, "-m", "unspin.cli", "compare", str(SPUN), str(ORIGINAL)]
+    for output in ((), ("-f", "json")):
+        result = subprocess.run(
+            [*command, *output],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+            preexec_fn=lambda: os.close(1),
+        )
+        assert result.returncode == 1
+        assert result.stderr == "unspin: error: cannot write the output (stdout is closed)\n"
+    missing = [sys.executable, "-m", "unspin.cli", "compare", str(SPUN), "no-such-file"]
+    result = subprocess.run(missing, timeout=120, check=False, preexec_fn=lambda: os.close(2))
+    assert result.returncode == 2

@@ -156,7 +156,8 @@ class CorpusKind(StrEnum):
 
 def _fail(message: str, code: int) -> NoReturn:
     joined = " ".join(message.split("\n"))  # a library's message may run over lines
-    typer.echo(f"unspin: error: {one_line(joined)}", err=True)
+    with contextlib.suppress(OSError):  # a closed stderr: the exit code says it alone
+        typer.echo(f"unspin: error: {one_line(joined)}", err=True)
     raise typer.Exit(code)
 
 
@@ -174,8 +175,27 @@ def _stop_interrupted(message: str) -> NoReturn:
 
 
 _STREAM_FULL: Final = frozenset(
-    {errno.ENOSPC, errno.EFBIG, errno.EIO, getattr(errno, "EDQUOT", errno.ENOSPC)}
+    {errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EBADF, getattr(errno, "EDQUOT", errno.ENOSPC)}
 )
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stands in for a stdout the process was started without (``>&-``): Python makes
+    that ``None``, which some writes skipped silently and others failed on as internal
+    errors. Every write fails as a write to a closed stream does."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "stdout is closed")
+
+
+def _stand_in_for_closed_streams() -> None:
+    if sys.stdout is None:
+        sys.stdout = _ClosedStdout()
+    if sys.stderr is None:  # nowhere to tell anything: the exit code says it
+        sys.stderr = io.StringIO()
 
 
 def _debugging() -> bool:
@@ -1516,6 +1536,7 @@ def _signalled_main(argv: list[str] | None, *, outcome: list[int] | None = None)
 
 def _main(argv: list[str] | None) -> int:
     _Interruption.told = False
+    _stand_in_for_closed_streams()
     tolerant_output()
     try:
         # Not standalone, so that a usage error reaches us and is told in one line.
