@@ -4,6 +4,7 @@ TestClient, in process), and ``unspin serve`` on a real socket."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -133,6 +134,22 @@ def test_api_malformed_json_is_a_422(client: TestClient) -> None:
         "/api/compare", content=b'{"suspicious": ', headers={"content-type": "application/json"}
     )
     _assert_error(response, 422, "JSON")
+
+
+def test_a_body_that_is_not_utf8_json_text_is_a_422(client: TestClient) -> None:
+    # FastAPI answered 400 "There was an error parsing the body"; the README says 422.
+    json_type = {"content-type": "application/json"}
+    latin1 = '{"suspicious": {"text": "caf\xe9"}, "source": {"text": "x"}}'.encode("latin-1")
+    _assert_error(client.post("/api/compare", content=latin1, headers=json_type), 422, "UTF-8")
+    gzipped = {**json_type, "content-encoding": "gzip"}
+    body = gzip.compress(json.dumps(_compare_body()).encode())
+    _assert_error(client.post("/api/compare", content=body, headers=gzipped), 422, "not JSON")
+
+
+def test_the_page_and_health_answer_head_requests(client: TestClient) -> None:
+    for path in ("/", "/api/health"):
+        response = client.head(path)
+        assert response.status_code == 200 and response.content == b""
 
 
 def test_lone_surrogates_in_json_are_a_clear_422(client: TestClient) -> None:

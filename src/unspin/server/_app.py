@@ -68,6 +68,7 @@ _MAX_FORM_FIELDS = 20
 _NO_INDEX = "searching needs an index: start the server with --index INDEX_DIR"
 
 logger = logging.getLogger("unspin.server")
+_UNREAD_BODY = "There was an error parsing the body"
 _bearer = HTTPBearer(auto_error=False, description="Only when the server has a --token.")
 _Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 _T = TypeVar("_T")
@@ -246,6 +247,11 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 400 and exc.detail == _UNREAD_BODY:
+            # FastAPI's word for a body it could not decode (not UTF-8, compressed,
+            # nested past the parser's depth): a malformed request, as bad JSON is
+            detail = "invalid request: the body is not JSON text (UTF-8, uncompressed)"
+            return _error(request, 422, detail)
         return _error(request, exc.status_code, str(exc.detail), headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -270,7 +276,7 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
 
     page_headers = {"Content-Security-Policy": PAGE_POLICY}
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)  # HEAD: monitors
     async def index() -> HTMLResponse:
         page = form_page(
             search=index_path is not None,
@@ -405,6 +411,10 @@ def create_app(settings: ServerSettings | None = None) -> FastAPI:
             raise _ApiError(501, _NO_INDEX)
         suspicious = _document(body.suspicious, "suspicious")
         return await search(suspicious, body.top, body.format, body.min_coverage)
+
+    @app.head("/api/health", include_in_schema=False)  # for monitors; GET's is the schema's
+    async def health_head() -> Response:
+        return Response()
 
     @app.get("/api/health", summary="Whether the server is up, and how it is set up")
     async def health() -> Health:
