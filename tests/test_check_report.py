@@ -18,6 +18,7 @@ from unspin import (
     FormatError,
     Index,
     InputError,
+    OutputError,
     ReportLockedError,
     ReportSettingsError,
     SettingDifference,
@@ -335,3 +336,14 @@ def test_is_check_report_reads_only_how_the_file_begins(tmp_path: Path, index_pa
     data = tmp_path / "data.jsonl"
     data.write_text('{"id": "a", "text": "' + "word " * 10 + '"}\n')
     assert not is_check_report(data)
+
+
+def test_a_lock_that_cannot_be_written_is_named_itself(tmp_path: Path) -> None:
+    out = tmp_path / "report.jsonl"
+    (tmp_path / "report.jsonl.lock").mkdir()  # the report's own name was blamed
+    with pytest.raises(OutputError) as caught:
+        CheckReportWriter(out).__enter__()
+    assert str(caught.value) == (
+        f"{tmp_path}/report.jsonl.lock: cannot write the report's lock (Is a directory)"
+    )
+    assert not out.exists() and not (tmp_path / "report.jsonl.partial").exists()

@@ -605,7 +605,9 @@ def _report_lock(target: Path, path: Path) -> Iterator[None]:
     try:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from None
+        raise OutputError(
+            f"{path}: cannot write the report's lock ({exc.strerror or exc})"
+        ) from None
     try:
         status = os.fstat(descriptor)
         identity = (status.st_dev, status.st_ino)
