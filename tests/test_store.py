@@ -285,6 +285,21 @@ def test_an_index_whose_database_is_gone_is_not_created_anew_over_its_segments(
     assert sorted((tmp_path / "idx" / "segments").iterdir()) == segments
 
 
+def test_an_index_this_process_may_not_read_is_told_so_not_that_it_cannot_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _index(tmp_path / "idx", _docs(1)).close()
+
+    def unreadable(file: object, *args: object, **kwargs: object) -> object:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+
+    # root reads every file: refuse it as a chmod 000 would refuse anyone else
+    monkeypatch.setattr("unspin.index._store.open", unreadable, raising=False)
+    with pytest.raises(IndexStoreError) as caught:
+        Index.open(tmp_path / "idx")
+    _one_line(caught.value, "idx: cannot read the index (Permission denied)")
+
+
 def test_a_database_being_created_by_another_process_is_not_foreign(tmp_path: Path) -> None:
     (tmp_path / "idx" / "segments").mkdir(parents=True)
     (tmp_path / "idx" / (DATABASE_NAME + ".new")).write_bytes(b"")  # its creator died there

@@ -188,6 +188,15 @@ def _readable_connection(database: Path) -> sqlite3.Connection:
     Anywhere else (another user's index, no ``-shm`` file yet) a reader that cannot
     write would miss a writer's changes, so it is refused with a one-line error.
     """
+    try:
+        with open(database, "rb"):
+            pass
+    except OSError as exc:  # no permission to read it at all: not a question of writing
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise IndexStoreError(
+            f"{database.parent}: cannot read the index ({exc.strerror or exc})"
+        ) from None
     connection = _connect(database)
     try:
         connection.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
