@@ -388,3 +388,18 @@ def test_a_json_line_over_the_size_limit_is_skipped_without_being_held(tmp_path:
         ("records.jsonl.gz:3", reason),
     ]
     assert [doc.id for doc in _collect(path)[0]] == ["huge", "small", "last"]
+
+
+def test_a_csv_field_over_the_size_limit_stops_the_file_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "rows.csv"
+    path.write_text(f"id,text\na,a small row\nb,{'x' * 20_000}\nc,never reached\n")
+    documents, skipped = _collect(path, max_bytes=2**20 // 100)
+    assert [doc.id for doc in documents] == ["a"]
+    assert [(s.where, s.reason) for s in skipped] == [
+        (
+            f"{path.as_posix()}:2",
+            "a field over the 0.01 MiB limit (raise it with --max-size); "
+            "the rest of the file is not read",
+        )
+    ]
+    assert [doc.id for doc in _collect(path)[0]] == ["a", "b", "c"]

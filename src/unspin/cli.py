@@ -838,8 +838,8 @@ SkipSize = Annotated[
         "--max-size",
         metavar="MB",
         parser=_number(0.001, 1_048_576),
-        help="Skip (with a warning) text and HTML files, and lines of JSON-lines files, "
-        "larger than this many MiB.",
+        help="Skip (with a warning) text and HTML files, lines of JSON-lines files and "
+        "fields of CSV/TSV files larger than this many MiB.",
     ),
 ]
 

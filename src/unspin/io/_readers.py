@@ -33,7 +33,6 @@ import io
 import json
 import os
 import re
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -219,7 +218,7 @@ def read_documents(
     ``on_skip`` is called for each file or record that is skipped; ``on_progress`` with
     the number of bytes of input consumed since its last call (for a progress bar over
     the total of :func:`input_files` sizes). ``max_bytes`` limits single text/HTML files
-    and single lines of JSON lines (in characters);
+    and single lines of JSON lines and fields of CSV/TSV (in characters);
     record files (JSONL, CSV, Parquet) may be of any size. ``exclude``: files never read
     (as for :func:`input_files`). Missing input paths raise
     :class:`~unspin.InputNotFoundError` before anything is read.
@@ -358,7 +357,7 @@ def _read_records(
             if file_format is InputFormat.JSONL:
                 yield from _jsonl_records(handle, name, fields, skip, max_bytes)
             else:
-                yield from _csv_records(handle, name, file_format, fields, skip)
+                yield from _csv_records(handle, name, file_format, fields, skip, max_bytes)
         except (OSError, EOFError, UnicodeError) as exc:
             # A damaged gzip stream or a read error part-way: keep what was read.
             skip(SkippedInput(name, f"cannot read further ({exc})"))
@@ -452,8 +451,9 @@ def _csv_records(
     file_format: InputFormat,
     fields: _Fields,
     skip: Callable[[SkippedInput], None],
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document]:
-    csv.field_size_limit(sys.maxsize)
+    csv.field_size_limit(max_bytes)  # a field is held whole: bound it as a JSON line is
     delimiter = "\t" if file_format is InputFormat.TSV else ","
     try:
         reader = csv.DictReader(handle, delimiter=delimiter)
@@ -477,7 +477,11 @@ def _csv_records(
         except StopIteration:
             return
         except csv.Error as exc:
-            skip(SkippedInput(where, f"not valid {file_format.value.upper()} ({exc})"))
+            reason = f"not valid {file_format.value.upper()} ({exc})"
+            if "field larger than field limit" in str(exc):
+                limit = f"{format_mib(max_bytes)} MiB"
+                reason = f"a field over the {limit} limit (raise it with --max-size)"
+            skip(SkippedInput(where, f"{reason}; the rest of the file is not read"))
             return
         result = _record_document(row, fields, where, where)
         if isinstance(result, SkippedInput):
