@@ -26,7 +26,7 @@ from unspin.io import (
     document_from_text,
     safe_name,
 )
-from unspin.io._files import format_mib
+from unspin.io._files import declared_charset, format_mib
 
 TEXT = "The council approved a second bridge across the river.\n"
 _PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
@@ -97,6 +97,36 @@ def test_a_few_invalid_bytes_keep_the_rest_utf8(tmp_path: Path) -> None:
     data = (TEXT * 20).encode() + "café ".encode() + b"broken \xff\xfe bytes"
     document = read_document(_write(tmp_path, "broken.txt", data))
     assert "café broken" in document.text
+
+
+_RUSSIAN_PAGE = (
+    '<html><head><meta charset="{charset}"><title>Саммит</title></head>'
+    "<body><p>Саммит в Ханое завершился без соглашения о санкциях.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize("charset", ["windows-1251", "koi8-r"])
+def test_an_html_page_is_read_in_the_encoding_its_meta_tag_declares(
+    tmp_path: Path, charset: str
+) -> None:
+    # Read as Windows-1252, such a page was mojibake that matched nothing.
+    page = _RUSSIAN_PAGE.format(charset=charset)
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode(charset))
+    document = read_document(path)
+    assert document.text == page and document.html
+
+
+def test_a_declared_charset_yields_to_utf8_and_to_what_python_does_not_know() -> None:
+    page = _RUSSIAN_PAGE.format(charset="windows-1251")
+    assert decode_text(page.encode("utf-8")) == page  # the bytes are UTF-8 whatever it says
+    unknown = _RUSSIAN_PAGE.format(charset="x-unheard-of").replace("Саммит", "Caf\u00e9")
+    data = unknown.encode("cp1251", errors="replace")
+    assert decode_text(data) == data.decode("cp1252", errors="replace")
+    http_equiv = b'<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+    assert declared_charset(http_equiv) == "cp1252"  # as browsers read Latin-1
+    assert declared_charset(b"<META CHARSET=gb2312>") == "gb18030"
+    assert declared_charset(b"<meta charset=utf-16>") is None  # no BOM backs it
 
 
 def test_windows_1252_is_recognised(tmp_path: Path) -> None:

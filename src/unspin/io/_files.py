@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import stat
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +23,7 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "Document",
     "decode_text",
+    "declared_charset",
     "format_mib",
     "read_document",
     "shown_path",
@@ -93,11 +95,36 @@ def _unicode_bom(data: bytes) -> str | None:
     return None
 
 
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta\b[^>]{0,512}?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
+)
+_CHARSET_BYTES = 4096  # where a page declares its encoding, near its start
+# What browsers read for these labels (the WHATWG Encoding standard): Windows-1252 for
+# Latin-1 and ASCII, GBK's superset for GB2312.
+_CHARSET_AS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The codec a page's ``<meta charset>`` (or ``http-equiv`` content type) declares in
+    its first bytes, as Python names it; ``None`` for none, an unknown one, or a Unicode
+    one (which the decoding tries anyway, and which no byte-order mark backs here)."""
+    found = _DECLARED_CHARSET.search(data, 0, _CHARSET_BYTES)
+    if found is None:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except LookupError:
+        return None
+    if name.startswith(("utf-", "utf_")):
+        return None
+    return _CHARSET_AS_READ.get(name, name)
+
+
 def decode_text(data: bytes, *, origin: str = "input") -> str:
     """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM,
-    else Windows-1252; refuse binary data. Invalid UTF-8 in mostly-UTF-8 text, and
-    broken UTF-16 or UTF-32 (an odd length, a lone surrogate), are replaced rather
-    than fatal."""
+    else the encoding an HTML page declares (``<meta charset>``), else Windows-1252;
+    refuse binary data. Invalid UTF-8 in mostly-UTF-8 text, and broken UTF-16 or
+    UTF-32 (an odd length, a lone surrogate), are replaced rather than fatal."""
     if _looks_binary(data):
         raise BinaryInputError(f"{origin}: looks like binary data, not text")
     codec = _unicode_bom(data)
@@ -110,7 +137,7 @@ def decode_text(data: bytes, *, origin: str = "input") -> str:
     replaced = data.decode("utf-8", errors="replace")
     if replaced.count("\ufffd") <= max(1, len(data) // 1000):
         return replaced  # mostly UTF-8 with a few broken bytes
-    return data.decode("cp1252", errors="replace")
+    return data.decode(declared_charset(data) or "cp1252", errors="replace")
 
 
 def read_document(
