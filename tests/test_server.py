@@ -152,6 +152,22 @@ def test_the_page_and_health_answer_head_requests(client: TestClient) -> None:
         assert response.status_code == 200 and response.content == b""
 
 
+def test_a_body_that_is_no_json_object_says_what_is_wanted(client: TestClient) -> None:
+    plain = client.post("/api/compare", content=b"hello", headers={"content-type": "text/plain"})
+    _assert_error(plain, 422, "the body must be a JSON object, sent as application/json")
+    _assert_error(client.post("/api/compare", json=[1, 2]), 422, "must be a JSON object")
+
+
+def test_html_takes_true_false_or_null_only(client: TestClient) -> None:
+    # A lax bool read "yes" and "0" as answers.
+    for value in ("yes", "0", 1):
+        body = _compare_body()
+        body["suspicious"] = {"text": SPUN, "html": value}
+        _assert_error(client.post("/api/compare", json=body), 422, "suspicious.html")
+    body["suspicious"] = {"text": SPUN, "html": False}
+    assert client.post("/api/compare", json=body).status_code == 200
+
+
 def test_lone_surrogates_in_json_are_a_clear_422(client: TestClient) -> None:
     body = '{"suspicious": {"text": "top \\ud800 summit"}, "source": {"text": "summit"}}'
     response = client.post(

@@ -22,8 +22,8 @@ from unspin.text._normalize import looks_like_html
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "Document",
-    "decode_text",
     "declared_charset",
+    "decode_text",
     "format_mib",
     "read_document",
     "shown_path",

@@ -167,6 +167,9 @@ def _one_line(errors: Sequence[Any]) -> tuple[str, list[dict[str, object]]]:
     for error in errors:
         location = [str(part) for part in error.get("loc", ()) if part != "body"]
         message = str(error.get("msg", "invalid"))
+        if not location and error.get("type") == "model_attributes_type":
+            # a body that is no JSON object, most often one sent as text/plain
+            message = "the body must be a JSON object, sent as application/json"
         cleaned.append({"loc": location, "msg": message, "type": str(error.get("type", ""))})
         parts.append(f"{'.'.join(location) or 'request'}: {message}")
     return "invalid request: " + "; ".join(parts), cleaned

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 __all__ = [
     "AlignmentReport",
@@ -40,7 +40,7 @@ class TextInput(BaseModel):
 
     text: Annotated[str, Field(min_length=1, description="The document's raw text.")]
     name: Annotated[str | None, _NAME] = None
-    html: bool | None = Field(
+    html: StrictBool | None = Field(  # strict: "yes" or "0" is no answer
         default=None,
         description="Read the text as HTML (true), as plain text (false), or decide from "
         "the name's suffix and the content (null).",
