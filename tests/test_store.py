@@ -300,6 +300,23 @@ def test_an_index_this_process_may_not_read_is_told_so_not_that_it_cannot_write(
     _one_line(caught.value, "idx: cannot read the index (Permission denied)")
 
 
+@pytest.mark.parametrize("create", [False, True])
+def test_an_index_path_that_is_a_broken_or_looping_link_says_so(
+    tmp_path: Path, create: bool
+) -> None:
+    # It was "no such index" to read and "cannot create an index there (File exists)".
+    (tmp_path / "loop.idx").symlink_to("loop.idx")
+    (tmp_path / "broken.idx").symlink_to("nowhere/idx")
+    for name, reason in (
+        ("loop.idx", "a symbolic link that loops"),
+        ("broken.idx", "a symbolic link to a missing file (nowhere/idx)"),
+    ):
+        with pytest.raises(IndexStoreError) as caught:
+            Index.open(tmp_path / name, create=create)
+        _one_line(caught.value, f"{name}: {reason}, no index")
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_a_database_being_created_by_another_process_is_not_foreign(tmp_path: Path) -> None:
     (tmp_path / "idx" / "segments").mkdir(parents=True)
     (tmp_path / "idx" / (DATABASE_NAME + ".new")).write_bytes(b"")  # its creator died there

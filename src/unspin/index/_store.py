@@ -45,6 +45,7 @@ from unspin._exceptions import (
 )
 from unspin.index._fingerprint import FINGERPRINT_SCHEME, FingerprintOptions
 from unspin.index._segment import Segment, merge_postings, write_segment
+from unspin.io._files import missing_reason
 
 __all__ = [
     "DATABASE_NAME",
@@ -257,6 +258,9 @@ class Store:
         """
         directory = Path(path)
         database = directory / DATABASE_NAME
+        if os.path.islink(directory) and not directory.exists():
+            reason = missing_reason(directory, "a symbolic link to nothing")
+            raise IndexStoreError(f"{path}: {reason}, no index")
         if directory.exists() and not directory.is_dir():
             raise CorruptIndexError(f"{path}: not an unspin index (a file, not a directory)")
         if not database.exists():
