@@ -337,6 +337,23 @@ class Store:
 
     @staticmethod
     def _read_meta(connection: sqlite3.Connection, path: str | Path) -> dict[str, str]:
+        """The metadata, checked against the segments and documents in one read
+        transaction: a writer committing between the reads would make a sound index
+        look damaged."""
+        try:
+            connection.execute("BEGIN")
+        except sqlite3.DatabaseError as exc:
+            raise CorruptIndexError(
+                f"{path}: not an unspin index, or a damaged one ({exc})"
+            ) from None
+        try:
+            return Store._checked_meta(connection, path)
+        finally:
+            if connection.in_transaction:
+                connection.execute("COMMIT")
+
+    @staticmethod
+    def _checked_meta(connection: sqlite3.Connection, path: str | Path) -> dict[str, str]:
         try:
             rows = connection.execute("SELECT key, value FROM meta").fetchall()
         except sqlite3.DatabaseError as exc:
