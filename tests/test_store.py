@@ -746,3 +746,19 @@ def test_opening_an_index_while_another_process_commits_never_sees_it_damaged(
         stop.set()
         writer.join(30)
     assert writer.exitcode == 0 and opened > 100
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (FingerprintOptions(block_tokens=0), "block_tokens must be at least 1, not 0"),
+        (FingerprintOptions(skeleton_n=0), "skeleton_n must be at least 1, not 0"),
+        (FingerprintOptions(bag_window=1), "bag_window must be 0 (no bag pairs) or at least 2"),
+    ],
+)
+def test_an_index_is_not_created_with_options_it_would_then_call_damaged(
+    tmp_path: Path, options: FingerprintOptions, message: str
+) -> None:
+    with pytest.raises(ValueError, match=re.escape(message)):
+        Index.open(tmp_path / "idx", create=True, fingerprint_options=options)
+    assert not (tmp_path / "idx" / DATABASE_NAME).exists()

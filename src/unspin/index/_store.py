@@ -293,12 +293,10 @@ class Store:
 
     @staticmethod
     def _create(directory: Path, options: FingerprintOptions) -> None:
-        if options.sample < 1:
-            raise ValueError(f"sample must be at least 1, not {options.sample}")
-        if options.bag_window == 1 or options.bag_window < 0:
-            raise ValueError(
-                f"bag_window must be 0 (no bag pairs) or at least 2, not {options.bag_window}"
-            )
+        for field, value in options._asdict().items():
+            problem = _option_problem(field, value)
+            if problem is not None:
+                raise ValueError(f"{field} {problem}, not {value!r}")
         try:
             directory.mkdir(parents=True, exist_ok=True)
             (directory / SEGMENT_DIRECTORY).mkdir(exist_ok=True)
@@ -550,6 +548,17 @@ class Store:
             yield writer
 
 
+def _option_problem(field: str, value: object) -> str | None:
+    """What is wrong with a fingerprint option's value, or None: each is a whole number,
+    at least 1 but ``bag_window``, which is 0 (no bag pairs) or at least 2. One rule
+    for the options an index is created with and those it records."""
+    if type(value) is not int:
+        return "must be a whole number"
+    if field == "bag_window":
+        return None if value == 0 or value >= 2 else "must be 0 (no bag pairs) or at least 2"
+    return None if value >= 1 else "must be at least 1"
+
+
 def _damaged_meta(
     connection: sqlite3.Connection, meta: dict[str, str], fingerprint_options: dict[str, Any]
 ) -> str | None:
@@ -557,8 +566,7 @@ def _damaged_meta(
     segment spanning its document numbers, so the next number is one past the last
     segment's; a smaller one would reuse numbers, a larger one size arrays by it."""
     for field, value in fingerprint_options.items():
-        least = {"bag_window": 0}.get(field, 1)
-        if type(value) is not int or value < least or (field == "bag_window" and value == 1):
+        if _option_problem(field, value) is not None:
             return f"fingerprint_options {field}"
     for key in ("next_num", "generation", "next_segment"):
         if int(meta[key]) < 0:
