@@ -127,6 +127,17 @@ def test_a_declared_charset_yields_to_utf8_and_to_what_python_does_not_know() ->
     assert declared_charset(http_equiv) == "cp1252"  # as browsers read Latin-1
     assert declared_charset(b"<META CHARSET=gb2312>") == "gb18030"
     assert declared_charset(b"<meta charset=utf-16>") is None  # no BOM backs it
+    assert declared_charset(b"<meta charset=shift_jis>") == "cp932"
+
+
+@pytest.mark.parametrize(
+    "label", ["base64", "rot13", "hex", "zlib", "undefined", "idna", "punycode", "unicode_escape"]
+)
+def test_a_page_cannot_declare_a_codec_that_is_no_text_encoding(label: str) -> None:
+    # Python knows these by name: declared, they crashed the run or rewrote the text.
+    page = f'<html><head><meta charset="{label}"></head><body>'.encode() + b"caf\xe9 \\x41"
+    assert declared_charset(page) is None
+    assert decode_text(page).endswith("café \\x41")  # as Windows-1252
 
 
 def test_windows_1252_is_recognised(tmp_path: Path) -> None:

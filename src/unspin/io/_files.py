@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import errno
 import os
 import re
@@ -99,15 +100,45 @@ _DECLARED_CHARSET = re.compile(
     rb"""<meta\b[^>]{0,512}?\bcharset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.IGNORECASE
 )
 _CHARSET_BYTES = 4096  # where a page declares its encoding, near its start
-# What browsers read for these labels (the WHATWG Encoding standard): Windows-1252 for
-# Latin-1 and ASCII, GBK's superset for GB2312.
-_CHARSET_AS_READ = {"iso8859-1": "cp1252", "ascii": "cp1252", "gb2312": "gb18030", "gbk": "gb18030"}
+# The encodings a page may declare, as Python names them, each read as browsers read it
+# (the WHATWG Encoding standard: Latin-1 and ASCII as Windows-1252, GB2312 as GB18030,
+# Shift_JIS as CP932...). An allow-list: Python also knows codecs that are no text
+# encoding at all (base64, rot13, unicode_escape), which a page must not pick.
+_CHARSET_AS_READ = {
+    **{f"cp{number}": f"cp{number}" for number in range(1250, 1259)},
+    **{
+        f"iso8859-{number}": f"iso8859-{number}"
+        for number in (2, 3, 4, 5, 6, 7, 8, 10, 13, 14, 15, 16)
+    },
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "cp874": "cp874",
+    "cp866": "cp866",
+    "koi8-r": "koi8-r",
+    "koi8-u": "koi8-u",
+    "mac-roman": "mac-roman",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "gb18030": "gb18030",
+    "big5": "big5hkscs",
+    "big5hkscs": "big5hkscs",
+    "shift_jis": "cp932",
+    "cp932": "cp932",
+    "euc_jp": "euc_jp",
+    "iso2022_jp": "iso2022_jp",
+    "euc_kr": "cp949",
+    "cp949": "cp949",
+}
 
 
 def declared_charset(data: bytes) -> str | None:
     """The codec a page's ``<meta charset>`` (or ``http-equiv`` content type) declares in
-    its first bytes, as Python names it; ``None`` for none, an unknown one, or a Unicode
-    one (which the decoding tries anyway, and which no byte-order mark backs here)."""
+    its first bytes, as browsers read it; ``None`` for none, or one that is not among the
+    legacy encodings pages use (Unicode ones are tried anyway, and no byte-order mark
+    backs them here)."""
     found = _DECLARED_CHARSET.search(data, 0, _CHARSET_BYTES)
     if found is None:
         return None
@@ -115,9 +146,7 @@ def declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(found.group(1).decode("ascii")).name
     except LookupError:
         return None
-    if name.startswith(("utf-", "utf_")):
-        return None
-    return _CHARSET_AS_READ.get(name, name)
+    return _CHARSET_AS_READ.get(name)
 
 
 def decode_text(data: bytes, *, origin: str = "input") -> str:
@@ -137,7 +166,11 @@ def decode_text(data: bytes, *, origin: str = "input") -> str:
     replaced = data.decode("utf-8", errors="replace")
     if replaced.count("\ufffd") <= max(1, len(data) // 1000):
         return replaced  # mostly UTF-8 with a few broken bytes
-    return data.decode(declared_charset(data) or "cp1252", errors="replace")
+    declared = declared_charset(data)
+    if declared is not None:
+        with contextlib.suppress(UnicodeError, LookupError):  # a stateful codec's own failure
+            return data.decode(declared, errors="replace")
+    return data.decode("cp1252", errors="replace")
 
 
 def read_document(
