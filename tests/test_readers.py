@@ -390,16 +390,20 @@ def test_a_json_line_over_the_size_limit_is_skipped_without_being_held(tmp_path:
     assert [doc.id for doc in _collect(path)[0]] == ["huge", "small", "last"]
 
 
-def test_a_csv_field_over_the_size_limit_stops_the_file_saying_so(tmp_path: Path) -> None:
-    path = tmp_path / "rows.csv"
-    path.write_text(f"id,text\na,a small row\nb,{'x' * 20_000}\nc,never reached\n")
-    documents, skipped = _collect(path, max_bytes=2**20 // 100)
-    assert [doc.id for doc in documents] == ["a"]
-    assert [(s.where, s.reason) for s in skipped] == [
-        (
-            f"{path.as_posix()}:2",
-            "a field over the 0.01 MiB limit (raise it with --max-size); "
-            "the rest of the file is not read",
-        )
-    ]
-    assert [doc.id for doc in _collect(path)[0]] == ["a", "b", "c"]
+def test_a_csv_line_or_field_over_the_size_limit_stops_the_file_saying_so(
+    tmp_path: Path,
+) -> None:
+    # The csv module holds a whole line and a whole field; a gzip bomb filled memory.
+    long_line = tmp_path / "line.csv"
+    long_line.write_text(f"id,text\na,a small row\nb,{'x' * 20_000}\nc,never reached\n")
+    quoted = "\n".join(["y" * 100] * 200)  # short lines, one long field
+    long_field = tmp_path / "field.csv"
+    long_field.write_text(f'id,text\na,a small row\nb,"{quoted}"\nc,never reached\n')
+    limit = "0.01 MiB limit (raise it with --max-size); the rest of the file is not read"
+    for path, what in ((long_line, "line"), (long_field, "field")):
+        documents, skipped = _collect(path, max_bytes=2**20 // 100)
+        assert [doc.id for doc in documents] == ["a"]
+        assert [(s.where, s.reason) for s in skipped] == [
+            (f"{path.as_posix()}:2", f"a {what} over the {limit}")
+        ]
+        assert [doc.id for doc in _collect(path)[0]] == ["a", "b", "c"]

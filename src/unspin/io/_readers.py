@@ -445,6 +445,17 @@ def _listed(columns: Sequence[str], *, shown: int = 8, length: int = 40) -> str:
     return ", ".join(names) + (f" and {more} more" if more > 0 else "")
 
 
+class _LineTooLong(Exception):
+    """A line of a table longer than the size limit (a table cannot be read past it)."""
+
+
+def _csv_lines(handle: IO[str], limit: int) -> Iterator[str]:
+    for line in _bounded_lines(handle, limit):
+        if line is None:
+            raise _LineTooLong
+        yield line
+
+
 def _csv_records(
     handle: IO[str],
     name: str,
@@ -453,13 +464,18 @@ def _csv_records(
     skip: Callable[[SkippedInput], None],
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Iterator[Document]:
-    csv.field_size_limit(max_bytes)  # a field is held whole: bound it as a JSON line is
+    # The csv module holds a whole line and a whole field: bound both, as a JSON line is.
+    csv.field_size_limit(max_bytes)
     delimiter = "\t" if file_format is InputFormat.TSV else ","
+    too_long = f"over the {format_mib(max_bytes)} MiB limit (raise it with --max-size)"
     try:
-        reader = csv.DictReader(handle, delimiter=delimiter)
+        reader = csv.DictReader(_csv_lines(handle, max_bytes), delimiter=delimiter)
         header = reader.fieldnames
     except csv.Error as exc:
         skip(SkippedInput(name, f"not valid {file_format.value.upper()} ({exc})"))
+        return
+    except _LineTooLong:
+        skip(SkippedInput(name, f"a header line {too_long}"))
         return
     if header is None:
         skip(SkippedInput(name, "is empty"))
@@ -476,11 +492,12 @@ def _csv_records(
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:
+        except (csv.Error, _LineTooLong) as exc:
             reason = f"not valid {file_format.value.upper()} ({exc})"
-            if "field larger than field limit" in str(exc):
-                limit = f"{format_mib(max_bytes)} MiB"
-                reason = f"a field over the {limit} limit (raise it with --max-size)"
+            if isinstance(exc, _LineTooLong):
+                reason = f"a line {too_long}"
+            elif "field larger than field limit" in str(exc):
+                reason = f"a field {too_long}"
             skip(SkippedInput(where, f"{reason}; the rest of the file is not read"))
             return
         result = _record_document(row, fields, where, where)
