@@ -174,9 +174,11 @@ def _stop_interrupted(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-_STREAM_FULL: Final = frozenset(
-    {errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EBADF, getattr(errno, "EDQUOT", errno.ENOSPC)}
-)
+_STREAM_FULL: Final = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
+
+class _ClosedStreamError(OSError):
+    """A write to the stand-in for a closed stdout."""
 
 
 class _ClosedStdout(io.TextIOBase):
@@ -188,7 +190,7 @@ class _ClosedStdout(io.TextIOBase):
         return True
 
     def write(self, text: str) -> int:
-        raise OSError(errno.EBADF, "stdout is closed")
+        raise _ClosedStreamError(errno.EBADF, "stdout is closed")
 
 
 def _stand_in_for_closed_streams() -> None:
@@ -203,9 +205,12 @@ def _debugging() -> bool:
 
 
 def _stream_failed(exc: Exception) -> TypeGuard[OSError]:
-    """Whether ``exc`` is stdout's or stderr's write failing (a full disk under a
-    redirection, ``/dev/full``): output files fail as OutputError, and a write to a
-    stream names no file."""
+    """Whether ``exc`` is stdout's or stderr's write failing: a closed stdout, or a full
+    disk under a redirection (``/dev/full``). Output files fail as OutputError and
+    inputs as InputError; only a write to a stream is left to fail with no file named,
+    and only writing fills a disk."""
+    if isinstance(exc, _ClosedStreamError):
+        return True
     return isinstance(exc, OSError) and exc.filename is None and exc.errno in _STREAM_FULL
 
 

@@ -189,9 +189,11 @@ def _walk(
             except OSError:  # cannot be looked at: the reader says why
                 is_directory, is_file = False, True
             if is_directory:
+                if not recursive:  # no subdirectory is read: a link to one is no loss
+                    continue
                 if entry.is_symlink():
                     on_skip(SkippedInput(shown, _NOT_FOLLOWED, directory=True))
-                elif recursive:
+                else:
                     below.append(path)
             elif is_file or not os.path.exists(path):  # a broken link: the reader says so
                 files.append((path, shown))
