@@ -636,10 +636,10 @@ def test_a_ctrl_c_while_the_arguments_are_parsed_is_told(
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("--min-coverage", "nan"), "'--min-coverage': nan: must be at least 0 and at most 1"),
+        (("--min-coverage", "nan"), "'--min-coverage': nan: not a number"),
         (("--min-coverage", "1.5"), "'--min-coverage': 1.5: must be at least 0 and at most 1"),
         (("--min-coverage", "half"), "'--min-coverage': 'half': not a number"),
-        (("--max-size", "nan"), "'--max-size': nan: must be at least 0.001 and at most 1048576"),
+        (("--max-size", "inf"), "'--max-size': inf: must be at least 0.001 and at most 1048576"),
         (("--max-size", "0"), "'--max-size': 0: must be at least 0.001"),
     ],
 )

@@ -407,3 +407,18 @@ def test_a_csv_line_or_field_over_the_size_limit_stops_the_file_saying_so(
             (f"{path.as_posix()}:2", f"a {what} over the {limit}")
         ]
         assert [doc.id for doc in _collect(path)[0]] == ["a", "b", "c"]
+
+
+def test_without_recursion_a_link_to_a_directory_is_passed_over_as_a_subdirectory_is(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("below")
+    (tmp_path / "link").symlink_to(tmp_path / "sub")
+    (tmp_path / "a.txt").write_text("on top")
+    skipped: list[SkippedInput] = []
+    files = input_files([tmp_path], recursive=False, on_skip=skipped.append)
+    assert [path.name for path, _ in files] == ["a.txt"] and skipped == []
+    files = input_files([tmp_path], on_skip=skipped.append)
+    assert [path.name for path, _ in files] == ["a.txt", "b.txt"]
+    assert [s.where.rsplit("/", 1)[-1] for s in skipped if s.directory] == ["link"]

@@ -307,7 +307,9 @@ def _number(low: float, high: float = math.inf) -> Callable[[str], float]:
             number = float(value)
         except ValueError:
             raise typer.BadParameter(f"{value!r}: not a number") from None
-        if not low <= number <= high:  # nan is neither
+        if math.isnan(number):
+            raise typer.BadParameter(f"{value}: not a number")
+        if not low <= number <= high:
             upper = "" if high == math.inf else f" and at most {high:.15g}"
             raise typer.BadParameter(f"{value}: must be at least {low:.15g}{upper}")
         return number

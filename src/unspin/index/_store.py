@@ -276,8 +276,7 @@ class Store:
                 raise CorruptIndexError(
                     f"{path}: not an unspin index, and not empty: refusing to create one there"
                 )
-            segments = directory / SEGMENT_DIRECTORY
-            if segments.is_dir() and any(segments.iterdir()):  # made after the database
+            if _holds_segments(directory / SEGMENT_DIRECTORY):  # made after the database
                 raise CorruptIndexError(
                     f"{path}: damaged ({DATABASE_NAME} is missing, its segments are there); "
                     "refusing to create an index over it: remove the directory to start over"
@@ -548,6 +547,15 @@ class Store:
             yield writer
 
 
+def _holds_segments(segments: Path) -> bool:
+    """Whether ``segments`` holds anything, as far as can be told (one that cannot be
+    listed may: creating an index over it would not be safe)."""
+    try:
+        return segments.is_dir() and any(segments.iterdir())
+    except OSError:
+        return True
+
+
 def _option_problem(field: str, value: object) -> str | None:
     """What is wrong with a fingerprint option's value, or None: each is a whole number,
     at least 1 but ``bag_window``, which is 0 (no bag pairs) or at least 2. One rule
@@ -612,8 +620,8 @@ def _exclusive_lock(directory: Path, *, wait: float | None) -> Iterator[None]:
     try:
         descriptor = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        if exc.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
-            raise
+        if exc.errno in _DISK_FULL:
+            raise OutputError(f"{directory}: cannot write ({exc.strerror})") from None
         raise IndexStoreError(f"{directory}: cannot write the index ({exc.strerror})") from None
     status = os.fstat(descriptor)
     identity = (status.st_dev, status.st_ino)
