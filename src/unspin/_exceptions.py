@@ -16,7 +16,7 @@ caller (and the CLI) can catch one class and show its one-line message::
     ├── OutputError           an output file or directory cannot be written
     │   └── ReportLockedError       another run is writing the same check report
     ├── WorkerError           a worker process died (killed, or out of memory)
-    └── IndexStoreError       an index directory cannot be used
+    └── IndexStoreError       an index directory cannot be used (created, read or written)
         ├── IndexNotFoundError      no index at that path
         ├── CorruptIndexError       not an unspin index, a damaged one, or a newer format
         └── IndexLockedError        another process is writing to the index
@@ -140,7 +140,9 @@ class WorkerError(UnspinError):
 
 
 class IndexStoreError(UnspinError):
-    """An index directory cannot be used; the message names the directory and why."""
+    """An index directory cannot be used (created, read or written: a read-only or
+    foreign place, no permission); the message names the directory and why. A full disk
+    is an :class:`OutputError`."""
 
 
 class IndexNotFoundError(IndexStoreError):
