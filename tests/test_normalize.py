@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from unspin.text._analysis import AnalysisOptions, analyse_text
 from unspin.text._normalize import looks_like_html, normalize
 
 # Pieces that exercise every step: markup, entities, mojibake, odd spaces, scraper scars.
@@ -130,11 +131,6 @@ def test_mojibake_is_repaired() -> None:
     assert raw[raw_start:].startswith("cafÃ")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known limitation: a repaired character maps to the first raw character of its "
-    "mojibake, so a span ending on it stops inside the mojibake ('cafÃ' for 'café')",
-)
 def test_mojibake_span_covers_the_whole_raw_word() -> None:
     raw = "The cafÃ© opened."
     normalized = normalize(raw)
@@ -278,3 +274,25 @@ def test_the_ftfy_shortcut_is_off_for_an_ftfy_that_runs_other_steps() -> None:
 
     assert _ftfy_fixer_steps(fix_and_explain) == ["fix_c1_controls", "fix_something_new"]
     assert _ftfy_fixer_steps(print) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "word", "expected"),
+    [
+        ("<p>the fir&#101; went out</p>", "fire", "fir&#101;"),  # an entity
+        ("the first fir&#101;</p>", "fire", "fir&#101;"),  # then markup, not taken
+        ("make\u0301 it so", "maké", "make\u0301"),  # a combining accent
+        ("hot cafÃ©\tnext", "café", "cafÃ©"),  # repaired mojibake, then space
+    ],
+)
+def test_a_span_ends_past_all_the_raw_text_its_last_character_came_from(
+    raw: str, word: str, expected: str
+) -> None:
+    normalized = normalize(raw, html_input=raw.startswith("<") or "</" in raw)  # as read
+    start = normalized.text.index(word)
+    raw_start, raw_end = normalized.raw_span(start, start + len(word))
+    assert raw[raw_start:raw_end] == expected
+    html = raw.startswith("<") or "</" in raw
+    analysis = analyse_text(raw, options=AnalysisOptions(html_input=html))
+    spans = {raw[a:b] for a, b in zip(analysis.starts, analysis.ends, strict=True)}
+    assert expected in spans  # the tokens' raw spans, which passages and rewrites use

@@ -21,7 +21,7 @@ import regex
 from unspin.text import _lexicon
 from unspin.text._forms import IS_FILLER, IS_STOPWORD, form_table_for
 from unspin.text._lexicon import Lexicon, first_senses, link_ids
-from unspin.text._normalize import NormalizedText, normalize
+from unspin.text._normalize import NormalizedText, normalize, raw_ends
 from unspin.text._tokenize import GlueSplitter, split_glued, word_tokens
 
 __all__ = ["AnalysisOptions", "TextAnalysis", "analyse_text", "stable_key"]
@@ -469,8 +469,7 @@ def _raw_token_spans(
     if len(starts) == 0:
         return starts, ends
     raw_starts = offsets[starts]
-    raw_ends = offsets[ends - 1] + 1
-    return raw_starts, np.maximum(raw_ends, raw_starts + 1)
+    return raw_starts, np.maximum(raw_ends(normalized, ends), raw_starts + 1)
 
 
 def _segment(text: str, token_starts: IntArray, content: BoolArray) -> IntArray:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-__all__ = ["NormalizedText", "looks_like_html", "normalize"]
+__all__ = ["NormalizedText", "looks_like_html", "normalize", "raw_ends"]
 
 OffsetArray = npt.NDArray[np.int64]
 
@@ -30,7 +30,8 @@ class NormalizedText(NamedTuple):
 
     ``offsets[i]`` is the raw index of ``text[i]``; ``offsets[len(text)]`` is
     ``len(raw)``, so a normalized span ``[a, b)`` maps to the raw span
-    ``[offsets[a], offsets[b - 1] + 1)``.
+    ``[offsets[a], raw_ends(...))``: from ``offsets[b - 1] + 1`` on over the rest of the
+    raw text its last character came from.
     """
 
     raw: str
@@ -42,7 +43,26 @@ class NormalizedText(NamedTuple):
         if end <= start:
             position = int(self.offsets[start])
             return position, position
-        return int(self.offsets[start]), int(self.offsets[end - 1]) + 1
+        (raw_end,) = raw_ends(self, np.array([end], dtype=np.int64))
+        return int(self.offsets[start]), int(raw_end)
+
+
+def raw_ends(normalized: NormalizedText, ends: OffsetArray) -> OffsetArray:
+    """The raw ends of normalized spans ending at ``ends`` (each at least 1): past the
+    whole of the raw text their last character came from. Several raw characters can
+    make one normalized character (an entity ``&#101;``, a letter and its combining
+    accent, repaired mojibake ``Ã©``); the raw text up to the next character's start
+    belongs to it, unless it is space or markup that normalization dropped."""
+    offsets = normalized.offsets
+    found = offsets[ends - 1] + 1
+    following = offsets[ends]
+    for index in np.flatnonzero(following > found):  # rare: only after such a character
+        position, stop = int(found[index]), int(following[index])
+        raw = normalized.raw
+        while position < stop and raw[position] != "<" and not raw[position].isspace():
+            position += 1
+        found[index] = position
+    return found
 
 
 def _identity(length: int) -> OffsetArray:

@@ -208,6 +208,23 @@ def _rewrite_phrases(
         index += 1
 
 
+def raw_ends_of(normalized: NormalizedText, ends: IntArray) -> IntArray:
+    """Reference of :func:`unspin.text._normalize.raw_ends`, one span at a time: the raw
+    end of a span is past every raw character up to the next normalized character's,
+    but for space and markup."""
+    found = []
+    for end in ends.tolist():
+        position = int(normalized.offsets[end - 1]) + 1
+        stop = int(normalized.offsets[end])
+        while position < stop:
+            character = normalized.raw[position]
+            if character == "<" or character.isspace():
+                break
+            position += 1
+        found.append(position)
+    return np.array(found, dtype=np.int64)
+
+
 def reference_analyse_text(
     raw: str, *, options: AnalysisOptions | None = None, lexicon: Lexicon | None = None
 ) -> TextAnalysis:
@@ -232,7 +249,7 @@ def reference_analyse_text(
     offsets = normalized.offsets
     if len(tokens):
         raw_starts = offsets[starts]
-        raw_ends = np.maximum(offsets[ends - 1] + 1, raw_starts + 1)
+        raw_ends = np.maximum(raw_ends_of(normalized, ends), raw_starts + 1)
     else:
         raw_starts, raw_ends = starts, ends
     return TextAnalysis(
