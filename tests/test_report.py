@@ -312,3 +312,13 @@ def test_long_passages_are_shortened_unless_full() -> None:
     assert middle not in " ".join(short.split())
     with_source = _render(result, suspicious, source, full=True, show_source=True)
     assert "source:" in with_source and "Mill Street" in with_source.split("source:")[1]
+
+
+def test_pan_xml_stays_well_formed_with_names_xml_cannot_hold() -> None:
+    # A file name with a control character made `compare -f pan` write XML no parser reads.
+    name, source = "s\x01\x1b.txt", "src\ufffe.txt"
+    feature = PanFeature(name, 0, 5, source, 2, 5)
+    text = format_pan_xml(name, [feature])
+    (parsed,) = parse_pan_xml(text)
+    assert (parsed.this_reference, parsed.source_reference) == ("s\\x01\\x1b.txt", "src\\ufffe.txt")
+    assert (parsed.this_offset, parsed.source_length) == (0, 5)

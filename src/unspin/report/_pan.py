@@ -13,6 +13,7 @@ Offsets are character offsets into the raw documents.
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -62,6 +63,16 @@ def alignment_to_pan_features(
     ]
 
 
+# Characters XML 1.0 cannot hold, even escaped: most C0 controls, surrogates, U+FFFE/F.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` with the characters XML cannot hold written as escapes (``\\x01``), as a
+    file name's bytes that are not UTF-8 are: a name holding one made the file unreadable."""
+    return _NOT_XML.sub(lambda found: found.group().encode("unicode_escape").decode(), text)
+
+
 def format_pan_xml(
     this_reference: str,
     features: Iterable[PanFeature],
@@ -69,7 +80,7 @@ def format_pan_xml(
     extra_attributes: Mapping[str, str] | None = None,
 ) -> str:
     """Return the PAN XML text for one suspicious document's features."""
-    root = ET.Element("document", {"reference": this_reference})
+    root = ET.Element("document", {"reference": _xml_safe(this_reference)})
     for feature in features:
         attributes = {"name": feature.name}
         if feature.obfuscation is not None:
@@ -85,7 +96,7 @@ def format_pan_xml(
         )
         if extra_attributes:
             attributes.update(extra_attributes)
-        ET.SubElement(root, "feature", attributes)
+        ET.SubElement(root, "feature", {key: _xml_safe(value) for key, value in attributes.items()})
     ET.indent(root, space="")
     return ET.tostring(root, encoding="unicode") + "\n"
 
