@@ -141,6 +141,14 @@ def test_a_page_cannot_declare_a_codec_that_is_no_text_encoding(label: str) -> N
     assert decode_text(page).endswith(body)  # as Windows-1252
 
 
+def test_mostly_ascii_windows_1252_is_not_read_as_broken_utf8() -> None:
+    # One en dash in a long ASCII text was under the broken-UTF-8 bar, and became U+FFFD.
+    text = "The seven\u2013spot ladybird " + "is a beetle of the family. " * 60
+    assert decode_text(text.encode("cp1252")) == text
+    utf8 = ("Caf\u00e9 " + "plain words here " * 60).encode() + b"\xff"  # one broken byte
+    assert decode_text(utf8).endswith("here \ufffd")
+
+
 def test_windows_1252_is_recognised(tmp_path: Path) -> None:
     data = "Caf\u00e9 au lait \u2013 \u201cquoted\u201d, na\u00efve. ".encode("cp1252") * 5
     document = read_document(_write(tmp_path, "legacy.txt", data))

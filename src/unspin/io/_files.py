@@ -149,6 +149,12 @@ def declared_charset(data: bytes) -> str | None:
     return _CHARSET_AS_READ.get(name)
 
 
+def _holds_utf8_sequence(decoded: str, broken: int) -> bool:
+    """Whether ``decoded`` (UTF-8 with ``broken`` bytes replaced) holds one character
+    that UTF-8 gave, past ASCII."""
+    return len(decoded.encode("utf-8", "surrogatepass")) > len(decoded) + 2 * broken
+
+
 def decode_text(data: bytes, *, origin: str = "input") -> str:
     """Decode bytes as text: UTF-8 (with or without BOM), UTF-16 or UTF-32 with BOM,
     else the encoding an HTML page declares (``<meta charset>``), else Windows-1252;
@@ -164,8 +170,11 @@ def decode_text(data: bytes, *, origin: str = "input") -> str:
     except UnicodeDecodeError:
         pass
     replaced = data.decode("utf-8", errors="replace")
-    if replaced.count("\ufffd") <= max(1, len(data) // 1000):
-        return replaced  # mostly UTF-8 with a few broken bytes
+    broken = replaced.count("\ufffd")
+    # mostly UTF-8 with a few broken bytes; but text with no UTF-8 sequence at all, only
+    # stray high bytes (mostly ASCII Windows-1252: an en dash, a curly quote), is not
+    if broken <= max(1, len(data) // 1000) and _holds_utf8_sequence(replaced, broken):
+        return replaced
     declared = declared_charset(data)
     if declared is not None:
         with contextlib.suppress(UnicodeError, LookupError):  # a stateful codec's own failure
