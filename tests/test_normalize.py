@@ -296,3 +296,14 @@ def test_a_span_ends_past_all_the_raw_text_its_last_character_came_from(
     analysis = analyse_text(raw, options=AnalysisOptions(html_input=html))
     spans = {raw[a:b] for a, b in zip(analysis.starts, analysis.ends, strict=True)}
     assert expected in spans  # the tokens' raw spans, which passages and rewrites use
+
+
+def test_script_tags_and_comments_are_read_in_order_neither_inside_the_other() -> None:
+    # Paired across two comments, a "<script>" and a "</script>" hid the text between them.
+    raw = (
+        "<html><body><p>A note.</p><!-- <script> --><p>Visible words.</p><!-- </script> -->"
+        "<script><!-- var a; --> var b;</script><p>End.</p></body></html>"
+    )
+    text = normalize(raw, html_input=True).text
+    assert "Visible words." in text and "End." in text
+    assert "script" not in text and "var" not in text

@@ -75,12 +75,13 @@ _HTML_HINT = regex.compile(
     r"<(?:!doctype\s+html|html|head|body|p|div|br|span|a\s|table|article|section)\b",
     regex.IGNORECASE,
 )
-# Elements whose content is never text a reader sees.
-_HIDDEN_ELEMENT = regex.compile(
-    r"<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>",
+# Comments, and elements whose content is never text a reader sees: one pattern, read
+# left to right, so that a "<script>" inside a comment opens nothing, and a comment
+# inside a script closes nothing.
+_HIDDEN = regex.compile(
+    r"<!--.*?-->|<(script|style|noscript|template|svg|head)\b[^>]*>.*?</\1\s*>",
     regex.IGNORECASE | regex.DOTALL,
 )
-_COMMENT = regex.compile(r"<!--.*?-->", regex.DOTALL)
 _TAG = regex.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>|<![^>]*>|<\?[^>]*>")
 _BLOCK_TAGS = frozenset(
     [
@@ -130,9 +131,7 @@ def _strip_html(text: str) -> tuple[str, OffsetArray]:
     """Drop markup, keep visible text; block elements become line breaks."""
     pieces: list[str] = []
     origins: list[OffsetArray] = []
-    hidden = [(m.start(), m.end()) for m in _HIDDEN_ELEMENT.finditer(text)]
-    hidden += [(m.start(), m.end()) for m in _COMMENT.finditer(text)]
-    hidden.sort()
+    hidden = [(m.start(), m.end()) for m in _HIDDEN.finditer(text)]
 
     def emit_text(start: int, end: int) -> None:
         # Text between tags: decode entities, mapping each decoded char to its entity.
