@@ -239,3 +239,17 @@ def test_the_code_tables_start_afresh_past_their_bound_and_codes_stay(
         assert all(np.array_equal(x, y) for x, y in zip(a, b, strict=True))
     first, again = fingerprint_query(texts[0]), fingerprint_query(texts[0])
     assert np.array_equal(first.fingerprint, again.fingerprint)
+
+
+def test_invisible_characters_inside_words_leave_the_fingerprints_as_they_were() -> None:
+    text = news_article(2)
+    words = text.split(" ")
+    strewn = " ".join(word[:2] + "\u00ad" + word[2:] if len(word) > 4 else word for word in words)
+    assert strewn != text
+    plain, hidden = fingerprint_query(text), fingerprint_query(strewn)
+    assert set(hidden.fingerprint.tolist()) == set(plain.fingerprint.tolist())
+    # each fingerprint still starts where its word starts in the strewn raw text
+    assert all(strewn[offset].isalnum() for offset in hidden.offset.tolist())
+    documents = fingerprint_documents([text, strewn])
+    first = set(documents.fingerprint[documents.document == 0].tolist())
+    assert set(documents.fingerprint[documents.document == 1].tolist()) == first

@@ -193,9 +193,9 @@ _line_with_pieces = st.lists(
 def test_a_line_is_fixed_as_ftfy_fixes_it(line: str) -> None:
     import ftfy
 
-    from unspin.text._normalize import _fix_line
+    from unspin.text._normalize import INVISIBLE_IN_WORDS, _fix_line
 
-    expected = ftfy.fix_text(line, normalization="NFC")
+    expected = ftfy.fix_text(line, normalization="NFC").translate(INVISIBLE_IN_WORDS)
     assert _fix_line(line) == expected
 
 
@@ -307,3 +307,14 @@ def test_script_tags_and_comments_are_read_in_order_neither_inside_the_other() -
     text = normalize(raw, html_input=True).text
     assert "Visible words." in text and "End." in text
     assert "script" not in text and "var" not in text
+
+
+def test_invisible_characters_inside_words_are_dropped_keeping_the_offsets() -> None:
+    # Soft hyphens or zero-width spaces strewn inside words split every word: an easy
+    # way to hide a copy from matching.
+    raw = "The sum\u00admit in Ha\u200bnoi ended\u2060 early."
+    normalized = normalize(raw)
+    assert normalized.text == "The summit in Hanoi ended early."
+    start = normalized.text.index("summit")
+    raw_start, raw_end = normalized.raw_span(start, start + len("summit"))
+    assert raw[raw_start:raw_end] == "sum\u00admit"

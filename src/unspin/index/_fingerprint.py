@@ -44,7 +44,7 @@ import numpy.typing as npt
 
 from unspin.text._forms import IS_FILLER, IS_STOPWORD, covers, form_table_for
 from unspin.text._lexicon import Lexicon
-from unspin.text._normalize import normalize
+from unspin.text._normalize import INVISIBLE_IN_WORDS, normalize
 
 __all__ = [
     "BAG_WINDOW",
@@ -343,7 +343,23 @@ def _fingerprints(
 
 
 def _plain_text(text: str, html: bool) -> str:
-    return normalize(text, html_input=True, repair_unicode=False).text if html else text
+    plain = normalize(text, html_input=True, repair_unicode=False).text if html else text
+    return plain if plain.isascii() else plain.translate(INVISIBLE_IN_WORDS)
+
+
+def _visible(plain: str, raw_offsets: I64 | None) -> tuple[str, I64 | None]:
+    """``plain`` less the invisible characters a word may hold (as analysis drops them:
+    strewn inside words, they split every word), with the raw offset of each character
+    left (``None``: ``plain`` is the raw text and nothing was dropped)."""
+    if plain.isascii():
+        return plain, raw_offsets
+    visible = plain.translate(INVISIBLE_IN_WORDS)
+    if len(visible) == len(plain):
+        return plain, raw_offsets
+    codes = np.frombuffer(plain.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kept = np.flatnonzero(~np.isin(codes, np.array(list(INVISIBLE_IN_WORDS), dtype=np.uint32)))
+    origins = kept if raw_offsets is None else raw_offsets[kept]
+    return visible, origins.astype(np.int64)
 
 
 def fingerprint_documents(
@@ -423,6 +439,7 @@ def fingerprint_query(
         plain, raw_offsets = normalized.text, normalized.offsets
     else:
         plain, raw_offsets = text, None
+    plain, raw_offsets = _visible(plain, raw_offsets)
     lowered = plain.lower()
     if len(lowered) == len(plain):  # the same choice as _words()
         matches = list(_WORD.finditer(lowered))

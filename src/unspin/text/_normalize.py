@@ -14,7 +14,7 @@ import inspect
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -227,17 +227,24 @@ def _diff_origins(before: str, after: str) -> OffsetArray:
     return origin
 
 
+INVISIBLE_IN_WORDS: Final = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+"""``str.translate`` table deleting the invisible characters a word may hold (soft hyphen,
+zero-width space and joiners, word joiner, BOM): dropped, as a reader does not see them,
+so that strewing them inside words hides no copy."""
+
+
 def _fix_line(line: str) -> str:
-    """``ftfy.fix_text(line, normalization="NFC")``, without running ftfy where it
-    provably changes nothing or only uncurls quotes (see :class:`_FtfyShortcut`)."""
+    """``ftfy.fix_text(line, normalization="NFC")`` less the invisible characters,
+    without running ftfy where it provably changes nothing or only uncurls quotes (see
+    :class:`_FtfyShortcut`)."""
     shortcut = _ftfy_shortcut()
     if shortcut is not None:
         fixed = shortcut.fix(line)
         if fixed is not None:
-            return fixed
+            return fixed.translate(INVISIBLE_IN_WORDS)
     import ftfy  # imported on first use: plain ASCII text never needs it
 
-    return ftfy.fix_text(line, normalization="NFC")
+    return ftfy.fix_text(line, normalization="NFC").translate(INVISIBLE_IN_WORDS)
 
 
 class _FtfyShortcut:

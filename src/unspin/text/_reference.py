@@ -28,6 +28,7 @@ from unspin.text._analysis import (
 )
 from unspin.text._lexicon import Lexicon, first_senses, link_ids
 from unspin.text._normalize import (
+    INVISIBLE_IN_WORDS,
     NormalizedText,
     OffsetArray,
     _compose,
@@ -53,7 +54,11 @@ def _repair_unicode(text: str) -> tuple[str, OffsetArray] | None:
     changed = False
     position = 0
     for line in text.splitlines(keepends=True):
-        fixed = line if line.isascii() else ftfy.fix_text(line, normalization="NFC")
+        fixed = (
+            line
+            if line.isascii()
+            else ftfy.fix_text(line, normalization="NFC").translate(INVISIBLE_IN_WORDS)
+        )
         if fixed == line or len(fixed) == len(line):
             pieces.append(fixed)
             origins.append(np.arange(position, position + len(line), dtype=np.int64))
