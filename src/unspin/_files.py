@@ -14,7 +14,11 @@ from pathlib import Path
 
 from unspin._exceptions import InputError, OutputError
 
+DISK_FULL: frozenset[int] = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
+"""The errnos of a write that found no room: a full disk, or a quota reached."""
+
 __all__ = [
+    "DISK_FULL",
     "default_directory_mode",
     "default_file_mode",
     "output_kind",

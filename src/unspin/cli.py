@@ -51,6 +51,7 @@ from unspin._exceptions import (
     WorkerError,
 )
 from unspin._files import (
+    DISK_FULL,
     default_directory_mode,
     output_kind,
     output_within,
@@ -174,7 +175,7 @@ def _stop_interrupted(message: str) -> NoReturn:
     raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
-_STREAM_FULL: Final = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+_STREAM_FULL: Final = DISK_FULL | {errno.EFBIG}  # and a file past the size limit
 
 
 class _ClosedStreamError(OSError):

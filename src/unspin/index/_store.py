@@ -43,6 +43,7 @@ from unspin._exceptions import (
     IndexStoreError,
     OutputError,
 )
+from unspin._files import DISK_FULL
 from unspin.index._fingerprint import FINGERPRINT_SCHEME, FingerprintOptions
 from unspin.index._segment import Segment, merge_postings, write_segment
 from unspin.io._files import missing_reason
@@ -62,7 +63,6 @@ SEGMENT_DIRECTORY: Final = "segments"
 LOCK_NAME: Final = "write.lock"
 FORMAT_NAME: Final = "unspin-index"
 FORMAT_VERSION: Final = 2
-_DISK_FULL: Final = frozenset({errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)})
 
 
 # SQLite's primary result codes (the low byte of an extended one)
@@ -98,7 +98,7 @@ def store_errors(path: str | Path) -> Iterator[None]:
             raise IndexStoreError(f"{path}: the index is busy ({exc}); try again") from None
         raise IndexStoreError(f"{path}: {exc}") from None
     except OSError as exc:
-        if exc.errno in _DISK_FULL:
+        if exc.errno in DISK_FULL:
             raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
         if isinstance(exc, FileNotFoundError | NotADirectoryError | IsADirectoryError):
             missing = Path(exc.filename).name if exc.filename else "a file"
@@ -620,7 +620,7 @@ def _exclusive_lock(directory: Path, *, wait: float | None) -> Iterator[None]:
     try:
         descriptor = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        if exc.errno in _DISK_FULL:
+        if exc.errno in DISK_FULL:
             raise OutputError(f"{directory}: cannot write ({exc.strerror})") from None
         raise IndexStoreError(f"{directory}: cannot write the index ({exc.strerror})") from None
     status = os.fstat(descriptor)
